@@ -1,0 +1,4 @@
+// Creates or updates Incident nodes by id; no rows.
+UNWIND $rows AS row
+MERGE (n:Incident {id: row.id})
+SET n += row.properties

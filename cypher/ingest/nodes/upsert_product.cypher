@@ -1,0 +1,4 @@
+// Creates or updates Product nodes by id; no rows.
+UNWIND $rows AS row
+MERGE (n:Product {id: row.id})
+SET n += row.properties

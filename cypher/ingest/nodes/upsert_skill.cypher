@@ -1,0 +1,4 @@
+// Creates or updates Skill nodes by id; no rows.
+UNWIND $rows AS row
+MERGE (n:Skill {id: row.id})
+SET n += row.properties

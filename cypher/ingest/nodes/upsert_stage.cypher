@@ -1,0 +1,4 @@
+// Creates or updates Stage nodes by id; no rows.
+UNWIND $rows AS row
+MERGE (n:Stage {id: row.id})
+SET n += row.properties

@@ -1,0 +1,4 @@
+// Creates or updates Team nodes by id; no rows.
+UNWIND $rows AS row
+MERGE (n:Team {id: row.id})
+SET n += row.properties

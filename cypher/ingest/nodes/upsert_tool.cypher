@@ -1,0 +1,4 @@
+// Creates or updates Tool nodes by id; no rows.
+UNWIND $rows AS row
+MERGE (n:Tool {id: row.id})
+SET n += row.properties

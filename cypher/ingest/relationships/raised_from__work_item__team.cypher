@@ -1,0 +1,6 @@
+// Creates or updates (WorkItem)-[:RAISED_FROM]->(Team) relationships; no rows.
+UNWIND $rows AS row
+MATCH (a:WorkItem {id: row.start})
+MATCH (b:Team {id: row.end})
+MERGE (a)-[r:RAISED_FROM]->(b)
+SET r += row.properties

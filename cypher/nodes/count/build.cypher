@@ -1,0 +1,3 @@
+// One row {total}: how many Build nodes exist.
+MATCH (n:Build)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Commit nodes exist.
+MATCH (n:Commit)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Deployment nodes exist.
+MATCH (n:Deployment)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Incident nodes exist.
+MATCH (n:Incident)
+RETURN count(n) AS total

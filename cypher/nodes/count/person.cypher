@@ -1,0 +1,3 @@
+// One row {total}: how many Person nodes exist.
+MATCH (n:Person)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Product nodes exist.
+MATCH (n:Product)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many PullRequest nodes exist.
+MATCH (n:PullRequest)
+RETURN count(n) AS total

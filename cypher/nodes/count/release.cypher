@@ -1,0 +1,3 @@
+// One row {total}: how many Release nodes exist.
+MATCH (n:Release)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Repository nodes exist.
+MATCH (n:Repository)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Skill nodes exist.
+MATCH (n:Skill)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Team nodes exist.
+MATCH (n:Team)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many Tool nodes exist.
+MATCH (n:Tool)
+RETURN count(n) AS total

@@ -1,0 +1,3 @@
+// One row {total}: how many ValueStream nodes exist.
+MATCH (n:ValueStream)
+RETURN count(n) AS total

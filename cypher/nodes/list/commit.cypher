@@ -1,0 +1,6 @@
+// Up to $first Commit nodes after id $after (null: from the start), by id: {node, labels}.
+MATCH (n:Commit)
+WHERE $after IS NULL OR n.id > $after
+RETURN n {.*} AS node, labels(n) AS labels
+ORDER BY n.id
+LIMIT $first

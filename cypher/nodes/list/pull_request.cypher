@@ -1,0 +1,6 @@
+// Up to $first PullRequest nodes after id $after (null: from the start), by id: {node, labels}.
+MATCH (n:PullRequest)
+WHERE $after IS NULL OR n.id > $after
+RETURN n {.*} AS node, labels(n) AS labels
+ORDER BY n.id
+LIMIT $first

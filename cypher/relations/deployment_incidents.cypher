@@ -1,0 +1,6 @@
+// For each given Deployment id, the related nodes in order: rows {key, node, labels, rel}.
+UNWIND $ids AS key
+MATCH (p:Deployment {id: key})
+MATCH (p)<-[r:CAUSED_BY]-(n:Incident)
+RETURN key, n {.*} AS node, labels(n) AS labels, properties(r) AS rel
+ORDER BY key, n.createdAt

@@ -1,0 +1,6 @@
+// For each given Release id, the related nodes in order: rows {key, node, labels, rel}.
+UNWIND $ids AS key
+MATCH (p:Release {id: key})
+MATCH (p)-[r:INCLUDES]->(n:Deployment)
+RETURN key, n {.*} AS node, labels(n) AS labels, properties(r) AS rel
+ORDER BY key, n.startedAt

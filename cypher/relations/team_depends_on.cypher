@@ -1,0 +1,6 @@
+// For each given Team id, the related nodes in order: rows {key, node, labels, rel}.
+UNWIND $ids AS key
+MATCH (p:Team {id: key})
+MATCH (p)-[r:DEPENDS_ON]->(n:Team)
+RETURN key, n {.*} AS node, labels(n) AS labels, properties(r) AS rel
+ORDER BY key, n.id

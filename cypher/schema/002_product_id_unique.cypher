@@ -1,0 +1,3 @@
+// Every Product has a unique id (also its lookup index).
+CREATE CONSTRAINT product_id_unique IF NOT EXISTS
+FOR (n:Product) REQUIRE n.id IS UNIQUE

@@ -1,0 +1,3 @@
+// Every PullRequest has a unique id (also its lookup index).
+CREATE CONSTRAINT pull_request_id_unique IF NOT EXISTS
+FOR (n:PullRequest) REQUIRE n.id IS UNIQUE

@@ -1,0 +1,3 @@
+// Every Deployment has a unique id (also its lookup index).
+CREATE CONSTRAINT deployment_id_unique IF NOT EXISTS
+FOR (n:Deployment) REQUIRE n.id IS UNIQUE

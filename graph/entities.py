@@ -1,0 +1,160 @@
+"""Reading entities: nodes by id, pages of nodes, relations in batches, search.
+
+Every function takes many keys at once and answers in their order, so the API's
+DataLoaders can turn a nested query into one round trip per relation, not per parent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.model import Label, Node, WorkItemKind
+from graph.queries import Query, cypher
+from graph.store import GraphStore, Row
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+BY_IDS = {label: cypher(f"nodes/by_ids/{_snake(label)}") for label in Label}
+LIST = {
+    label: cypher(f"nodes/list/{_snake(label)}") for label in Label if label is not Label.WORK_ITEM
+}
+COUNT = {
+    label: cypher(f"nodes/count/{_snake(label)}") for label in Label if label is not Label.WORK_ITEM
+}
+LIST_WORK_ITEMS = cypher("nodes/list_work_items")
+COUNT_WORK_ITEMS = cypher("nodes/count_work_items")
+SEARCH = cypher("explore/search")
+
+
+def node_from(properties: Mapping[str, Any], labels: Sequence[str]) -> Node:
+    """A domain Node from a node's properties and labels."""
+    kind = next((WorkItemKind(lb) for lb in labels if lb in WorkItemKind.__members__.values()), None)
+    if kind is not None:
+        label = Label.WORK_ITEM
+    else:
+        label = next(Label(lb) for lb in labels if lb in Label.__members__.values())
+    return Node(label, str(properties["id"]), dict(properties), kind)
+
+
+def _row_node(row: Row) -> Node:
+    return node_from(row["node"], row["labels"])
+
+
+async def nodes_by_ids(store: GraphStore, label: Label, ids: Sequence[str]) -> list[Node | None]:
+    """The nodes of `label` with the given ids, in order; None where there is none."""
+    rows = await store.read(BY_IDS[label], ids=list(dict.fromkeys(ids)))
+    found = {row["key"]: _row_node(row) for row in rows}
+    return [found.get(i) for i in ids]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of nodes in id order, and whether more follow."""
+
+    nodes: list[Node]
+    has_next: bool
+    total: int
+
+
+async def list_nodes(store: GraphStore, label: Label, first: int, after: str | None) -> Page:
+    """Up to `first` nodes of `label` after id `after`, in id order."""
+    rows = await store.read(LIST[label], first=first + 1, after=after)
+    total = (await store.read(COUNT[label]))[0]["total"]
+    nodes = [_row_node(r) for r in rows]
+    return Page(nodes[:first], len(nodes) > first, total)
+
+
+@dataclass(frozen=True)
+class WorkItemFilter:
+    """Which work items a list shows: by kinds, product and team (None: any)."""
+
+    kinds: tuple[WorkItemKind, ...] | None = None
+    product: str | None = None
+    team: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The filter as query parameters."""
+        kinds = [k.value for k in self.kinds] if self.kinds else None
+        return {"kinds": kinds, "product": self.product, "team": self.team}
+
+
+async def list_work_items(
+    store: GraphStore, where: WorkItemFilter, first: int, after: str | None
+) -> Page:
+    """Up to `first` work items matching `where`, after id `after`, in id order."""
+    rows = await store.read(LIST_WORK_ITEMS, first=first + 1, after=after, **where.params())
+    total = (await store.read(COUNT_WORK_ITEMS, **where.params()))[0]["total"]
+    nodes = [_row_node(r) for r in rows]
+    return Page(nodes[:first], len(nodes) > first, total)
+
+
+async def search(
+    store: GraphStore, text: str, labels: Sequence[str] | None, first: int
+) -> list[Node]:
+    """Nodes whose id equals `text` or whose name/title contains it (case-insensitive)."""
+    rows = await store.read(SEARCH, text=text, labels=list(labels) if labels else None, first=first)
+    return [_row_node(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Related:
+    """A node reached over a relation, with the relationship's properties."""
+
+    node: Node
+    rel: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation field: the query that follows it from many parents at once."""
+
+    name: str
+    query: Query
+
+
+def relation(name: str) -> Relation:
+    """The relation `name`, backed by `cypher/relations/<name>.cypher`."""
+    return Relation(name, cypher(f"relations/{name}"))
+
+
+async def follow(store: GraphStore, rel: Relation, keys: Sequence[str]) -> list[list[Related]]:
+    """For each parent id in `keys`, the nodes reached over `rel`, in the query's order."""
+    rows = await store.read(rel.query, ids=list(dict.fromkeys(keys)))
+    grouped: dict[str, list[Related]] = defaultdict(list)
+    for row in rows:
+        grouped[row["key"]].append(Related(_row_node(row), row["rel"] or {}))
+    return [grouped.get(k, []) for k in keys]
+
+
+@dataclass(frozen=True)
+class RelatedPage:
+    """One parent's page of related nodes, and how many follow the cursor in all."""
+
+    nodes: list[Node]
+    total: int
+
+
+PAGED = {
+    "team_work_items": cypher("relations/team_work_items_page"),
+    "product_work_items": cypher("relations/product_work_items_page"),
+}
+
+
+async def follow_page(
+    store: GraphStore, name: str, keys: Sequence[str], first: int, after: str | None
+) -> list[RelatedPage]:
+    """For each parent id, the first `first` related nodes after id `after`, by id."""
+    rows = await store.read(PAGED[name], ids=list(dict.fromkeys(keys)), first=first, after=after)
+    nodes: dict[str, list[Node]] = defaultdict(list)
+    totals: dict[str, int] = {}
+    for row in rows:
+        nodes[row["key"]].append(_row_node(row))
+        totals[row["key"]] = row["total"]
+    return [RelatedPage(nodes.get(k, []), totals.get(k, 0)) for k in keys]

@@ -1,0 +1,1 @@
+"""Ingest: the record format, batch validation and idempotent batched writes."""

@@ -1,0 +1,266 @@
+"""The ingest record format (docs/ingest.md) and its parsing: pure, no database.
+
+One JSON object per NDJSON line, told apart by `record`:
+
+    {"record": "node", "label": "Story", "id": "PAY-1", "properties": {...}}
+    {"record": "relationship", "type": "PARENT_OF",
+     "from": {"label": "Epic", "id": "PAY-E1"}, "to": {"label": "Story", "id": "PAY-1"},
+     "properties": {...}}
+    {"record": "state", "item": "PAY-1", "state": "In Progress", "at": "2025-03-01T09:00:00Z"}
+    {"record": "state", "item": "PAY-1", "stage": "pay-build", "at": "..."}
+
+Parsing checks each record on its own (shape, label, type, property types); what needs
+the whole batch or the database (does the other end exist?) is `validate`'s job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.errors import Problem
+from graph.model import (
+    RELATIONSHIP_INDEX,
+    Label,
+    PropSpec,
+    PropType,
+    RelType,
+    WorkItemKind,
+    node_properties,
+    parse_label,
+)
+
+Properties = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One end of a relationship: a node by label and id (kinds count as WorkItem)."""
+
+    label: Label
+    id: str
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """Create or update one node."""
+
+    line: int
+    label: Label
+    id: str
+    properties: Properties
+    kind: WorkItemKind | None = None
+
+    @property
+    def ref(self) -> Ref:
+        """How relationships refer to this node."""
+        return Ref(self.label, self.id)
+
+
+@dataclass(frozen=True)
+class RelationshipRecord:
+    """Create or update one relationship between two nodes."""
+
+    line: int
+    type: RelType
+    start: Ref
+    end: Ref
+    properties: Properties
+
+    def key(self) -> tuple[Any, ...]:
+        """What identifies this relationship: its type, ends and key properties."""
+        spec = RELATIONSHIP_INDEX[(self.type, self.start.label, self.end.label)]
+        return (self.type, self.start, self.end, *(self.properties.get(k) for k in spec.key))
+
+
+@dataclass(frozen=True)
+class StateRecord:
+    """A work item moved into a tool state (mapped to a stage) or a stage, at a time."""
+
+    line: int
+    item: str
+    at: datetime
+    state: str | None
+    stage: str | None
+
+
+Record = NodeRecord | RelationshipRecord | StateRecord
+
+
+class RecordError(ValueError):
+    """One problem with one record, raised while parsing it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def parse_time(value: Any, field: str) -> datetime:
+    """An ISO 8601 timestamp with an offset, as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise RecordError(field, f"not an ISO 8601 timestamp: {value!r}") from None
+    else:
+        raise RecordError(field, f"expected an ISO 8601 timestamp string, got {_kind(value)}")
+    if parsed.tzinfo is None:
+        raise RecordError(field, f"timestamp {value!r} has no timezone (add Z or +hh:mm)")
+    return parsed.astimezone(UTC)
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def convert(value: Any, spec: PropSpec, field: str) -> Any:
+    """Check one property value against its spec and convert it for storage."""
+    if value is None:
+        if spec.required:
+            raise RecordError(field, "is required and cannot be null")
+        return None
+    match spec.type:
+        case PropType.STRING:
+            if not isinstance(value, str):
+                raise RecordError(field, f"expected a string, got {_kind(value)}")
+            if spec.choices and value not in spec.choices:
+                raise RecordError(field, f"{value!r} is not one of {sorted(spec.choices)}")
+            return value
+        case PropType.INTEGER:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise RecordError(field, f"expected an integer, got {_kind(value)}")
+            return value
+        case PropType.FLOAT:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise RecordError(field, f"expected a number, got {_kind(value)}")
+            return float(value)
+        case PropType.BOOLEAN:
+            if not isinstance(value, bool):
+                raise RecordError(field, f"expected true or false, got {_kind(value)}")
+            return value
+        case PropType.DATETIME:
+            return parse_time(value, field)
+        case PropType.STRING_LIST:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise RecordError(field, "expected a list of strings")
+            return list(value)
+
+
+def convert_properties(
+    raw: Any, specs: Mapping[str, PropSpec], owner: str, *, partial: bool = False
+) -> Properties:
+    """Check a record's `properties` object against the specs of its label or type."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise RecordError("properties", f"expected an object, got {_kind(raw)}")
+    properties: Properties = {}
+    for key, value in raw.items():
+        spec = specs.get(key)
+        if spec is None:
+            known = ", ".join(sorted(specs)) or "none"
+            raise RecordError(f"properties.{key}", f"unknown property of {owner} (known: {known})")
+        properties[key] = convert(value, spec, f"properties.{key}")
+    if not partial:
+        for key, spec in specs.items():
+            if spec.required and key not in properties:
+                raise RecordError(f"properties.{key}", f"is required for {owner}")
+    return properties
+
+
+def _text(obj: Mapping[str, Any], key: str, prefix: str = "") -> str:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value.strip():
+        what = "missing" if value is None else f"expected a non-empty string, got {_kind(value)}"
+        raise RecordError(prefix + key, what)
+    return value
+
+
+def _label(obj: Mapping[str, Any], prefix: str = "") -> tuple[Label, WorkItemKind | None]:
+    name = _text(obj, "label", prefix)
+    parsed = parse_label(name)
+    if parsed is None:
+        known = ", ".join([*Label, *WorkItemKind])
+        raise RecordError(prefix + "label", f"unknown label {name!r} (known: {known})")
+    if isinstance(parsed, WorkItemKind):
+        return Label.WORK_ITEM, parsed
+    return parsed, None
+
+
+def _ref(obj: Mapping[str, Any], end: str) -> Ref:
+    raw = obj.get(end)
+    if not isinstance(raw, dict):
+        raise RecordError(end, "expected an object {label, id}")
+    label, _ = _label(raw, f"{end}.")
+    return Ref(label, _text(raw, "id", f"{end}."))
+
+
+def parse_record(obj: Any, line: int) -> Record:
+    """Turn one decoded JSON value into a record, or raise RecordError."""
+    if not isinstance(obj, dict):
+        raise RecordError("record", f"expected a JSON object, got {_kind(obj)}")
+    kind = obj.get("record")
+    if kind == "node":
+        label, work_kind = _label(obj)
+        if label is Label.WORK_ITEM and work_kind is None:
+            kinds = ", ".join(WorkItemKind)
+            raise RecordError("label", f"a work item needs its kind as label ({kinds})")
+        properties = convert_properties(obj.get("properties"), node_properties(label), label)
+        return NodeRecord(line, label, _text(obj, "id"), properties, work_kind)
+    if kind == "relationship":
+        type_name = _text(obj, "type")
+        try:
+            rel_type = RelType(type_name)
+        except ValueError:
+            raise RecordError("type", f"unknown relationship type {type_name!r}") from None
+        start, end = _ref(obj, "from"), _ref(obj, "to")
+        spec = RELATIONSHIP_INDEX.get((rel_type, start.label, end.label))
+        if spec is None:
+            allowed = [f"{s.start}->{s.end}" for s in RELATIONSHIP_INDEX.values() if s.type is rel_type]
+            raise RecordError(
+                "type",
+                f"{rel_type} does not connect {start.label} to {end.label} "
+                f"(allowed: {', '.join(allowed)})",
+            )
+        properties = convert_properties(obj.get("properties"), spec.properties, rel_type)
+        return RelationshipRecord(line, rel_type, start, end, properties)
+    if kind == "state":
+        if ("state" in obj) == ("stage" in obj):
+            raise RecordError("state", "give exactly one of 'state' (a tool state) or 'stage'")
+        item, at = _text(obj, "item"), parse_time(obj.get("at"), "at")
+        if "state" in obj:
+            return StateRecord(line, item, at, state=_text(obj, "state"), stage=None)
+        return StateRecord(line, item, at, state=None, stage=_text(obj, "stage"))
+    raise RecordError("record", "expected 'node', 'relationship' or 'state'")
+
+
+def parse_lines(lines: Iterable[str | bytes]) -> Iterator[Record | Problem]:
+    """Parse NDJSON lines (1-based numbering, blank lines skipped) into records or problems."""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield Problem(number, "json", f"not valid JSON: {error.msg} at column {error.colno}")
+            continue
+        try:
+            yield parse_record(obj, number)
+        except RecordError as error:
+            yield Problem(number, error.field, error.message)
+
+
+def parse_objects(objects: Iterable[Any]) -> Iterator[Record | Problem]:
+    """Parse already-decoded records (e.g. from GraphQL), numbering them from 1."""
+    for number, obj in enumerate(objects, start=1):
+        try:
+            yield parse_record(obj, number)
+        except RecordError as error:
+            yield Problem(number, error.field, error.message)

@@ -1,0 +1,393 @@
+"""The graph model of DESIGN.md §3: labels, relationship types, enums, property schemas.
+
+Everything the rest of the system knows about the shape of the graph is declared here,
+as data: ingest validates against it, the schema constraints are checked against it, and
+the GraphQL layer maps its frozen dataclasses. No framework imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Label(StrEnum):
+    """Node labels (PascalCase). Work items carry `WorkItem` plus their kind's label."""
+
+    BUSINESS_LINE = "BusinessLine"
+    PRODUCT = "Product"
+    VALUE_STREAM = "ValueStream"
+    STAGE = "Stage"
+    TEAM = "Team"
+    PERSON = "Person"
+    SKILL = "Skill"
+    TOOL = "Tool"
+    WORK_ITEM = "WorkItem"
+    REPOSITORY = "Repository"
+    COMMIT = "Commit"
+    PULL_REQUEST = "PullRequest"
+    BUILD = "Build"
+    DEPLOYMENT = "Deployment"
+    RELEASE = "Release"
+    INCIDENT = "Incident"
+    FEEDBACK = "Feedback"
+
+
+class WorkItemKind(StrEnum):
+    """The second label of a work item: what kind of flow item it is."""
+
+    INITIATIVE = "Initiative"
+    EPIC = "Epic"
+    FEATURE = "Feature"
+    STORY = "Story"
+    DEFECT = "Defect"
+    RISK = "Risk"
+    DEBT = "Debt"
+
+
+class FlowType(StrEnum):
+    """Flow Framework item types: what kind of value a work item delivers."""
+
+    FEATURE = "feature"
+    DEFECT = "defect"
+    RISK = "risk"
+    DEBT = "debt"
+
+
+class StageState(StrEnum):
+    """How time spent in a stage counts for flow metrics."""
+
+    NEW = "new"
+    ACTIVE = "active"
+    WAITING = "waiting"
+    DONE = "done"
+
+
+class RelType(StrEnum):
+    """Relationship types (UPPER_SNAKE)."""
+
+    OWNS = "OWNS"
+    CONTRIBUTES_TO = "CONTRIBUTES_TO"
+    MEMBER_OF = "MEMBER_OF"
+    HAS_SKILL = "HAS_SKILL"
+    USES = "USES"
+    DEPENDS_ON = "DEPENDS_ON"
+    HAS_VALUE_STREAM = "HAS_VALUE_STREAM"
+    HAS_STAGE = "HAS_STAGE"
+    NEXT = "NEXT"
+    NEEDS_SKILL = "NEEDS_SKILL"
+    SUPPORTS = "SUPPORTS"
+    PARENT_OF = "PARENT_OF"
+    FOR_PRODUCT = "FOR_PRODUCT"
+    BLOCKED_BY = "BLOCKED_BY"
+    IN_STAGE = "IN_STAGE"
+    IN_REPO = "IN_REPO"
+    PARENT = "PARENT"
+    CONTAINS = "CONTAINS"
+    MERGED_AS = "MERGED_AS"
+    IMPLEMENTS = "IMPLEMENTS"
+    BUILT = "BUILT"
+    DEPLOYED = "DEPLOYED"
+    SHIPPED = "SHIPPED"
+    INCLUDES = "INCLUDES"
+    DELIVERS = "DELIVERS"
+    CAUSED_BY = "CAUSED_BY"
+    AFFECTS = "AFFECTS"
+    ABOUT = "ABOUT"
+    LED_TO = "LED_TO"
+    RAISED_FROM = "RAISED_FROM"
+
+
+#: The default flow type of each kind, used when a record gives none.
+DEFAULT_FLOW_TYPE: Mapping[WorkItemKind, FlowType] = {
+    WorkItemKind.INITIATIVE: FlowType.FEATURE,
+    WorkItemKind.EPIC: FlowType.FEATURE,
+    WorkItemKind.FEATURE: FlowType.FEATURE,
+    WorkItemKind.STORY: FlowType.FEATURE,
+    WorkItemKind.DEFECT: FlowType.DEFECT,
+    WorkItemKind.RISK: FlowType.RISK,
+    WorkItemKind.DEBT: FlowType.DEBT,
+}
+
+
+class PropType(StrEnum):
+    """Property value types that ingest accepts and converts."""
+
+    STRING = "string"
+    INTEGER = "integer"
+    FLOAT = "float"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"
+    STRING_LIST = "string list"
+
+
+@dataclass(frozen=True)
+class PropSpec:
+    """One property a label or relationship type may carry."""
+
+    type: PropType
+    required: bool = False
+    choices: frozenset[str] = frozenset()
+
+
+S = PropSpec(PropType.STRING)
+S_REQ = PropSpec(PropType.STRING, required=True)
+I = PropSpec(PropType.INTEGER)  # noqa: E741 - a one-letter alias keeps the tables readable
+F = PropSpec(PropType.FLOAT)
+B = PropSpec(PropType.BOOLEAN)
+T = PropSpec(PropType.DATETIME)
+T_REQ = PropSpec(PropType.DATETIME, required=True)
+L = PropSpec(PropType.STRING_LIST)
+
+
+def _choice(enum: type[StrEnum], required: bool = False) -> PropSpec:
+    return PropSpec(PropType.STRING, required, frozenset(e.value for e in enum))
+
+
+class DeploymentStatus(StrEnum):
+    """Outcome of a deployment."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    IN_PROGRESS = "in_progress"
+
+
+class Sentiment(StrEnum):
+    """Customer feedback sentiment."""
+
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class ToolKind(StrEnum):
+    """What a tool is used for."""
+
+    PLANNING = "planning"
+    SOURCE_CONTROL = "source_control"
+    CI = "ci"
+    CD = "cd"
+    INCIDENTS = "incidents"
+    FEEDBACK = "feedback"
+    OTHER = "other"
+
+
+# Properties every node may carry besides its own (source is the Tool id it came from).
+_COMMON: dict[str, PropSpec] = {"source": S, "url": S}
+_NAMED = {"name": S_REQ, "description": S}
+
+NODE_PROPERTIES: Mapping[Label, Mapping[str, PropSpec]] = {
+    Label.BUSINESS_LINE: {**_NAMED},
+    Label.PRODUCT: {**_NAMED, "key": S},
+    Label.VALUE_STREAM: {**_NAMED},
+    Label.STAGE: {
+        **_NAMED,
+        "order": PropSpec(PropType.INTEGER, required=True),
+        "state": _choice(StageState, required=True),
+        "states": L,
+    },
+    Label.TEAM: {**_NAMED},
+    Label.PERSON: {**_NAMED, "email": S, "role": S},
+    Label.SKILL: {**_NAMED, "category": S},
+    Label.TOOL: {**_NAMED, "kind": _choice(ToolKind, required=True)},
+    Label.WORK_ITEM: {
+        "title": S_REQ,
+        "flowType": _choice(FlowType),
+        "createdAt": T_REQ,
+        "priority": S,
+        "points": F,
+        "description": S,
+    },
+    Label.REPOSITORY: {**_NAMED},
+    Label.COMMIT: {"message": S_REQ, "authoredAt": T_REQ, "author": S, "sha": S},
+    Label.PULL_REQUEST: {
+        "title": S_REQ,
+        "createdAt": T_REQ,
+        "mergedAt": T,
+        "branch": S,
+        "author": S,
+        "number": I,
+    },
+    Label.BUILD: {"name": S, "status": S_REQ, "startedAt": T_REQ, "finishedAt": T},
+    Label.DEPLOYMENT: {
+        "name": S,
+        "environment": S_REQ,
+        "status": _choice(DeploymentStatus, required=True),
+        "startedAt": T_REQ,
+        "finishedAt": T,
+    },
+    Label.RELEASE: {"name": S_REQ, "releasedAt": T_REQ, "version": S},
+    Label.INCIDENT: {
+        "title": S_REQ,
+        "severity": S_REQ,
+        "createdAt": T_REQ,
+        "resolvedAt": T,
+        "environment": S,
+    },
+    Label.FEEDBACK: {
+        "title": S_REQ,
+        "channel": S_REQ,
+        "sentiment": _choice(Sentiment),
+        "score": F,
+        "createdAt": T_REQ,
+        "text": S,
+    },
+}
+
+#: Labels whose display name lives in `title` rather than `name`.
+TITLED = frozenset({Label.WORK_ITEM, Label.PULL_REQUEST, Label.INCIDENT, Label.FEEDBACK})
+
+
+def node_properties(label: Label) -> Mapping[str, PropSpec]:
+    """Every property a node of `label` may carry, its own and the common ones."""
+    return {**_COMMON, **NODE_PROPERTIES[label]}
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    """A relationship type between two labels, with its properties.
+
+    `key` names the properties that tell two relationships of the same type between the
+    same nodes apart (a revisit of a stage is a new `IN_STAGE`, keyed by `enteredAt`).
+    """
+
+    type: RelType
+    start: Label
+    end: Label
+    # Not part of identity: a spec is known by its type and ends (and is hashable).
+    properties: Mapping[str, PropSpec] = field(default_factory=dict, hash=False, compare=False)
+    key: tuple[str, ...] = ()
+
+
+_LEVEL = {"level": PropSpec(PropType.INTEGER, required=True)}
+
+RELATIONSHIPS: tuple[RelSpec, ...] = (
+    # Organisation
+    RelSpec(RelType.OWNS, Label.BUSINESS_LINE, Label.PRODUCT),
+    RelSpec(RelType.CONTRIBUTES_TO, Label.TEAM, Label.PRODUCT),
+    RelSpec(RelType.MEMBER_OF, Label.PERSON, Label.TEAM),
+    RelSpec(RelType.HAS_SKILL, Label.PERSON, Label.SKILL, _LEVEL),
+    RelSpec(RelType.USES, Label.TEAM, Label.TOOL),
+    RelSpec(RelType.DEPENDS_ON, Label.TEAM, Label.TEAM),
+    # Value stream
+    RelSpec(RelType.HAS_VALUE_STREAM, Label.PRODUCT, Label.VALUE_STREAM),
+    RelSpec(RelType.HAS_STAGE, Label.VALUE_STREAM, Label.STAGE),
+    RelSpec(RelType.NEXT, Label.STAGE, Label.STAGE),
+    RelSpec(RelType.NEEDS_SKILL, Label.STAGE, Label.SKILL, _LEVEL),
+    RelSpec(RelType.SUPPORTS, Label.TOOL, Label.STAGE),
+    # Work
+    RelSpec(RelType.PARENT_OF, Label.WORK_ITEM, Label.WORK_ITEM),
+    RelSpec(RelType.FOR_PRODUCT, Label.WORK_ITEM, Label.PRODUCT),
+    RelSpec(RelType.OWNS, Label.TEAM, Label.WORK_ITEM),
+    RelSpec(RelType.BLOCKED_BY, Label.WORK_ITEM, Label.WORK_ITEM),
+    RelSpec(
+        RelType.IN_STAGE,
+        Label.WORK_ITEM,
+        Label.STAGE,
+        {"enteredAt": T_REQ, "exitedAt": T},
+        key=("enteredAt",),
+    ),
+    # Delivery
+    RelSpec(RelType.FOR_PRODUCT, Label.REPOSITORY, Label.PRODUCT),
+    RelSpec(RelType.IN_REPO, Label.COMMIT, Label.REPOSITORY),
+    RelSpec(RelType.IN_REPO, Label.PULL_REQUEST, Label.REPOSITORY),
+    RelSpec(RelType.PARENT, Label.COMMIT, Label.COMMIT),
+    RelSpec(RelType.CONTAINS, Label.PULL_REQUEST, Label.COMMIT),
+    RelSpec(RelType.MERGED_AS, Label.PULL_REQUEST, Label.COMMIT),
+    RelSpec(RelType.IMPLEMENTS, Label.COMMIT, Label.WORK_ITEM, {"inferred": B}),
+    RelSpec(RelType.IMPLEMENTS, Label.PULL_REQUEST, Label.WORK_ITEM, {"inferred": B}),
+    RelSpec(RelType.BUILT, Label.BUILD, Label.COMMIT),
+    RelSpec(RelType.DEPLOYED, Label.DEPLOYMENT, Label.COMMIT),
+    RelSpec(RelType.FOR_PRODUCT, Label.DEPLOYMENT, Label.PRODUCT),
+    RelSpec(RelType.SHIPPED, Label.DEPLOYMENT, Label.COMMIT),
+    RelSpec(RelType.INCLUDES, Label.RELEASE, Label.DEPLOYMENT),
+    RelSpec(RelType.DELIVERS, Label.RELEASE, Label.WORK_ITEM),
+    RelSpec(RelType.FOR_PRODUCT, Label.RELEASE, Label.PRODUCT),
+    # Outcomes
+    RelSpec(RelType.CAUSED_BY, Label.INCIDENT, Label.DEPLOYMENT, {"inferred": B}),
+    RelSpec(RelType.AFFECTS, Label.INCIDENT, Label.PRODUCT),
+    RelSpec(RelType.ABOUT, Label.FEEDBACK, Label.WORK_ITEM),
+    RelSpec(RelType.ABOUT, Label.FEEDBACK, Label.PRODUCT),
+    RelSpec(RelType.LED_TO, Label.FEEDBACK, Label.WORK_ITEM),
+    RelSpec(RelType.RAISED_FROM, Label.WORK_ITEM, Label.STAGE),
+    RelSpec(RelType.RAISED_FROM, Label.WORK_ITEM, Label.TEAM),
+    RelSpec(RelType.RAISED_FROM, Label.WORK_ITEM, Label.FEEDBACK),
+)
+
+RELATIONSHIP_INDEX: Mapping[tuple[RelType, Label, Label], RelSpec] = {
+    (r.type, r.start, r.end): r for r in RELATIONSHIPS
+}
+
+
+def label_of_kind(kind: WorkItemKind) -> str:
+    """The kind label a work item carries besides `WorkItem`."""
+    return kind.value
+
+
+# ---------------------------------------------------------------------------------------
+# Domain values returned by graph/ to its callers (the API maps these to GraphQL types).
+
+
+@dataclass(frozen=True)
+class Node:
+    """Any node of the graph: its label, id, display name and raw properties."""
+
+    label: Label
+    id: str
+    properties: Mapping[str, Any]
+    kind: WorkItemKind | None = None
+
+    @property
+    def name(self) -> str:
+        """The display name: `title` for titled labels, else `name`, else the id."""
+        key = "title" if self.label in TITLED else "name"
+        value = self.properties.get(key)
+        return str(value) if value is not None else self.id
+
+    def get(self, key: str) -> Any:
+        """A property by its graph (camelCase) name, or None."""
+        return self.properties.get(key)
+
+    def time(self, key: str) -> datetime | None:
+        """A datetime property, or None."""
+        value = self.properties.get(key)
+        return value if isinstance(value, datetime) else None
+
+
+@dataclass(frozen=True)
+class StageVisit:
+    """One stay of a work item in a stage: `exited_at` is None while it is still there."""
+
+    stage: Node
+    entered_at: datetime
+    exited_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A named point in a work item's life, None when it has not happened (yet)."""
+
+    name: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class MilestoneGap:
+    """Time between two consecutive milestones that both happened."""
+
+    start: str
+    end: str
+    hours: float
+
+
+def parse_label(text: str) -> Label | WorkItemKind | None:
+    """The label or work-item kind that `text` names, or None if it names neither."""
+    for enum in (Label, WorkItemKind):
+        try:
+            return enum(text)  # type: ignore[no-any-return]  # StrEnum call returns member
+        except ValueError:
+            continue
+    return None

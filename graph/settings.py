@@ -1,0 +1,85 @@
+"""Configuration, read once from `VSG_*` environment variables into a frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The password docker-compose.yml uses unless told otherwise: fine on a laptop only.
+DEV_PASSWORD = "vsgraph-dev-password"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """Raised when the environment holds a setting vsgraph cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting vsgraph reads; build it with `Settings.from_env()`."""
+
+    #: Bolt or neo4j:// URI of an external Neo4j; None means "run the embedded database".
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = field(default="", repr=False)
+    neo4j_database: str = "neo4j"
+    #: development | production; production refuses the compose file's default password.
+    env: str = "development"
+    data_dir: Path = Path(".vsg-data")
+    embedded_bolt_port: int = 7688
+    embedded_http_port: int = 2480
+    embedded_database: str = "vsgraph"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ingest_batch_size: int = 5000
+
+    @property
+    def embedded(self) -> bool:
+        """Whether vsgraph runs its own embedded database (no external URI given)."""
+        return self.neo4j_uri is None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from the environment (or the mapping given), validating them."""
+        env = os.environ if environ is None else environ
+
+        def integer(name: str, default: int) -> int:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return int(raw)
+            except ValueError:
+                raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+        settings = cls(
+            neo4j_uri=env.get("VSG_NEO4J_URI") or None,
+            neo4j_user=env.get("VSG_NEO4J_USER", "neo4j"),
+            neo4j_password=env.get("VSG_NEO4J_PASSWORD", ""),
+            neo4j_database=env.get("VSG_NEO4J_DATABASE", "neo4j"),
+            env=env.get("VSG_ENV", "development"),
+            data_dir=Path(env.get("VSG_DATA_DIR", ".vsg-data")),
+            embedded_bolt_port=integer("VSG_EMBEDDED_BOLT_PORT", 7688),
+            embedded_http_port=integer("VSG_EMBEDDED_HTTP_PORT", 2480),
+            embedded_database=env.get("VSG_EMBEDDED_DATABASE", "vsgraph"),
+            host=env.get("VSG_HOST", "127.0.0.1"),
+            port=integer("VSG_PORT", 8000),
+            ingest_batch_size=integer("VSG_INGEST_BATCH_SIZE", 5000),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe or cannot work."""
+        if self.env not in ("development", "production"):
+            raise ConfigError(f"VSG_ENV must be development or production, got {self.env!r}")
+        if self.env == "production" and self.neo4j_password == DEV_PASSWORD:
+            raise ConfigError(
+                "VSG_NEO4J_PASSWORD is the docker-compose development default; "
+                "set a real password for VSG_ENV=production"
+            )
+        if self.ingest_batch_size < 1:
+            raise ConfigError("VSG_INGEST_BATCH_SIZE must be at least 1")

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Lint and type-check (ruff, mypy --strict on api and graph).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/ruff check api graph tests bench
+.venv/bin/ruff format --check api graph tests bench
+.venv/bin/mypy

@@ -1,0 +1,141 @@
+"""Ingest against the real database: idempotent, all-or-nothing, line-numbered errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from graph.errors import InvalidInput
+from graph.ingest.records import parse_lines
+from graph.ingest.service import ingest
+from graph.queries import parse
+from graph.store import GraphStore
+from tests.factories import SmallOrg, ndjson, node, rel, state
+
+pytestmark = pytest.mark.db
+
+COUNTS = parse(
+    "test/counts",
+    "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+    "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
+    "RETURN nodes, relationships",
+)
+SNAPSHOT = parse(
+    "test/snapshot",
+    "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id",
+)
+VISITS = parse(
+    "test/visits",
+    "MATCH (w:WorkItem {id: $id})-[r:IN_STAGE]->(s:Stage) "
+    "RETURN s.id AS stage, r.enteredAt AS entered, r.exitedAt AS exited ORDER BY entered",
+)
+
+
+async def counts(store: GraphStore) -> tuple[int, int]:
+    row = (await store.read(COUNTS))[0]
+    return row["nodes"], row["relationships"]
+
+
+async def load(store: GraphStore, records: list[dict[str, object]], **kwargs: object):  # type: ignore[no-untyped-def]
+    return await ingest(store, parse_lines(ndjson(records).splitlines()), **kwargs)  # type: ignore[arg-type]
+
+
+async def test_importing_twice_changes_no_count_and_no_property(store: GraphStore) -> None:
+    org = SmallOrg()
+    records = [
+        *org.records(),
+        state(org.id("story1"), "2025-01-02T09:00:00Z", state="To Do"),
+        state(org.id("story1"), "2025-01-03T09:00:00Z", state="In Progress"),
+        state(org.id("story1"), "2025-01-04T09:00:00Z", state="Done"),
+    ]
+    first = await load(store, records)
+    before_counts, before = await counts(store), await store.read(SNAPSHOT)
+    second = await load(store, records)
+    assert await counts(store) == before_counts
+    assert await store.read(SNAPSHOT) == before
+    assert first.nodes == second.nodes == 10
+    assert before_counts == (10, 17)  # 14 relationships + 3 stage visits
+
+
+async def test_a_later_record_updates_properties(store: GraphStore) -> None:
+    org = SmallOrg()
+    await load(store, org.records())
+    await load(store, [node("Product", org.product, name="Checkout v2", key="PAY")])
+    rows = await store.read(SNAPSHOT)
+    product = next(r for r in rows if r["id"] == org.product)
+    assert product["props"]["name"] == "Checkout v2"
+
+
+async def test_state_changes_become_visits_through_the_stage_mapping(store: GraphStore) -> None:
+    org = SmallOrg()
+    item = org.id("story1")
+    await load(store, org.records())
+    # Out of order, in two imports, with offsets and a case-insensitive state name:
+    await load(store, [state(item, "2025-01-05T10:00:00+01:00", state="done")])
+    await load(
+        store,
+        [
+            state(item, "2025-01-02T09:00:00Z", state="In Progress"),
+            state(item, "2025-01-03T09:00:00Z", state="In Review"),
+            state(item, "2025-01-04T09:00:00Z", state="In Progress"),  # reworked
+        ],
+    )
+    visits = await store.read(VISITS, id=item)
+    t = lambda d, h: datetime(2025, 1, d, h, tzinfo=UTC)  # noqa: E731 - a table of times
+    assert [(v["stage"], v["entered"], v["exited"]) for v in visits] == [
+        (org.stage("dev"), t(2, 9), t(3, 9)),
+        (org.stage("review"), t(3, 9), t(4, 9)),
+        (org.stage("dev"), t(4, 9), t(5, 9)),
+        (org.stage("done"), t(5, 9), None),
+    ]
+
+
+async def test_bad_records_are_reported_by_line_and_nothing_is_written(store: GraphStore) -> None:
+    org = SmallOrg()
+    records = [
+        *org.records(),  # lines 1..25 are fine
+        node("Product", org.id("p2"), name=42),  # bad type
+        {"record": "node", "label": "Team", "properties": {"name": "No id"}},  # missing id
+        node("Gadget", org.id("g"), name="Unknown label"),  # unknown label
+        rel("OWNS", ("Team", org.id("team")), ("Story", "NOPE-1")),  # missing end
+        state(org.id("story1"), "2025-01-02T09:00:00Z", state="Nowhere"),  # unmapped state
+    ]
+    with pytest.raises(InvalidInput) as raised:
+        await load(store, records)
+    problems = [(p.line, p.field) for p in raised.value.problems]
+    n = len(org.records())
+    assert problems == [
+        (n + 1, "properties.name"),
+        (n + 2, "id"),
+        (n + 3, "label"),
+        (n + 4, "to.id"),
+        (n + 5, "state"),
+    ]
+    assert "expected a string, got int" in raised.value.problems[0].message
+    assert "NOPE-1" in raised.value.problems[3].message
+    assert await counts(store) == (0, 0)
+
+
+async def test_skip_invalid_writes_the_valid_records_and_reports_the_rest(
+    store: GraphStore,
+) -> None:
+    org = SmallOrg()
+    records = [*org.records(), node("Team", org.id("t2"), name=None)]
+    report = await load(store, records, skip_invalid=True)
+    assert [(p.line, p.field) for p in report.skipped] == [(len(records), "properties.name")]
+    assert (await counts(store))[0] == 10
+
+
+async def test_a_work_item_cannot_change_kind(store: GraphStore) -> None:
+    org = SmallOrg()
+    await load(store, org.records())
+    with pytest.raises(InvalidInput, match="exists as Story"):
+        await load(
+            store, [node("Defect", org.id("story1"), title="x", createdAt="2025-01-01T00:00:00Z")]
+        )
+
+
+async def test_naive_timestamps_are_refused(store: GraphStore) -> None:
+    with pytest.raises(InvalidInput, match="no timezone"):
+        await load(store, [node("Story", "S-1", title="x", createdAt="2025-01-01T00:00:00")])
