@@ -91,6 +91,8 @@ class EmbeddedDatabase:
                     str(self.config.http_port),
                     self.config.database,
                 ],
+                # ArcadeDB writes its own log/ folder into the working directory.
+                cwd=self.config.data_dir,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -21,11 +21,11 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-BY_IDS = {label: cypher(f"nodes/by_ids/{_snake(label)}") for label in Label}
-LIST = {
+BY_IDS: dict[Label, Query] = {label: cypher(f"nodes/by_ids/{_snake(label)}") for label in Label}
+LIST: dict[Label, Query] = {
     label: cypher(f"nodes/list/{_snake(label)}") for label in Label if label is not Label.WORK_ITEM
 }
-COUNT = {
+COUNT: dict[Label, Query] = {
     label: cypher(f"nodes/count/{_snake(label)}") for label in Label if label is not Label.WORK_ITEM
 }
 LIST_WORK_ITEMS = cypher("nodes/list_work_items")
@@ -35,7 +35,9 @@ SEARCH = cypher("explore/search")
 
 def node_from(properties: Mapping[str, Any], labels: Sequence[str]) -> Node:
     """A domain Node from a node's properties and labels."""
-    kind = next((WorkItemKind(lb) for lb in labels if lb in WorkItemKind.__members__.values()), None)
+    kind = next(
+        (WorkItemKind(lb) for lb in labels if lb in WorkItemKind.__members__.values()), None
+    )
     if kind is not None:
         label = Label.WORK_ITEM
     else:

@@ -1,11 +1,11 @@
 """The domain's errors, translated into HTTP/GraphQL answers at each edge.
 
-    GraphError
-     ├── NotFound        an entity that was asked for by id does not exist
-     ├── AlreadyExists   an entity that must be new exists already
-     ├── InvalidInput    input that fails validation (carries per-record problems)
-     ├── InvalidArgument a malformed argument (a cursor, an id)
-     └── StoreUnavailable  the graph database cannot be reached
+GraphError
+ ├── NotFound        an entity that was asked for by id does not exist
+ ├── AlreadyExists   an entity that must be new exists already
+ ├── InvalidInput    input that fails validation (carries per-record problems)
+ ├── InvalidArgument a malformed argument (a cursor, an id)
+ └── StoreUnavailable  the graph database cannot be reached
 """
 
 from __future__ import annotations

@@ -385,9 +385,8 @@ class MilestoneGap:
 
 def parse_label(text: str) -> Label | WorkItemKind | None:
     """The label or work-item kind that `text` names, or None if it names neither."""
-    for enum in (Label, WorkItemKind):
-        try:
-            return enum(text)  # type: ignore[no-any-return]  # StrEnum call returns member
-        except ValueError:
-            continue
+    if text in Label.__members__.values():
+        return Label(text)
+    if text in WorkItemKind.__members__.values():
+        return WorkItemKind(text)
     return None

@@ -94,13 +94,13 @@ def _check(query: Query, params: Mapping[str, Any]) -> None:
         raise ParameterMismatch(f"{query.name}: missing parameters {missing}, unexpected {extra}")
 
 
-async def _run(tx: AsyncManagedTransaction, text: str, params: Mapping[str, Any]) -> list[Row]:
+async def _run(tx: AsyncManagedTransaction, text: str, params: dict[str, Any]) -> list[Row]:
     result = await tx.run(text, params)
     return [from_db(record.data()) for record in [r async for r in result]]
 
 
 async def _run_many(
-    tx: AsyncManagedTransaction, statements: Sequence[tuple[str, Mapping[str, Any]]]
+    tx: AsyncManagedTransaction, statements: Sequence[tuple[str, dict[str, Any]]]
 ) -> list[list[Row]]:
     return [await _run(tx, text, params) for text, params in statements]
 

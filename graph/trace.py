@@ -8,6 +8,7 @@ artifact, only with the size of the answer.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,7 +67,7 @@ class Trace:
         reached = [(m.name, at) for m in self.milestones if (at := m.at) is not None]
         return [
             MilestoneGap(a, b, (b_at - a_at).total_seconds() / 3600)
-            for (a, a_at), (b, b_at) in zip(reached, reached[1:], strict=False)
+            for (a, a_at), (b, b_at) in itertools.pairwise(reached)
         ]
 
 
@@ -90,7 +91,9 @@ def milestones(
 ) -> list[Milestone]:
     """The milestones of a trace, in the order a work item normally reaches them."""
     production = [
-        d for d in deployments if d.get("environment") == PRODUCTION and d.get("status") == "success"
+        d
+        for d in deployments
+        if d.get("environment") == PRODUCTION and d.get("status") == "success"
     ]
     first_production = min(
         (t for d in production if (t := d.time("finishedAt") or d.time("startedAt"))),
@@ -125,9 +128,7 @@ async def trace(store: GraphStore, item_id: str) -> Trace | None:
 
     ids = [item_id, *(d.id for d in descendants)]
     pull_requests = _nodes(await store.read(PULL_REQUESTS, ids=ids))
-    commits = _nodes(
-        await store.read(COMMITS, ids=ids, pullRequests=[p.id for p in pull_requests])
-    )
+    commits = _nodes(await store.read(COMMITS, ids=ids, pullRequests=[p.id for p in pull_requests]))
     commit_ids = [c.id for c in commits]
     builds = _nodes(await store.read(BUILDS, commits=commit_ids))
     deployments = _nodes(await store.read(DEPLOYMENTS, commits=commit_ids))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -71,10 +72,18 @@ class SmallOrg:
             rel("CONTRIBUTES_TO", ("Team", p("team")), ("Product", self.product)),
         ]
         for name, order, kind, states in stages:
-            out.append(node("Stage", self.stage(name), name=name.title(), order=order,
-                            state=kind, states=states))
+            out.append(
+                node(
+                    "Stage",
+                    self.stage(name),
+                    name=name.title(),
+                    order=order,
+                    state=kind,
+                    states=states,
+                )
+            )
             out.append(rel("HAS_STAGE", ("ValueStream", p("vs")), ("Stage", self.stage(name))))
-        for (a, *_), (b, *_) in zip(stages, stages[1:], strict=False):
+        for (a, *_), (b, *_) in itertools.pairwise(stages):
             out.append(rel("NEXT", ("Stage", self.stage(a)), ("Stage", self.stage(b))))
         for n in (1, 2):
             story = p(f"story{n}")

@@ -104,7 +104,9 @@ def _merge_nodes(records: Iterable[NodeRecord], problems: list[Problem]) -> dict
             )
         else:
             merged = {**earlier.properties, **record.properties}
-            nodes[record.ref] = NodeRecord(record.line, record.label, record.id, merged, record.kind)
+            nodes[record.ref] = NodeRecord(
+                record.line, record.label, record.id, merged, record.kind
+            )
     return nodes
 
 
@@ -176,7 +178,9 @@ class _StageResolver:
                 stream = stage_stream.get(ref.id)
                 product = stream_product.get(stream) if stream else (old.product if old else None)
                 states = record.properties.get("states") or (old.states if old else ())
-                by_id[ref.id] = StageInfo(ref.id, product, tuple(states), str(record.properties["name"]))
+                by_id[ref.id] = StageInfo(
+                    ref.id, product, tuple(states), str(record.properties["name"])
+                )
         self.stage_ids = set(by_id)
         self.by_product_state: dict[tuple[str, str], str] = {}
         for stage in by_id.values():
@@ -247,8 +251,11 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
         for end, name in ((rel.start, "from"), (rel.end, "to")):
             if end in missing:
                 problems.append(
-                    Problem(rel.line, f"{name}.id", f"no {end.label} with id {end.id!r} in this "
-                            "batch or in the graph")
+                    Problem(
+                        rel.line,
+                        f"{name}.id",
+                        f"no {end.label} with id {end.id!r} in this batch or in the graph",
+                    )
                 )
 
     plan = Plan()
@@ -274,8 +281,11 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
         for state in state_records:
             if Ref(Label.WORK_ITEM, state.item) in missing:
                 problems.append(
-                    Problem(state.line, "item", f"no work item with id {state.item!r} in this "
-                            "batch or in the graph")
+                    Problem(
+                        state.line,
+                        "item",
+                        f"no work item with id {state.item!r} in this batch or in the graph",
+                    )
                 )
                 continue
             resolution = resolver.resolve(state)

@@ -222,7 +222,9 @@ def parse_record(obj: Any, line: int) -> Record:
         start, end = _ref(obj, "from"), _ref(obj, "to")
         spec = RELATIONSHIP_INDEX.get((rel_type, start.label, end.label))
         if spec is None:
-            allowed = [f"{s.start}->{s.end}" for s in RELATIONSHIP_INDEX.values() if s.type is rel_type]
+            allowed = [
+                f"{s.start}->{s.end}" for s in RELATIONSHIP_INDEX.values() if s.type is rel_type
+            ]
             raise RecordError(
                 "type",
                 f"{rel_type} does not connect {start.label} to {end.label} "

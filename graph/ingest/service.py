@@ -27,8 +27,10 @@ def _snake(name: str) -> str:
 
 
 # Bound at import, so a missing file fails at start-up rather than mid-import.
-EXISTING = {label: cypher(f"ingest/existing/{_snake(label)}") for label in Label}
-UPSERT = {
+EXISTING: dict[Label, Query] = {
+    label: cypher(f"ingest/existing/{_snake(label)}") for label in Label
+}
+UPSERT: dict[Label, Query] = {
     label: cypher(f"ingest/nodes/upsert_{_snake(label)}")
     for label in Label
     if label is not Label.WORK_ITEM
@@ -36,7 +38,9 @@ UPSERT = {
 CREATE_WORK_ITEMS = {kind: cypher(f"ingest/nodes/create_{_snake(kind)}") for kind in WorkItemKind}
 SET_WORK_ITEM_PROPERTIES = cypher("ingest/nodes/set_work_item_properties")
 LINK = {
-    spec: cypher(f"ingest/relationships/{spec.type.lower()}__{_snake(spec.start)}__{_snake(spec.end)}")
+    spec: cypher(
+        f"ingest/relationships/{spec.type.lower()}__{_snake(spec.start)}__{_snake(spec.end)}"
+    )
     for spec in RELATIONSHIPS
 }
 STAGES = cypher("ingest/stages")
@@ -149,7 +153,10 @@ class _Writer:
         for chunk in _chunks(rows, self.batch_size):
             ids = [{"id": row["id"]} for row in chunk]
             await self.store.write_together(
-                [(CREATE_WORK_ITEMS[kind], {"rows": ids}), (SET_WORK_ITEM_PROPERTIES, {"rows": chunk})]
+                [
+                    (CREATE_WORK_ITEMS[kind], {"rows": ids}),
+                    (SET_WORK_ITEM_PROPERTIES, {"rows": chunk}),
+                ]
             )
             self._advance(len(chunk))
 
@@ -160,7 +167,9 @@ async def write_plan(
     """Write a validated plan: nodes, then relationships, then stage visits."""
     total = plan.node_count + plan.relationship_count + len(plan.visits)
     writer = _Writer(store, batch_size, total, progress)
-    for (label, kind), records in sorted(plan.nodes.items(), key=lambda e: (e[0][0], e[0][1] or "")):
+    for (label, kind), records in sorted(
+        plan.nodes.items(), key=lambda e: (e[0][0], e[0][1] or "")
+    ):
         if kind is not None:
             await writer.work_items(kind, _node_rows(records))
         else:

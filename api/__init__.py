@@ -1,0 +1,1 @@
+"""vsgraph's edges: the GraphQL API, HTTP endpoints, web pages and the `vsg` command."""

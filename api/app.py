@@ -1,0 +1,42 @@
+"""The Starlette application: the only place the graph store is opened and closed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from api.graphql_view import GraphQLView
+from api.http import health, ingest
+from api.web.ide import STATIC_DIR
+from graph.settings import Settings
+from graph.store import Connection, GraphStore
+
+
+def create_app(settings: Settings, connection: Connection) -> Starlette:
+    """Build the app; the store opens when it starts and closes when it stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = await GraphStore.open(connection)
+        try:
+            await store.apply_schema()
+            app.state.store = store
+            yield
+        finally:
+            await store.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", GraphQLView(), methods=["GET", "POST"]),
+            Route("/ingest", ingest.post_ingest, methods=["POST"]),
+            Route("/healthz", health.healthz, methods=["GET"]),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,23 @@
+"""The typed context every resolver receives: the store, the settings, the loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+
+from api.loaders import Loaders
+from graph.settings import Settings
+from graph.store import GraphStore
+
+
+@dataclass
+class Context:
+    """Per-request state handed to resolvers as `info.context`."""
+
+    store: GraphStore
+    settings: Settings
+    loaders: Loaders
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,31 @@
+"""The GraphQL endpoint: strawberry's ASGI view with our context and an offline IDE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.context import Context
+from api.loaders import Loaders
+from api.schema import schema
+from api.web.ide import graphiql_html
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """`/graphql`: POST queries; GET in a browser opens GraphiQL served from local assets."""
+
+    def __init__(self) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        state: Any = request.app.state
+        return Context(store=state.store, settings=state.settings, loaders=Loaders(state.store))
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(graphiql_html())

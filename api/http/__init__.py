@@ -1,0 +1,1 @@
+"""Plain HTTP endpoints beside GraphQL: ingest, health (and later webhooks, exports)."""

@@ -1,0 +1,56 @@
+"""Per-request DataLoaders: every relation field batches its parents into one query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from graph import entities
+from graph.entities import Related, RelatedPage
+from graph.model import Label, Node
+from graph.store import GraphStore
+
+
+@dataclass
+class Loaders:
+    """DataLoaders of one request, created lazily per label and relation."""
+
+    store: GraphStore
+    _nodes: dict[Label, DataLoader[str, Node | None]] = field(default_factory=dict)
+    _related: dict[str, DataLoader[str, list[Related]]] = field(default_factory=dict)
+    _pages: dict[tuple[Any, ...], DataLoader[str, RelatedPage]] = field(default_factory=dict)
+
+    def node(self, label: Label) -> DataLoader[str, Node | None]:
+        """Nodes of `label` by id."""
+        if label not in self._nodes:
+
+            async def load(ids: Sequence[str]) -> list[Node | None]:
+                return await entities.nodes_by_ids(self.store, label, ids)
+
+            self._nodes[label] = DataLoader(load_fn=load)
+        return self._nodes[label]
+
+    def related(self, name: str) -> DataLoader[str, list[Related]]:
+        """Nodes reached from a parent id over the relation `name`."""
+        if name not in self._related:
+            rel = entities.relation(name)
+
+            async def load(ids: Sequence[str]) -> list[list[Related]]:
+                return await entities.follow(self.store, rel, ids)
+
+            self._related[name] = DataLoader(load_fn=load)
+        return self._related[name]
+
+    def page(self, name: str, first: int, after: str | None) -> DataLoader[str, RelatedPage]:
+        """One page of a paged relation per parent id (batched per page arguments)."""
+        key = (name, first, after)
+        if key not in self._pages:
+
+            async def load(ids: Sequence[str]) -> list[RelatedPage]:
+                return await entities.follow_page(self.store, name, ids, first, after)
+
+            self._pages[key] = DataLoader(load_fn=load)
+        return self._pages[key]
