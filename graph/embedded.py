@@ -22,6 +22,7 @@ import asyncio
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -35,6 +36,13 @@ from graph.store import Connection, GraphStore
 USER = "root"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 LOG_NAME = "embedded.log"
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now (for tests and benchmarks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def password_for(data_dir: Path) -> str:
@@ -171,6 +179,15 @@ class EmbeddedDatabase:
         self.stop()
 
 
+def _stop_when_orphaned(stopping: threading.Event) -> None:
+    """Stop cleanly if the parent dies without stopping us (a crash, a SIGKILL): a
+    database left running would hold its ports and files for the next start."""
+    parent = os.getppid()
+    while not stopping.wait(1.0):
+        if os.getppid() != parent:
+            stopping.set()
+
+
 def _serve(data_dir: Path, bolt_port: int, http_port: int, database: str) -> None:
     """Run the server in this process until SIGTERM or SIGINT."""
     import arcadedb_embedded  # the JVM starts here, in the child only
@@ -188,6 +205,7 @@ def _serve(data_dir: Path, bolt_port: int, http_port: int, database: str) -> Non
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
+    threading.Thread(target=_stop_when_orphaned, args=(stopping,), daemon=True).start()
     server.start()
     server.create_database(database)  # opens it, creating it the first time
     print(f"vsgraph embedded database ready on bolt://127.0.0.1:{bolt_port}", flush=True)

@@ -4,24 +4,16 @@ VSG_TEST_NEO4J_URI (+ _USER, _PASSWORD, _DATABASE) is set. No test mocks it."""
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase
+from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
 from graph.queries import cypher
 from graph.store import Connection, GraphStore
 
 DELETE_ALL = cypher("admin/delete_all")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

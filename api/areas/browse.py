@@ -49,16 +49,20 @@ class Query:
 
     @strawberry.field(
         description="Nodes whose key equals `text` or whose name/title contains it "
-        "(ignoring case), exact key matches first; optionally only some labels."
+        "(ignoring case), exact key matches first; optionally only nodes with one of "
+        "`labels` or work items of one of `kinds`."
     )
     async def search(
         self,
         info: Info,
         text: str,
         labels: list[Label] | None = None,
+        kinds: list[DomainKind] | None = None,
         first: int = 20,
     ) -> list[Node]:
-        found = await entities.search(info.context.store, text, labels, page_size(first))
+        # A work-item kind is a label of its own, so both filters are one label filter.
+        wanted = [*(labels or []), *(kinds or [])] or None
+        found = await entities.search(info.context.store, text, wanted, page_size(first))
         return [to_graphql(n) for n in found]
 
     @strawberry.field(description="Business lines, in key order.")
