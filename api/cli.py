@@ -1,0 +1,276 @@
+"""`vsg`: serve the API, load the demo, import records, run the embedded database.
+
+Every command reads its settings from `VSG_*` environment variables (see
+docs/configuration.md); with no `VSG_NEO4J_URI` it runs on the embedded database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from api.runtime import database, embedded_config, opened_store
+from graph.embedded import EmbeddedDatabase
+from graph.entities import COUNT
+from graph.errors import GraphError, InvalidInput
+from graph.ingest.records import parse_lines
+from graph.ingest.service import IngestReport, ingest
+from graph.ingest.service import Progress as ProgressFn
+from graph.model import Label
+from graph.settings import ConfigError, Settings
+from graph.store import GraphStore
+
+console = Console(stderr=True)
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[ProgressFn]:
+    """A progress bar on stderr, fed by ingest's progress(done, total) callback."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _report(report: IngestReport) -> None:
+    console.print(
+        f"Read {report.records:,} records: wrote {report.nodes:,} nodes, "
+        f"{report.relationships:,} relationships, {report.visits:,} stage visits "
+        f"in {report.round_trips:,} round trips."
+    )
+    for problem in report.skipped:
+        console.print(f"  skipped {problem}")
+
+
+async def _load_demo(store: GraphStore, settings: Settings, args: argparse.Namespace) -> None:
+    from graph import demo  # only the demo commands pay for importing the generator
+
+    config = demo.DemoConfig(work_items=args.scale, seed=args.seed)
+    records, truth = demo.generate(config)
+    console.print(
+        f"Generating the demo organisation: {config.work_items:,} work items, seed {config.seed}"
+    )
+    with progress_bar("Loading demo") as update:
+        report = await ingest(
+            store, records, batch_size=settings.ingest_batch_size, progress=update
+        )
+    _report(report)
+    console.print("Constraint stage of each value stream (by construction):")
+    for stream, stage in sorted(truth.constraints.items()):
+        console.print(f"  {stream}: {stage}")
+
+
+async def _is_empty(store: GraphStore) -> bool:
+    total: int = (await store.read(COUNT[Label.PRODUCT]))[0]["total"]
+    return total == 0
+
+
+async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    async with database(settings) as connection:
+        if args.demo:
+            async with opened_store(settings, say=False) as store:
+                if await _is_empty(store):
+                    await _load_demo(store, settings, args)
+                else:
+                    console.print("The database already holds data; not loading the demo.")
+        host, port = args.host or settings.host, args.port or settings.port
+        app = create_app(settings, connection)
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        base = f"http://{host}:{port}"
+        console.print(
+            f"\nvsgraph is serving on {base}\n"
+            f"  GraphQL API and IDE: {base}/graphql\n"
+            f"  Health:              {base}/healthz\n"
+            f"  Database (Bolt):     {connection.uri} (database {connection.database!r})\n"
+        )
+        await server.serve()
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    async with opened_store(settings) as store:
+        if not args.force and not await _is_empty(store):
+            console.print("The database already holds data; use --force to load the demo anyway.")
+            return 0
+        await _load_demo(store, settings, args)
+    return 0
+
+
+def _lines(source: str) -> Iterator[str]:
+    if source == "-":
+        yield from sys.stdin
+        return
+    with Path(source).open(encoding="utf-8") as stream:
+        yield from stream
+
+
+async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    if args.file != "-" and not Path(args.file).is_file():
+        console.print(f"[red]No such file: {args.file}[/red]")
+        return 2
+    async with opened_store(settings) as store:
+        try:
+            with progress_bar(f"Importing {args.file}") as update:
+                report = await ingest(
+                    store,
+                    parse_lines(_lines(args.file)),
+                    batch_size=args.batch_size or settings.ingest_batch_size,
+                    skip_invalid=args.skip_invalid,
+                    progress=update,
+                )
+        except InvalidInput as error:
+            console.print(
+                f"[red]Nothing was written: {len(error.problems)} invalid record(s).[/red]"
+            )
+            for problem in error.problems[:50]:
+                console.print(f"  {problem}")
+            if len(error.problems) > 50:
+                console.print(f"  ... and {len(error.problems) - 50} more")
+            console.print("Fix them, or re-run with --skip-invalid to write the valid records.")
+            return 1
+    _report(report)
+    return 0
+
+
+async def cmd_db_start(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.embedded:
+        console.print("VSG_NEO4J_URI is set: vsgraph uses that database, not the embedded one.")
+        return 2
+    config = embedded_config(settings)
+    embedded = EmbeddedDatabase(config)
+    connection = await embedded.start()
+    print(f"Embedded database running: {connection.uri}  database={connection.database}")
+    print(f"  user {connection.user}, password in {config.data_dir / 'password'}")
+    print(f"  data in {config.data_dir.resolve()}, log in {embedded.log_path}")
+    print("Press Ctrl-C to stop it.", flush=True)
+    try:
+        while embedded.alive():
+            await asyncio.sleep(1)
+    finally:
+        embedded.stop()
+    return 0
+
+
+async def cmd_db_info(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.embedded:
+        print(f"External database: {settings.neo4j_uri} (database {settings.neo4j_database})")
+        return 0
+    config = embedded_config(settings)
+    print(f"Embedded database: bolt://127.0.0.1:{config.bolt_port} database={config.database}")
+    print(f"  data directory: {config.data_dir.resolve()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `vsg` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="vsg",
+        description="vsgraph: value-stream management on one Neo4j graph. Settings come "
+        "from VSG_* environment variables; without VSG_NEO4J_URI the embedded database "
+        "(under VSG_DATA_DIR, default .vsg-data) is used.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def demo_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--scale",
+            type=int,
+            default=3000,
+            metavar="N",
+            help="number of work items in the demo (default: 3000)",
+        )
+        p.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the GraphQL API",
+        description="Serve the GraphQL API (and its IDE at /graphql).",
+    )
+    serve.add_argument("--host", help="interface to bind (default: VSG_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: VSG_PORT or 8000)")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo organisation first if the database is empty",
+    )
+    demo_options(serve)
+    serve.set_defaults(run=cmd_serve)
+
+    demo_cmd = commands.add_parser(
+        "demo",
+        help="load the demo organisation",
+        description="Generate the seeded demo organisation and load "
+        "it (only into an empty database unless --force).",
+    )
+    demo_options(demo_cmd)
+    demo_cmd.add_argument(
+        "--force", action="store_true", help="load even if the database holds data (idempotent)"
+    )
+    demo_cmd.set_defaults(run=cmd_demo)
+
+    imp = commands.add_parser(
+        "import",
+        help="import NDJSON records",
+        description="Validate and import NDJSON records "
+        "(docs/ingest.md). With any invalid record nothing is written.",
+    )
+    imp.add_argument("file", help="NDJSON file, or - for standard input")
+    imp.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="write the valid records and report the invalid ones",
+    )
+    imp.add_argument("--batch-size", type=int, help="rows per transaction (default 5000)")
+    imp.set_defaults(run=cmd_import)
+
+    db = commands.add_parser(
+        "db", help="the embedded database", description="Run or describe the embedded database."
+    )
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser(
+        "start", help="run it in the foreground and print its Bolt URI"
+    ).set_defaults(run=cmd_db_start)
+    db_commands.add_parser("info", help="where it is").set_defaults(run=cmd_db_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `vsg` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        code: int = asyncio.run(args.run(args, settings))
+        return code
+    except ConfigError as error:
+        console.print(f"[red]Configuration error: {error}[/red]")
+        return 2
+    except GraphError as error:
+        console.print(f"[red]{error}[/red]")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
