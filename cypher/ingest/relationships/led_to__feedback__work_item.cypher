@@ -1,6 +1,8 @@
 // Creates or updates (Feedback)-[:LED_TO]->(WorkItem) relationships; no rows.
+// Written from the end node: the embedded database checks for an existing relationship
+// by walking the first node's relationships, and the start node here has many.
 UNWIND $rows AS row
 MATCH (a:Feedback {id: row.start})
 MATCH (b:WorkItem {id: row.end})
-MERGE (a)-[r:LED_TO]->(b)
+MERGE (b)<-[r:LED_TO]-(a)
 SET r += row.properties

@@ -1,6 +1,8 @@
 // Creates or updates (Deployment)-[:SHIPPED]->(Commit) relationships; no rows.
+// Written from the end node: the embedded database checks for an existing relationship
+// by walking the first node's relationships, and the start node here has many.
 UNWIND $rows AS row
 MATCH (a:Deployment {id: row.start})
 MATCH (b:Commit {id: row.end})
-MERGE (a)-[r:SHIPPED]->(b)
+MERGE (b)<-[r:SHIPPED]-(a)
 SET r += row.properties

@@ -1,6 +1,8 @@
 // Creates or updates (Tool)-[:SUPPORTS]->(Stage) relationships; no rows.
+// Written from the end node: the embedded database checks for an existing relationship
+// by walking the first node's relationships, and the start node here has many.
 UNWIND $rows AS row
 MATCH (a:Tool {id: row.start})
 MATCH (b:Stage {id: row.end})
-MERGE (a)-[r:SUPPORTS]->(b)
+MERGE (b)<-[r:SUPPORTS]-(a)
 SET r += row.properties
