@@ -16,23 +16,49 @@ behaves the same on Neo4j and on the embedded database.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+import random
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 import neo4j.time
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConstraintError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.errors import StoreUnavailable
 from graph.queries import Query, catalogue, cypher
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 SCHEMA_PREFIX = "schema/"
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+
+# The embedded database does not lock a MERGE's key: of two transactions creating the
+# same new node at once, the loser fails with a duplicate-key ConstraintError instead of
+# waiting (Neo4j locks the key and never gets here). Every write vsgraph runs is
+# idempotent (MERGE, or match-then-create), so running the loser again finds the
+# winner's node and succeeds. A real violation fails the same way every time and is
+# raised after the last attempt. A CREATE of a node with two labels (work items) that
+# loses the race comes back as a generic execution failure rather than a
+# ConstraintError, so that is treated the same way.
+CREATION_RACE_ATTEMPTS = 4
+_EXECUTION_FAILURE = ("Neo.ClientError.Statement.SemanticError", "Error executing Cypher command")
+
+
+def _lost_creation_race(error: ClientError) -> bool:
+    if isinstance(error, ConstraintError):
+        return True
+    code, prefix = _EXECUTION_FAILURE
+    return error.code == code and (error.message or "").startswith(prefix)
 
 
 class ParameterMismatch(TypeError):
@@ -114,6 +140,11 @@ class GraphStore:
         #: Statements sent to the database since this store was opened; tests and
         #: benchmarks read it to show a request costs a constant number of round trips.
         self.round_trips = 0
+        #: Held by ingest for a whole batch. The embedded database does not lock a
+        #: relationship MERGE either: two concurrent imports of the same records can
+        #: both create it. One process therefore ingests one batch at a time (Neo4j's
+        #: MERGE takes locks, so API replicas in front of Neo4j are safe without it).
+        self.ingest_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, connection: Connection, *, ready_timeout: float = 30.0) -> GraphStore:
@@ -185,8 +216,7 @@ class GraphStore:
         """Run a write query in its own managed write transaction."""
         _check(query, params)
         self.round_trips += 1
-        async with self._driver.session(database=self.database) as session:
-            return await session.execute_write(_run, query.text, to_db(params))
+        return await self._execute_write(_run, query.text, to_db(params))
 
     async def write_together(
         self, statements: Iterable[tuple[Query, Mapping[str, Any]]]
@@ -197,8 +227,20 @@ class GraphStore:
             _check(query, params)
             prepared.append((query.text, to_db(params)))
         self.round_trips += len(prepared)
-        async with self._driver.session(database=self.database) as session:
-            return await session.execute_write(_run_many, prepared)
+        return await self._execute_write(_run_many, prepared)
+
+    async def _execute_write(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run `work` in a managed write transaction, again if it lost a creation race."""
+        for attempt in range(1, CREATION_RACE_ATTEMPTS + 1):
+            try:
+                async with self._driver.session(database=self.database) as session:
+                    return await session.execute_write(work, *args)
+            except ClientError as error:
+                if attempt == CREATION_RACE_ATTEMPTS or not _lost_creation_race(error):
+                    raise
+                # A little jitter, so racing writers do not collide again in lockstep.
+                await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def apply_schema(self) -> int:
         """Apply the catalogue's idempotent schema statements (`cypher/schema/`), in name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -9,11 +11,13 @@ import pytest
 from graph.errors import InvalidInput
 from graph.ingest.records import parse_lines
 from graph.ingest.service import ingest
-from graph.queries import parse
-from graph.store import GraphStore
+from graph.queries import cypher, parse
+from graph.store import Connection, GraphStore
 from tests.factories import SmallOrg, ndjson, node, rel, state
 
 pytestmark = pytest.mark.db
+
+DELETE_ALL = cypher("admin/delete_all")
 
 COUNTS = parse(
     "test/counts",
@@ -139,3 +143,36 @@ async def test_a_work_item_cannot_change_kind(store: GraphStore) -> None:
 async def test_naive_timestamps_are_refused(store: GraphStore) -> None:
     with pytest.raises(InvalidInput, match="no timezone"):
         await load(store, [node("Story", "S-1", title="x", createdAt="2025-01-01T00:00:00")])
+
+
+
+async def test_concurrent_imports_in_one_process_write_everything_once(store: GraphStore) -> None:
+    # Six imports of the same new organisation at once through one store: afterwards
+    # the graph holds each node and relationship exactly once, as after one import.
+    org = SmallOrg()
+    await asyncio.gather(*(load(store, org.records()) for _ in range(6)))
+    after_race = await counts(store)
+    await store.write(DELETE_ALL)
+    await load(store, org.records())
+    assert after_race == await counts(store)
+
+
+async def test_writers_in_other_processes_that_race_to_create_a_node_all_succeed(
+    store: GraphStore, connection: Connection
+) -> None:
+    # Separate drivers stand for separate processes (no shared ingest lock): they race
+    # to create the same 40 new nodes, of one label and of two (work items). A loser of
+    # a creation race retries and finds the winner's node, so every import succeeds and
+    # each node exists once: 20 business lines + 20 stories = 40.
+    prefix = uuid.uuid4().hex[:6]
+    records = [node("BusinessLine", f"{prefix}-bl{i}", name=f"Line {i}") for i in range(20)] + [
+        node("Story", f"{prefix}-s{i}", title=f"Story {i}", createdAt="2025-01-01T00:00:00Z")
+        for i in range(20)
+    ]
+    others = [await GraphStore.open(connection) for _ in range(3)]
+    try:
+        await asyncio.gather(*(load(s, records) for s in [store, *others] for _ in range(2)))
+    finally:
+        for other in others:
+            await other.close()
+    assert await counts(store) == (40, 0)
