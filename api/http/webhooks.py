@@ -1,0 +1,151 @@
+"""`POST /webhooks/{github,gitlab,jira}`: verified deliveries into the graph.
+
+Every answer says what happened, and only a 200 wrote anything:
+
+| status | when |
+|---|---|
+| 200 | mapped and written (counts; a redelivery writes the same values again) |
+| 202 | an event type vsgraph does not map (`ignored`), nothing written |
+| 400 | the payload is not the vendor's shape (positions and reasons), nothing written |
+| 401 | missing or wrong signature / token / secret, nothing written |
+| 422 | the records fail validation (e.g. a state mapped to no stage), nothing written |
+| 503 | the endpoint's secret is not configured: it refuses every delivery |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from graph.errors import InvalidInput
+from graph.ingest.hooks import ingest_event, webhook_mapping
+from graph.ingest.sources import github, gitlab, jira_webhook
+from graph.ingest.sources.mapping import SourceMapping
+from graph.ingest.sources.payload import Converted, PayloadError
+from graph.settings import Settings
+from graph.store import GraphStore
+
+Convert = Callable[[bytes, SourceMapping], Converted | None]
+
+
+def _same(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a received secret with the configured one."""
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _github_signed(body: bytes, header: str | None, secret: str) -> bool:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return _same(header, f"sha256={digest}")
+
+
+def _unconfigured(variable: str) -> JSONResponse:
+    return JSONResponse(
+        {"written": False, "error": f"this webhook is not configured: set {variable}"},
+        status_code=503,
+    )
+
+
+def _unauthorised(what: str) -> JSONResponse:
+    return JSONResponse({"written": False, "error": f"{what} is missing or wrong"}, status_code=401)
+
+
+def _write_lock(request: Request) -> asyncio.Lock:
+    """One lock per app: this process handles one webhook event at a time.
+
+    A deployment status is merged with the stored one (read, merge, write), so two
+    events of one deployment must not interleave. Across replicas this relies on the
+    merge rule itself being order-independent (a later `success` wins over an earlier
+    `in_progress`, whichever arrives first).
+    """
+    lock: asyncio.Lock | None = getattr(request.app.state, "webhook_lock", None)
+    if lock is None:  # no await since the check: no other request can interleave
+        lock = request.app.state.webhook_lock = asyncio.Lock()
+    return lock
+
+
+async def _deliver(
+    request: Request, body: bytes, event: str, delivery: str | None, convert: Convert
+) -> JSONResponse:
+    store: GraphStore = request.app.state.store
+    settings: Settings = request.app.state.settings
+    try:
+        converted = convert(body, await webhook_mapping(store))
+    except PayloadError as error:
+        problems = [{"position": p.position, "message": p.message} for p in error.problems]
+        return JSONResponse(
+            {"written": False, "event": event, "problems": problems}, status_code=400
+        )
+    if converted is None:
+        return JSONResponse(
+            {"written": False, "event": event, "delivery": delivery, "ignored": True},
+            status_code=202,
+        )
+    try:
+        async with _write_lock(request):
+            report = await ingest_event(store, converted, batch_size=settings.ingest_batch_size)
+    except InvalidInput as error:
+        problems = [
+            {"position": converted.origin(p.line), "field": p.field, "message": p.message}
+            for p in error.problems
+        ]
+        return JSONResponse(
+            {"written": False, "event": event, "problems": problems}, status_code=422
+        )
+    return JSONResponse(
+        {
+            "written": True,
+            "event": event,
+            "delivery": delivery,
+            "nodes": report.nodes,
+            "relationships": report.relationships,
+            "visits": report.visits,
+        }
+    )
+
+
+async def post_github(request: Request) -> JSONResponse:
+    """A GitHub delivery: `X-Hub-Signature-256` is the HMAC-SHA256 of the body."""
+    secret = request.app.state.settings.github_webhook_secret
+    if not secret:
+        return _unconfigured("VSG_GITHUB_WEBHOOK_SECRET")
+    body = await request.body()
+    if not _github_signed(body, request.headers.get("x-hub-signature-256"), secret):
+        return _unauthorised("X-Hub-Signature-256")
+    event = request.headers.get("x-github-event", "")
+    delivery = request.headers.get("x-github-delivery")
+    return await _deliver(
+        request, body, event, delivery, lambda data, m: github.convert_event(event, data, m)
+    )
+
+
+async def post_gitlab(request: Request) -> JSONResponse:
+    """A GitLab delivery: `X-Gitlab-Token` is the webhook's secret token."""
+    token = request.app.state.settings.gitlab_webhook_token
+    if not token:
+        return _unconfigured("VSG_GITLAB_WEBHOOK_TOKEN")
+    if not _same(request.headers.get("x-gitlab-token"), token):
+        return _unauthorised("X-Gitlab-Token")
+    body = await request.body()
+    event = request.headers.get("x-gitlab-event", "")
+    delivery = request.headers.get("x-gitlab-event-uuid")
+    return await _deliver(
+        request, body, event, delivery, lambda data, m: gitlab.convert_event(event, data, m)
+    )
+
+
+async def post_jira(request: Request) -> JSONResponse:
+    """A Jira delivery: the shared secret in `X-Vsg-Webhook-Secret` or `?secret=`."""
+    secret = request.app.state.settings.jira_webhook_secret
+    if not secret:
+        return _unconfigured("VSG_JIRA_WEBHOOK_SECRET")
+    given = request.headers.get("x-vsg-webhook-secret") or request.query_params.get("secret")
+    if not _same(given, secret):
+        return _unauthorised("the webhook secret")
+    body = await request.body()
+    delivery = request.headers.get("x-atlassian-webhook-identifier")
+    return await _deliver(request, body, "jira", delivery, jira_webhook.convert_event)

@@ -1,0 +1,357 @@
+"""GitHub REST payloads -> repository, commits, pull requests, deployments, releases.
+
+Two entry points, both pure:
+
+- `convert(data, mapping)`: an export file, one JSON object per repository, each list
+  shaped as the REST API returns it (see docs/sources-git.md for the calls)::
+
+      {"repository": {...GET /repos/{o}/{r}},
+       "commits": [...GET /repos/{o}/{r}/commits],
+       "pulls": [{...GET /pulls?state=all, "commits": [...GET /pulls/{n}/commits]}],
+       "deployments": [{...GET /deployments, "statuses": [...GET .../statuses]}],
+       "releases": [...GET /releases], "tags": [...GET /tags]}
+
+  A JSON array of such objects (several repositories, or recorded pages of one) works too.
+- `convert_event(event, data, mapping)`: one webhook delivery (`X-GitHub-Event` push,
+  pull_request, deployment, deployment_status, release); None for events it ignores.
+
+Ids: a repository is `host/owner/name`, a pull request `host/owner/name#N`, a deployment
+`host/owner/name/deployments/ID`, a release `host/owner/name@TAG`, a commit its sha.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graph.ingest.sources.delivery import (
+    Delivery,
+    GitChange,
+    GitCommit,
+    GitDeployment,
+    GitRelease,
+    LinkPolicy,
+    Repo,
+    add_tool,
+    host_of,
+    records,
+)
+from graph.ingest.sources.mapping import SourceMapping
+from graph.ingest.sources.payload import (
+    Conversion,
+    Converted,
+    PayloadError,
+    PayloadProblem,
+    load_json,
+)
+from graph.model import DeploymentStatus
+
+DEFAULT_HOST = "github.com"
+_SHA = re.compile(r"[0-9a-f]{40}")
+
+#: GitHub deployment status `state` -> the model's status; `inactive` (superseded by a
+#: later deployment to the same environment) says nothing about this one's outcome.
+STATES: dict[str, DeploymentStatus | None] = {
+    "success": DeploymentStatus.SUCCESS,
+    "failure": DeploymentStatus.FAILURE,
+    "error": DeploymentStatus.FAILURE,
+    "in_progress": DeploymentStatus.IN_PROGRESS,
+    "queued": DeploymentStatus.IN_PROGRESS,
+    "pending": DeploymentStatus.IN_PROGRESS,
+    "inactive": None,
+}
+
+#: Webhook events this source maps; any other `X-GitHub-Event` is ignored.
+EVENTS = frozenset({"push", "pull_request", "deployment", "deployment_status", "release"})
+
+
+def _start(mapping: SourceMapping, url: str | None) -> Conversion:
+    host = host_of(url, DEFAULT_HOST)
+    conv = Conversion(mapping.tool.id or host)
+    name = mapping.tool.name or ("GitHub" if host == DEFAULT_HOST else f"GitHub ({host})")
+    add_tool(conv, name, mapping.tool.url or f"https://{host}")
+    return conv
+
+
+def _repo(conv: Conversion, raw: Any, at: str) -> Repo | None:
+    obj = conv.obj(raw, at)
+    if obj is None:
+        return None
+    path = conv.text(obj, "full_name", at)
+    url = conv.text(obj, "html_url", at, required=False)
+    if path is None:
+        return None
+    return Repo(f"{host_of(url, DEFAULT_HOST)}/{path}", path, url)
+
+
+def _login(raw: Any) -> str | None:
+    if isinstance(raw, dict) and isinstance(raw.get("login"), str):
+        return str(raw["login"])
+    return None
+
+
+def _commit(conv: Conversion, obj: dict[str, Any], at: str) -> GitCommit | None:
+    """A commit as the list-commits endpoint returns it."""
+    sha = conv.text(obj, "sha", at)
+    inner = conv.obj(obj.get("commit"), f"{at}.commit")
+    if inner is None or sha is None:
+        return None
+    message = conv.text(inner, "message", f"{at}.commit")
+    author = conv.obj(inner.get("author"), f"{at}.commit.author")
+    date = conv.time(author, "date", f"{at}.commit.author") if author else None
+    parents = [
+        conv.text(p, "sha", pat) for pat, p in conv.objects(obj.get("parents"), f"{at}.parents")
+    ]
+    if message is None or date is None:
+        return None
+    name = _login(obj.get("author")) or (author or {}).get("name")
+    return GitCommit(
+        at,
+        sha,
+        message,
+        date,
+        name if isinstance(name, str) else None,
+        tuple(p for p in parents if p),
+        conv.text(obj, "html_url", at, required=False),
+    )
+
+
+def _pull(
+    conv: Conversion, repo: Repo, obj: dict[str, Any], at: str, commits: list[GitCommit]
+) -> GitChange | None:
+    number = obj.get("number")
+    if isinstance(number, bool) or not isinstance(number, int):
+        conv.problem(f"{at}.number", "expected an integer")
+        return None
+    title = conv.text(obj, "title", at)
+    created = conv.time(obj, "created_at", at)
+    merged = conv.time(obj, "merged_at", at, required=False)
+    head = obj.get("head")
+    branch = head.get("ref") if isinstance(head, dict) else None
+    if title is None or created is None:
+        return None
+    own: list[str] = []
+    for cat, raw in conv.objects(obj.get("commits"), f"{at}.commits"):
+        commit = _commit(conv, raw, cat)
+        if commit is not None:
+            commits.append(commit)
+            own.append(commit.sha)
+    return GitChange(
+        at,
+        f"{repo.id}#{number}",
+        number,
+        title,
+        branch if isinstance(branch, str) else None,
+        created,
+        merged,
+        _login(obj.get("user")),
+        tuple(own),
+        # For an open pull, merge_commit_sha is GitHub's test merge: only a merged pull's
+        # counts (for a squash merge it is the squash commit, not a descendant of its commits).
+        conv.text(obj, "merge_commit_sha", at, required=False) if merged else None,
+        conv.text(obj, "html_url", at, required=False),
+    )
+
+
+def _status(conv: Conversion, obj: dict[str, Any], at: str) -> tuple[DeploymentStatus, Any] | None:
+    """A deployment status's model status and time; None for `inactive` or a problem."""
+    state = conv.text(obj, "state", at)
+    when = conv.time(obj, "created_at", at)
+    if state is None or when is None:
+        return None
+    if state not in STATES:
+        conv.problem(f"{at}.state", f"unknown deployment state {state!r} ({', '.join(STATES)})")
+        return None
+    status = STATES[state]
+    return None if status is None else (status, when)
+
+
+def _deployment(
+    conv: Conversion,
+    repo: Repo,
+    obj: dict[str, Any],
+    at: str,
+    statuses: list[tuple[str, dict[str, Any]]],
+) -> GitDeployment | None:
+    ident = conv.text(obj, "id", at)
+    sha = conv.text(obj, "sha", at)
+    environment = conv.text(obj, "environment", at)
+    created = conv.time(obj, "created_at", at)
+    seen = [s for sat, raw in statuses if (s := _status(conv, raw, sat)) is not None]
+    if ident is None or environment is None or created is None:
+        return None
+    status, finished = DeploymentStatus.IN_PROGRESS, None
+    if seen:
+        # The statuses endpoint lists newest first; sort rather than trust the order.
+        status, last_at = max(seen, key=lambda s: s[1])
+        finished = last_at if status is not DeploymentStatus.IN_PROGRESS else None
+    return GitDeployment(
+        at,
+        f"{repo.id}/deployments/{ident}",
+        f"Deploy {sha[:7] if sha else '?'} to {environment}",
+        environment,
+        sha,
+        status,
+        created,
+        finished,
+        conv.text(obj, "url", at, required=False),
+    )
+
+
+def _release(
+    conv: Conversion, repo: Repo, obj: dict[str, Any], at: str, tags: dict[str, str]
+) -> GitRelease | None:
+    if obj.get("draft") is True or obj.get("published_at") is None:
+        return None  # a draft is not released (yet)
+    tag = conv.text(obj, "tag_name", at)
+    published = conv.time(obj, "published_at", at)
+    if tag is None or published is None:
+        return None
+    target = obj.get("target_commitish")
+    sha = target if isinstance(target, str) and _SHA.fullmatch(target) else tags.get(tag)
+    name = obj.get("name")
+    return GitRelease(
+        at,
+        f"{repo.id}@{tag}",
+        name if isinstance(name, str) and name else tag,
+        tag,
+        published,
+        sha,
+        conv.text(obj, "html_url", at, required=False),
+    )
+
+
+def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
+    repo = _repo(conv, obj.get("repository"), f"{at}repository")
+    if repo is None:
+        return None
+    delivery = Delivery(repo)
+    for cat, raw in conv.objects(obj.get("commits"), f"{at}commits"):
+        commit = _commit(conv, raw, cat)
+        if commit is not None:
+            delivery.commits.append(commit)
+    for pat, raw in conv.objects(obj.get("pulls"), f"{at}pulls"):
+        change = _pull(conv, repo, raw, pat, delivery.commits)
+        if change is not None:
+            delivery.changes.append(change)
+    for dat, raw in conv.objects(obj.get("deployments"), f"{at}deployments"):
+        statuses = conv.objects(raw.get("statuses"), f"{dat}.statuses")
+        deployment = _deployment(conv, repo, raw, dat, statuses)
+        if deployment is not None:
+            delivery.deployments.append(deployment)
+    tags: dict[str, str] = {}
+    for tat, raw in conv.objects(obj.get("tags"), f"{at}tags"):
+        name, commit = raw.get("name"), raw.get("commit")
+        if (
+            isinstance(name, str)
+            and isinstance(commit, dict)
+            and isinstance(commit.get("sha"), str)
+        ):
+            tags[name] = commit["sha"]
+        else:
+            conv.problem(tat, "expected {name, commit: {sha}}")
+    for rat, raw in conv.objects(obj.get("releases"), f"{at}releases"):
+        release = _release(conv, repo, raw, rat, tags)
+        if release is not None:
+            delivery.releases.append(release)
+    return delivery
+
+
+def convert(
+    data: bytes, mapping: SourceMapping, *, links: LinkPolicy = LinkPolicy.IN_BATCH
+) -> Converted:
+    """Convert a GitHub export: one repository object, or an array of them. Live sync passes
+    `links=LinkPolicy.ANY` and keeps links to nodes on later pages pending."""
+    document = load_json(data)
+    parts = document if isinstance(document, list) else [document]
+    if not parts or not all(isinstance(p, dict) for p in parts):
+        raise PayloadError(
+            [PayloadProblem("document", "expected an object or an array of objects")]
+        )
+    first = parts[0].get("repository")
+    conv = _start(mapping, first.get("html_url") if isinstance(first, dict) else None)
+    seen_repos: set[str] = set()
+    for index, part in enumerate(parts):
+        prefix = f"[{index}]." if isinstance(document, list) else ""
+        delivery = _export(conv, part, prefix)
+        if delivery is not None:
+            records(
+                conv,
+                delivery,
+                mapping,
+                links=links,
+                repository_node=delivery.repo.id not in seen_repos,
+            )
+            seen_repos.add(delivery.repo.id)
+    return conv.result()
+
+
+# ---------------------------------------------------------------------------------------
+# Webhooks: one event per delivery, mapped with the same rules.
+
+
+def _push_commits(conv: Conversion, obj: dict[str, Any]) -> list[GitCommit]:
+    """A push's commits. The payload has no parents: each pushed commit is linked to the
+    one before it in the push (and the first to `before`, unless the push was forced)."""
+    previous = obj.get("before")
+    if obj.get("forced") is True or not isinstance(previous, str) or set(previous) == {"0"}:
+        previous = None
+    out: list[GitCommit] = []
+    for at, raw in conv.objects(obj.get("commits"), "commits"):
+        sha = conv.text(raw, "id", at)
+        message = conv.text(raw, "message", at)
+        when = conv.time(raw, "timestamp", at)
+        author: dict[str, Any] = raw["author"] if isinstance(raw.get("author"), dict) else {}
+        name = author.get("username") or author.get("name")
+        if sha is None or message is None or when is None:
+            continue
+        parents = (previous,) if previous else ()
+        url = conv.text(raw, "url", at, required=False)
+        out.append(
+            GitCommit(at, sha, message, when, name if isinstance(name, str) else None, parents, url)
+        )
+        previous = sha
+    return out
+
+
+def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted | None:
+    """Convert one webhook delivery; None when the event is not one this source maps.
+
+    Relationships to nodes outside the delivery (a parent commit, a merge commit) are
+    kept: the caller drops those that are not in the graph either.
+    """
+    if event not in EVENTS:
+        return None
+    obj = load_json(data)
+    if not isinstance(obj, dict):
+        raise PayloadError([PayloadProblem("document", "expected a JSON object")])
+    raw_repo = obj.get("repository")
+    conv = _start(mapping, raw_repo.get("html_url") if isinstance(raw_repo, dict) else None)
+    repo = _repo(conv, raw_repo, "repository")
+    if repo is None:
+        return conv.result()  # raises: the repository is missing or malformed
+    delivery = Delivery(repo)
+    if event == "push":
+        delivery.commits = _push_commits(conv, obj)
+    elif event == "pull_request":
+        raw = conv.obj(obj.get("pull_request"), "pull_request")
+        change = _pull(conv, repo, raw, "pull_request", []) if raw is not None else None
+        if change is not None:
+            delivery.changes.append(change)
+    elif event in ("deployment", "deployment_status"):
+        raw = conv.obj(obj.get("deployment"), "deployment")
+        statuses = [("deployment_status", obj.get("deployment_status"))]
+        if event == "deployment_status" and conv.obj(statuses[0][1], "deployment_status") is None:
+            return conv.result()
+        given = [(at, s) for at, s in statuses if isinstance(s, dict)]
+        deployment = _deployment(conv, repo, raw, "deployment", given) if raw is not None else None
+        if deployment is not None:
+            delivery.deployments.append(deployment)
+    else:  # release
+        raw = conv.obj(obj.get("release"), "release")
+        if raw is not None and obj.get("action") != "deleted":
+            release = _release(conv, repo, raw, "release", {})
+            if release is not None:
+                delivery.releases.append(release)
+    records(conv, delivery, mapping, links=LinkPolicy.ANY)
+    return conv.result()

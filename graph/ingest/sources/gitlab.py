@@ -1,0 +1,389 @@
+"""GitLab REST payloads -> project, commits, merge requests, deployments, releases.
+
+The same mapping as GitHub's (`delivery.records`), from GitLab's shapes:
+
+- `convert(data, mapping)`: an export file, one JSON object per project::
+
+      {"project": {...GET /projects/:id},
+       "commits": [...GET /projects/:id/repository/commits],
+       "merge_requests": [{...GET /merge_requests?state=all,
+                           "commits": [...GET /merge_requests/:iid/commits]}],
+       "deployments": [...GET /projects/:id/deployments],
+       "releases": [...GET /projects/:id/releases]}
+
+  or a JSON array of them.
+- `convert_event(event, data, mapping)`: one webhook delivery (`X-Gitlab-Event` Push
+  Hook, Merge Request Hook, Deployment Hook, Release Hook); None for other events.
+
+Ids: a project is `host/group/project`, a merge request `host/group/project!IID`, a
+deployment `host/group/project/deployments/ID`, a release `host/group/project@TAG`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from graph.ingest.sources.delivery import (
+    Delivery,
+    GitChange,
+    GitCommit,
+    GitDeployment,
+    GitRelease,
+    LinkPolicy,
+    Repo,
+    add_tool,
+    host_of,
+    records,
+)
+from graph.ingest.sources.mapping import SourceMapping
+from graph.ingest.sources.payload import (
+    Conversion,
+    Converted,
+    PayloadError,
+    PayloadProblem,
+    load_json,
+)
+from graph.model import DeploymentStatus
+
+DEFAULT_HOST = "gitlab.com"
+
+#: GitLab deployment `status` -> the model's status. A canceled or skipped deployment
+#: did not put its commit in the environment, so it counts as not successful.
+STATUSES: dict[str, DeploymentStatus] = {
+    "success": DeploymentStatus.SUCCESS,
+    "failed": DeploymentStatus.FAILURE,
+    "canceled": DeploymentStatus.FAILURE,
+    "skipped": DeploymentStatus.FAILURE,
+    "running": DeploymentStatus.IN_PROGRESS,
+    "created": DeploymentStatus.IN_PROGRESS,
+    "blocked": DeploymentStatus.IN_PROGRESS,
+}
+
+#: Webhook events this source maps; any other `X-Gitlab-Event` is ignored.
+EVENTS = frozenset({"Push Hook", "Merge Request Hook", "Deployment Hook", "Release Hook"})
+
+
+def _time(
+    conv: Conversion, obj: dict[str, Any], key: str, at: str, *, required: bool = True
+) -> datetime | None:
+    """GitLab writes `2021-04-28T21:50:00.000Z`, `2021-04-28 21:50:00 +0200` and (in
+    webhooks) `2020-11-02 12:55:12 UTC`; all three are read."""
+    value = conv.text(obj, key, at, required=required)
+    if value is None:
+        return None
+    if value.endswith(" UTC"):
+        value = value[: -len(" UTC")] + "+00:00"
+    return conv.parse_time(value, f"{at}.{key}")
+
+
+def _start(mapping: SourceMapping, url: str | None) -> Conversion:
+    host = host_of(url, DEFAULT_HOST)
+    conv = Conversion(mapping.tool.id or host)
+    name = mapping.tool.name or ("GitLab" if host == DEFAULT_HOST else f"GitLab ({host})")
+    add_tool(conv, name, mapping.tool.url or f"https://{host}")
+    return conv
+
+
+def _project(conv: Conversion, raw: Any, at: str) -> Repo | None:
+    obj = conv.obj(raw, at)
+    if obj is None:
+        return None
+    path = conv.text(obj, "path_with_namespace", at)
+    url = conv.text(obj, "web_url", at, required=False)
+    if path is None:
+        return None
+    return Repo(f"{host_of(url, DEFAULT_HOST)}/{path}", path, url)
+
+
+def _commit(conv: Conversion, obj: dict[str, Any], at: str) -> GitCommit | None:
+    """A commit as the repository commits endpoint returns it."""
+    sha = conv.text(obj, "id", at)
+    message = conv.text(obj, "message", at)
+    authored = _time(conv, obj, "authored_date", at)
+    parents = obj.get("parent_ids") or []
+    if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+        conv.problem(f"{at}.parent_ids", "expected an array of commit ids")
+        parents = []
+    if sha is None or message is None or authored is None:
+        return None
+    author = obj.get("author_name")
+    return GitCommit(
+        at,
+        sha,
+        message,
+        authored,
+        author if isinstance(author, str) else None,
+        tuple(parents),
+        conv.text(obj, "web_url", at, required=False),
+    )
+
+
+def _username(raw: Any) -> str | None:
+    if isinstance(raw, dict) and isinstance(raw.get("username"), str):
+        return str(raw["username"])
+    return None
+
+
+def _merge_request(
+    conv: Conversion,
+    repo: Repo,
+    obj: dict[str, Any],
+    at: str,
+    commits: list[GitCommit],
+    *,
+    hook: bool = False,
+) -> GitChange | None:
+    iid = obj.get("iid")
+    if isinstance(iid, bool) or not isinstance(iid, int):
+        conv.problem(f"{at}.iid", "expected an integer")
+        return None
+    title = conv.text(obj, "title", at)
+    created = _time(conv, obj, "created_at", at)
+    merged = _time(conv, obj, "merged_at", at, required=False)
+    if merged is None and obj.get("state") == "merged" and hook:
+        # Merge Request Hook payloads of some versions carry no merged_at: the merge
+        # action's update is the merge.
+        merged = _time(conv, obj, "updated_at", at, required=False)
+    if title is None or created is None:
+        return None
+    own: list[str] = []
+    for cat, raw in conv.objects(obj.get("commits"), f"{at}.commits"):
+        commit = _commit(conv, raw, cat)
+        if commit is not None:
+            commits.append(commit)
+            own.append(commit.sha)
+    head = obj.get("sha")
+    if hook and isinstance(obj.get("last_commit"), dict):
+        head = obj["last_commit"].get("id")
+    if isinstance(head, str) and head not in own:
+        own.append(head)
+    # Merge commit if one was made; else the squash commit (a squash merge without a
+    # merge commit: not a descendant of the MR's commits); else, fast-forwarded, the head.
+    merged_as = None
+    if merged is not None:
+        for key in ("merge_commit_sha", "squash_commit_sha"):
+            if isinstance(obj.get(key), str) and obj[key]:
+                merged_as = obj[key]
+                break
+        else:
+            merged_as = head if isinstance(head, str) else None
+    branch = obj.get("source_branch")
+    url = obj.get("url") if hook else obj.get("web_url")
+    return GitChange(
+        at,
+        f"{repo.id}!{iid}",
+        iid,
+        title,
+        branch if isinstance(branch, str) else None,
+        created,
+        merged,
+        None if hook else _username(obj.get("author")),
+        tuple(own),
+        merged_as,
+        url if isinstance(url, str) else None,
+    )
+
+
+def _status(conv: Conversion, value: str | None, at: str) -> DeploymentStatus | None:
+    if value is None:
+        return None
+    if value not in STATUSES:
+        conv.problem(at, f"unknown deployment status {value!r} ({', '.join(STATUSES)})")
+        return None
+    return STATUSES[value]
+
+
+def _deployment(conv: Conversion, repo: Repo, obj: dict[str, Any], at: str) -> GitDeployment | None:
+    ident = conv.text(obj, "id", at)
+    status = _status(conv, conv.text(obj, "status", at), f"{at}.status")
+    env = conv.obj(obj.get("environment"), f"{at}.environment")
+    environment = conv.text(env, "name", f"{at}.environment") if env is not None else None
+    created = _time(conv, obj, "created_at", at)
+    finished = _time(conv, obj, "finished_at", at, required=False)
+    deployable = obj.get("deployable")
+    sha = obj.get("sha")
+    if isinstance(deployable, dict) and isinstance(deployable.get("commit"), dict):
+        sha = deployable["commit"].get("id") or sha
+    if ident is None or status is None or environment is None or created is None:
+        return None
+    if finished is None and status is not DeploymentStatus.IN_PROGRESS:
+        finished = _time(conv, obj, "updated_at", at, required=False)
+    if status is DeploymentStatus.IN_PROGRESS:
+        finished = None
+    sha = sha if isinstance(sha, str) else None
+    return GitDeployment(
+        at,
+        f"{repo.id}/deployments/{ident}",
+        f"Deploy {sha[:8] if sha else '?'} to {environment}",
+        environment,
+        sha,
+        status,
+        created,
+        finished,
+        f"{repo.url}/-/environments" if repo.url else None,
+    )
+
+
+def _release(
+    conv: Conversion, repo: Repo, obj: dict[str, Any], at: str, *, hook: bool = False
+) -> GitRelease | None:
+    tag = conv.text(obj, "tag" if hook else "tag_name", at)
+    released = _time(conv, obj, "released_at", at)
+    if tag is None or released is None:
+        return None
+    commit = obj.get("commit")
+    sha = commit.get("id") if isinstance(commit, dict) else None
+    name = obj.get("name")
+    links = obj.get("_links")
+    url = obj.get("url") if hook else (links.get("self") if isinstance(links, dict) else None)
+    return GitRelease(
+        at,
+        f"{repo.id}@{tag}",
+        name if isinstance(name, str) and name else tag,
+        tag,
+        released,
+        sha if isinstance(sha, str) else None,
+        url if isinstance(url, str) else None,
+    )
+
+
+def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
+    repo = _project(conv, obj.get("project"), f"{at}project")
+    if repo is None:
+        return None
+    delivery = Delivery(repo)
+    for cat, raw in conv.objects(obj.get("commits"), f"{at}commits"):
+        commit = _commit(conv, raw, cat)
+        if commit is not None:
+            delivery.commits.append(commit)
+    for mat, raw in conv.objects(obj.get("merge_requests"), f"{at}merge_requests"):
+        change = _merge_request(conv, repo, raw, mat, delivery.commits)
+        if change is not None:
+            delivery.changes.append(change)
+    for dat, raw in conv.objects(obj.get("deployments"), f"{at}deployments"):
+        deployment = _deployment(conv, repo, raw, dat)
+        if deployment is not None:
+            delivery.deployments.append(deployment)
+    for rat, raw in conv.objects(obj.get("releases"), f"{at}releases"):
+        release = _release(conv, repo, raw, rat)
+        if release is not None:
+            delivery.releases.append(release)
+    return delivery
+
+
+def convert(
+    data: bytes, mapping: SourceMapping, *, links: LinkPolicy = LinkPolicy.IN_BATCH
+) -> Converted:
+    """Convert a GitLab export: one project object, or an array of them. Live sync passes
+    `links=LinkPolicy.ANY` and keeps links to nodes on later pages pending."""
+    document = load_json(data)
+    parts = document if isinstance(document, list) else [document]
+    if not parts or not all(isinstance(p, dict) for p in parts):
+        raise PayloadError(
+            [PayloadProblem("document", "expected an object or an array of objects")]
+        )
+    first = parts[0].get("project")
+    conv = _start(mapping, first.get("web_url") if isinstance(first, dict) else None)
+    seen_repos: set[str] = set()
+    for index, part in enumerate(parts):
+        prefix = f"[{index}]." if isinstance(document, list) else ""
+        delivery = _export(conv, part, prefix)
+        if delivery is not None:
+            records(
+                conv,
+                delivery,
+                mapping,
+                links=links,
+                repository_node=delivery.repo.id not in seen_repos,
+            )
+            seen_repos.add(delivery.repo.id)
+    return conv.result()
+
+
+# ---------------------------------------------------------------------------------------
+# Webhooks
+
+
+def _push_commits(conv: Conversion, obj: dict[str, Any]) -> list[GitCommit]:
+    """A push's commits, oldest first. The hook has no parents and no `forced` flag, so
+    each commit is linked only to the one before it in the same push."""
+    out: list[GitCommit] = []
+    previous: str | None = None
+    for at, raw in conv.objects(obj.get("commits"), "commits"):
+        sha = conv.text(raw, "id", at)
+        message = conv.text(raw, "message", at)
+        when = _time(conv, raw, "timestamp", at)
+        author: dict[str, Any] = raw["author"] if isinstance(raw.get("author"), dict) else {}
+        name = author.get("name")
+        if sha is None or message is None or when is None:
+            continue
+        url = conv.text(raw, "url", at, required=False)
+        parents = (previous,) if previous else ()
+        out.append(
+            GitCommit(at, sha, message, when, name if isinstance(name, str) else None, parents, url)
+        )
+        previous = sha
+    return out
+
+
+def _hook_deployment(conv: Conversion, repo: Repo, obj: dict[str, Any]) -> GitDeployment | None:
+    ident = conv.text(obj, "deployment_id", "payload")
+    status = _status(conv, conv.text(obj, "status", "payload"), "payload.status")
+    environment = conv.text(obj, "environment", "payload")
+    changed = _time(conv, obj, "status_changed_at", "payload")
+    # The hook names the commit by URL (…/-/commit/<sha>) and short sha only.
+    url = obj.get("commit_url")
+    sha = url.rstrip("/").rsplit("/", 1)[-1] if isinstance(url, str) and "/commit/" in url else None
+    if ident is None or status is None or environment is None or changed is None:
+        return None
+    return GitDeployment(
+        "deployment",
+        f"{repo.id}/deployments/{ident}",
+        f"Deploy {sha[:8] if sha else '?'} to {environment}",
+        environment,
+        sha,
+        status,
+        changed,
+        None if status is DeploymentStatus.IN_PROGRESS else changed,
+        obj.get("environment_external_url")
+        if isinstance(obj.get("environment_external_url"), str)
+        else None,
+    )
+
+
+def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted | None:
+    """Convert one webhook delivery; None when the event is not one this source maps.
+
+    Relationships to nodes outside the delivery are kept; the caller drops those that
+    are not in the graph either.
+    """
+    if event not in EVENTS:
+        return None
+    obj = load_json(data)
+    if not isinstance(obj, dict):
+        raise PayloadError([PayloadProblem("document", "expected a JSON object")])
+    raw_project = obj.get("project")
+    conv = _start(mapping, raw_project.get("web_url") if isinstance(raw_project, dict) else None)
+    repo = _project(conv, raw_project, "project")
+    if repo is None:
+        return conv.result()  # raises: the project is missing or malformed
+    delivery = Delivery(repo)
+    if event == "Push Hook":
+        delivery.commits = _push_commits(conv, obj)
+    elif event == "Merge Request Hook":
+        attrs = conv.obj(obj.get("object_attributes"), "object_attributes")
+        if attrs is not None:
+            change = _merge_request(conv, repo, attrs, "object_attributes", [], hook=True)
+            if change is not None:
+                delivery.changes.append(change)
+    elif event == "Deployment Hook":
+        deployment = _hook_deployment(conv, repo, obj)
+        if deployment is not None:
+            delivery.deployments.append(deployment)
+    elif obj.get("action") != "delete":  # Release Hook
+        release = _release(conv, repo, obj, "payload", hook=True)
+        if release is not None:
+            delivery.releases.append(release)
+    records(conv, delivery, mapping, links=LinkPolicy.ANY)
+    return conv.result()
