@@ -1,0 +1,25 @@
+"""DORA's four keys for a set of repositories (a product's are on `Product.dora`)."""
+
+import strawberry
+
+from api.context import Info
+from api.types.dora import DoraMetrics, EnvironmentArg, FromArg, ToArg, repositories_dora
+from graph.dora import PRODUCTION
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="DORA's four keys for the deployments whose head commit is in one of the "
+        "repositories (by id), in one environment over [from, to); incidents count when "
+        "attributed (CAUSED_BY) to those deployments. Definitions on the result types."
+    )
+    async def dora(
+        self,
+        info: Info,
+        repositories: list[strawberry.ID],
+        from_: FromArg = None,
+        to: ToArg = None,
+        environment: EnvironmentArg = PRODUCTION,
+    ) -> DoraMetrics:
+        return await repositories_dora(info, [str(r) for r in repositories], from_, to, environment)

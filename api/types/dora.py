@@ -1,0 +1,186 @@
+"""GraphQL types of DORA's four keys; the descriptions carry the definitions."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated
+
+import strawberry
+
+from api.context import Info
+from graph import dora
+from graph.flow import Window
+
+# The domain enum itself, registered with GraphQL.
+strawberry.enum(
+    dora.DoraLevel,
+    name="DoraLevel",
+    description="A DORA 2023 performance level: ELITE, HIGH, MEDIUM or LOW (bands in "
+    "docs/dora.md).",
+)
+
+FromArg = Annotated[
+    datetime | None,
+    strawberry.argument(
+        name="from", description="Start of the window, inclusive (default: 90 days before `to`)."
+    ),
+]
+ToArg = Annotated[
+    datetime | None, strawberry.argument(description="End of the window, exclusive (default: now).")
+]
+EnvironmentArg = Annotated[
+    str, strawberry.argument(description="Deployment environment (default: production).")
+]
+
+
+@strawberry.type(
+    description="Deployment frequency: successful deployments that finished in the window, "
+    "per day; the level comes from the median number of deployment days (UTC dates with a "
+    "successful deployment) per week and per month, over whole 7- and 30-day periods "
+    "counted back from the window's end: elite if >= 3 days a week, high if >= 1 day a "
+    "week, medium if >= 1 day a month, else low."
+)
+class DeploymentFrequency:
+    deployments: int = strawberry.field(
+        description="Successful deployments that finished in the window."
+    )
+    per_day: float | None = strawberry.field(
+        description="Deployments ÷ days in the window; null when there are none."
+    )
+    median_days_per_week: float | None = strawberry.field(
+        description="Median number of deployment days per 7-day period; null when none."
+    )
+    median_days_per_month: float | None = strawberry.field(
+        description="Median number of deployment days per 30-day period; null when none."
+    )
+    level: dora.DoraLevel | None = strawberry.field(description="DORA level; null without data.")
+
+
+@strawberry.type(
+    description="Lead time for changes: per pull request, its first commit's authoredAt to "
+    "finishedAt of the first successful deployment that SHIPPED its merge commit (per "
+    "commit for shipped commits in no pull request), over changes whose first deployment "
+    "finished in the window; changes first shipped by a repository's first tracked "
+    "deployment are excluded (their history predates tracking). Level by the median: "
+    "elite < 1 day, high < 1 week, medium < 30 days, else low."
+)
+class LeadTime:
+    changes: int = strawberry.field(description="Changes counted.")
+    excluded: int = strawberry.field(
+        description="Changes left out: first shipped by a repository's first tracked deployment."
+    )
+    median_hours: float | None = strawberry.field(description="Median, hours; null if none.")
+    p85_hours: float | None = strawberry.field(
+        description="85th percentile (linear between closest ranks), hours; null if none."
+    )
+    level: dora.DoraLevel | None = strawberry.field(description="DORA level; null without data.")
+
+
+@strawberry.type(
+    description="Change failure rate: successful deployments finished in the window with at "
+    "least one incident CAUSED_BY them (explicit, or inferred: the latest successful "
+    "deployment of the product and environment that finished strictly before the incident "
+    "was created) ÷ successful deployments. Level: elite <= 5 %, high <= 10 %, medium "
+    "<= 15 %, else low."
+)
+class ChangeFailureRate:
+    deployments: int = strawberry.field(description="Successful deployments in the window.")
+    failed: int = strawberry.field(description="Of those, deployments with an incident.")
+    rate: float | None = strawberry.field(
+        description="failed ÷ deployments, 0 to 1; null with no deployment."
+    )
+    level: dora.DoraLevel | None = strawberry.field(description="DORA level; null without data.")
+
+
+@strawberry.type(
+    description="Time to restore: median of resolvedAt - createdAt over incidents resolved "
+    "in the window (for a product: incidents affecting it in the environment; for "
+    "repositories: incidents attributed to their deployments). Level: elite < 1 hour, "
+    "high < 1 day, medium < 1 week, else low."
+)
+class TimeToRestore:
+    incidents: int = strawberry.field(description="Incidents resolved in the window.")
+    unresolved: int = strawberry.field(
+        description="Incidents created in the window and not resolved before its end."
+    )
+    median_hours: float | None = strawberry.field(description="Median, hours; null if none.")
+    level: dora.DoraLevel | None = strawberry.field(description="DORA level; null without data.")
+
+
+@strawberry.type(
+    description="DORA's four keys for one environment over the window [from, to), UTC."
+)
+class DoraMetrics:
+    from_: datetime = strawberry.field(name="from", description="Window start, inclusive.")
+    to: datetime = strawberry.field(description="Window end, exclusive.")
+    environment: str = strawberry.field(description="The deployment environment measured.")
+    deployment_frequency: DeploymentFrequency = strawberry.field(
+        description="How often successful deployments finish."
+    )
+    lead_time: LeadTime = strawberry.field(description="From first commit to deployment.")
+    change_failure_rate: ChangeFailureRate = strawberry.field(
+        description="Share of deployments that caused an incident."
+    )
+    time_to_restore: TimeToRestore = strawberry.field(
+        description="How long incidents take to resolve."
+    )
+
+    @classmethod
+    def from_domain(cls, value: dora.Dora) -> "DoraMetrics":
+        """The GraphQL value of a domain result."""
+        f, lt = value.deployment_frequency, value.lead_time
+        cfr, ttr = value.change_failure_rate, value.time_to_restore
+        return cls(
+            from_=value.window.start,
+            to=value.window.end,
+            environment=value.environment,
+            deployment_frequency=DeploymentFrequency(
+                deployments=f.deployments,
+                per_day=f.per_day,
+                median_days_per_week=f.median_days_per_week,
+                median_days_per_month=f.median_days_per_month,
+                level=f.level,
+            ),
+            lead_time=LeadTime(
+                changes=lt.changes,
+                excluded=lt.excluded,
+                median_hours=lt.median_hours,
+                p85_hours=lt.p85_hours,
+                level=lt.level,
+            ),
+            change_failure_rate=ChangeFailureRate(
+                deployments=cfr.deployments, failed=cfr.failed, rate=cfr.rate, level=cfr.level
+            ),
+            time_to_restore=TimeToRestore(
+                incidents=ttr.incidents,
+                unresolved=ttr.unresolved,
+                median_hours=ttr.median_hours,
+                level=ttr.level,
+            ),
+        )
+
+
+def window(start: datetime | None, end: datetime | None) -> Window:
+    """The window of the arguments, with the defaults applied."""
+    return Window.of(start, end, datetime.now(UTC))
+
+
+async def product_dora(
+    info: Info, product: str, start: datetime | None, end: datetime | None, environment: str
+) -> DoraMetrics:
+    """Resolve `Product.dora`."""
+    found = await dora.product_dora(info.context.store, product, window(start, end), environment)
+    return DoraMetrics.from_domain(found)
+
+
+async def repositories_dora(
+    info: Info,
+    repositories: Sequence[str],
+    start: datetime | None,
+    end: datetime | None,
+    environment: str,
+) -> DoraMetrics:
+    """Resolve the top-level `dora(repositories: ...)`."""
+    found = await dora.repositories_dora(
+        info.context.store, repositories, window(start, end), environment
+    )
+    return DoraMetrics.from_domain(found)

@@ -1,0 +1,428 @@
+"""DORA's four keys for a product or a set of repositories, in one environment.
+
+Definitions (DESIGN.md §4, docs/dora.md), over the window `[start, end)` in UTC; a
+deployment counts in the window when its `finishedAt` does:
+
+- **Deployment frequency**: successful deployments ÷ days in the window; its level from
+  the median number of deployment days (UTC dates with a successful deployment) per
+  week and per month.
+- **Lead time for changes**: per change — a pull request (via its merge commit), or a
+  shipped commit that belongs to no pull request — from its first commit's `authoredAt`
+  to `finishedAt` of the first successful deployment that SHIPPED it (the merge commit
+  for a pull request); median and p85 over the changes whose first deployment finished
+  in the window. Changes first shipped by a repository's first tracked (successful)
+  deployment in the environment are excluded: that deployment ships the whole history
+  before tracking began, whose age says nothing about the delivery process.
+- **Change failure rate**: successful deployments with ≥ 1 incident CAUSED_BY them
+  (explicit or inferred, see graph/ingest/causes.py) ÷ successful deployments.
+- **Time to restore**: median `resolvedAt - createdAt` of incidents resolved in the
+  window (for a product: those affecting it in the environment; for repositories: those
+  attributed to their deployments).
+
+Levels follow the DORA 2023 bands, `BANDS` below. Every value is None where there is no
+data (no deployment, change or resolved incident in the window); counts stay counts.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from graph.flow import Window
+from graph.model import DeploymentStatus
+from graph.queries import cypher
+from graph.store import GraphStore, Row
+
+PRODUCT_DEPLOYMENTS = cypher("dora/find_product_deployments")
+REPOSITORY_DEPLOYMENTS = cypher("dora/find_repository_deployments")
+CHANGES = cypher("dora/find_changes")
+PRODUCT_INCIDENTS = cypher("dora/find_product_incidents")
+DEPLOYMENT_INCIDENTS = cypher("dora/find_deployment_incidents")
+
+PRODUCTION = "production"
+HOUR = 3600.0
+WEEK_DAYS = 7
+MONTH_DAYS = 30
+P85 = 0.85
+
+
+class DoraLevel(StrEnum):
+    """A DORA performance level."""
+
+    ELITE = "elite"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+#: The DORA 2023 bands as vsgraph applies them. Source: Google Cloud / DORA, "Accelerate
+#: State of DevOps Report 2023", software delivery performance levels (elite: on demand,
+#: < 1 day lead time, 5 % change failure rate, < 1 hour to recover; high: daily to
+#: weekly, 1 day to 1 week, 10 %, < 1 day; medium: weekly to monthly, 1 week to 1 month,
+#: 15 %, 1 day to 1 week; low: as reported, slower). The report's clusters overlap at
+#: their edges, so, as DevLake and Four Keys do, each band here is a half-open
+#: threshold: a value on an edge gets the lower level for times and the higher level for
+#: rates. "On demand" is read as Four Keys' "daily" (median ≥ 3 deployment days a week).
+BANDS: dict[str, tuple[tuple[DoraLevel, str], ...]] = {
+    "deploymentFrequency": (
+        (DoraLevel.ELITE, "median deployment days per week >= 3"),
+        (DoraLevel.HIGH, "median deployment days per week >= 1"),
+        (DoraLevel.MEDIUM, "median deployment days per month >= 1"),
+        (DoraLevel.LOW, "fewer"),
+    ),
+    "leadTime": (
+        (DoraLevel.ELITE, "median < 24 h"),
+        (DoraLevel.HIGH, "median < 168 h (1 week)"),
+        (DoraLevel.MEDIUM, "median < 720 h (30 days)"),
+        (DoraLevel.LOW, "median >= 720 h"),
+    ),
+    "changeFailureRate": (
+        (DoraLevel.ELITE, "rate <= 5 %"),
+        (DoraLevel.HIGH, "rate <= 10 %"),
+        (DoraLevel.MEDIUM, "rate <= 15 %"),
+        (DoraLevel.LOW, "rate > 15 %"),
+    ),
+    "timeToRestore": (
+        (DoraLevel.ELITE, "median < 1 h"),
+        (DoraLevel.HIGH, "median < 24 h"),
+        (DoraLevel.MEDIUM, "median < 168 h (1 week)"),
+        (DoraLevel.LOW, "median >= 168 h"),
+    ),
+}
+
+_LEAD_TIME_HOURS = ((24.0, DoraLevel.ELITE), (168.0, DoraLevel.HIGH), (720.0, DoraLevel.MEDIUM))
+_RESTORE_HOURS = ((1.0, DoraLevel.ELITE), (24.0, DoraLevel.HIGH), (168.0, DoraLevel.MEDIUM))
+_FAILURE_RATE = ((0.05, DoraLevel.ELITE), (0.10, DoraLevel.HIGH), (0.15, DoraLevel.MEDIUM))
+
+
+def _below(value: float | None, bands: Sequence[tuple[float, DoraLevel]]) -> DoraLevel | None:
+    if value is None:
+        return None
+    return next((level for edge, level in bands if value < edge), DoraLevel.LOW)
+
+
+def lead_time_level(median_hours: float | None) -> DoraLevel | None:
+    """The level of a median lead time (hours)."""
+    return _below(median_hours, _LEAD_TIME_HOURS)
+
+
+def restore_level(median_hours: float | None) -> DoraLevel | None:
+    """The level of a median time to restore (hours)."""
+    return _below(median_hours, _RESTORE_HOURS)
+
+
+def change_failure_level(rate: float | None) -> DoraLevel | None:
+    """The level of a change failure rate (0..1)."""
+    if rate is None:
+        return None
+    return next((level for edge, level in _FAILURE_RATE if rate <= edge), DoraLevel.LOW)
+
+
+def frequency_level(days_per_week: float | None, days_per_month: float | None) -> DoraLevel | None:
+    """The level of the median deployment days per week and per month."""
+    if days_per_week is None or days_per_month is None:
+        return None
+    if days_per_week >= 3:
+        return DoraLevel.ELITE
+    if days_per_week >= 1:
+        return DoraLevel.HIGH
+    if days_per_month >= 1:
+        return DoraLevel.MEDIUM
+    return DoraLevel.LOW
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """The `p` quantile (0..1), interpolating linearly between closest ranks (as Cypher's
+    percentileCont and numpy's default); None for no values."""
+    if not values:
+        return None
+    xs = sorted(values)
+    rank = (len(xs) - 1) * p
+    low = math.floor(rank)
+    high = min(low + 1, len(xs) - 1)
+    return xs[low] + (xs[high] - xs[low]) * (rank - low)
+
+
+def median_deployment_days(finished: Sequence[datetime], window: Window, days: int) -> float:
+    """The median, over consecutive periods of `days` days counted back from the window's
+    end (whole periods only, at least one), of the number of distinct UTC dates with a
+    deployment in the period."""
+    span = window.end - window.start
+    periods = max(1, int(span / timedelta(days=days)))
+    length = timedelta(days=days) if span >= timedelta(days=days) else span
+    counts = []
+    for k in range(periods):
+        end = window.end - k * length
+        start = end - length
+        counts.append(len({t.date() for t in finished if start <= t < end}))
+    return float(statistics.median(counts))
+
+
+# ---------------------------------------------------------------------------------------
+# Inputs and results
+
+
+@dataclass(frozen=True)
+class DeploymentFact:
+    """A deployment of the scope to the environment, any time."""
+
+    id: str
+    status: str
+    finished_at: datetime | None
+    repository: str | None
+    incidents: int
+
+    @property
+    def succeeded(self) -> bool:
+        """Successful and finished."""
+        return self.status == DeploymentStatus.SUCCESS and self.finished_at is not None
+
+    def succeeded_in(self, window: Window) -> bool:
+        """Successful and finished in the window."""
+        return self.succeeded and self.finished_at is not None and self.finished_at in window
+
+
+@dataclass(frozen=True)
+class ShippedChange:
+    """A change a deployment SHIPPED: a pull request or a commit outside any pull request."""
+
+    key: str
+    deployment: str
+    first_commit_at: datetime
+    #: finishedAt of every successful deployment to the environment that shipped it
+    shipped_at: tuple[datetime, ...]
+
+
+@dataclass(frozen=True)
+class IncidentFact:
+    """An incident of the scope."""
+
+    id: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeploymentFrequency:
+    """Successful deployments in the window, per day, and deployment days."""
+
+    deployments: int
+    per_day: float | None
+    median_days_per_week: float | None
+    median_days_per_month: float | None
+    level: DoraLevel | None
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """First commit to production, over the changes first shipped in the window."""
+
+    changes: int
+    excluded: int
+    median_hours: float | None
+    p85_hours: float | None
+    level: DoraLevel | None
+
+
+@dataclass(frozen=True)
+class ChangeFailureRate:
+    """Share of successful deployments in the window that caused an incident."""
+
+    deployments: int
+    failed: int
+    rate: float | None
+    level: DoraLevel | None
+
+
+@dataclass(frozen=True)
+class TimeToRestore:
+    """Time from an incident's creation to its resolution, for those resolved in the window."""
+
+    incidents: int
+    unresolved: int
+    median_hours: float | None
+    level: DoraLevel | None
+
+
+@dataclass(frozen=True)
+class Dora:
+    """The four keys of a scope in one environment over one window."""
+
+    window: Window
+    environment: str
+    deployment_frequency: DeploymentFrequency
+    lead_time: LeadTime
+    change_failure_rate: ChangeFailureRate
+    time_to_restore: TimeToRestore
+
+
+# ---------------------------------------------------------------------------------------
+# The math
+
+
+def deployment_frequency(
+    deployments: Sequence[DeploymentFact], window: Window
+) -> DeploymentFrequency:
+    """Deployment frequency over the window's successful deployments."""
+    finished = [d.finished_at for d in deployments if d.finished_at and d.succeeded_in(window)]
+    if not finished:
+        return DeploymentFrequency(0, None, None, None, None)
+    days = (window.end - window.start) / timedelta(days=1)
+    per_week = median_deployment_days(finished, window, WEEK_DAYS)
+    per_month = median_deployment_days(finished, window, MONTH_DAYS)
+    return DeploymentFrequency(
+        len(finished),
+        len(finished) / days,
+        per_week,
+        per_month,
+        frequency_level(per_week, per_month),
+    )
+
+
+def first_deployments(deployments: Sequence[DeploymentFact]) -> frozenset[str]:
+    """Each repository's first successful deployment (by finishedAt, then id)."""
+    first: dict[str | None, tuple[datetime, str]] = {}
+    for d in deployments:
+        if d.finished_at is None or not d.succeeded:
+            continue
+        held = first.get(d.repository)
+        if held is None or (d.finished_at, d.id) < held:
+            first[d.repository] = (d.finished_at, d.id)
+    return frozenset(id for _, id in first.values())
+
+
+def lead_time(
+    deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
+) -> LeadTime:
+    """Lead time for changes first shipped by a successful deployment in the window."""
+    finished = {d.id: d.finished_at for d in deployments if d.finished_at and d.succeeded}
+    firsts = first_deployments(deployments)
+    earliest: dict[str, tuple[datetime, ShippedChange]] = {}
+    for change in changes:
+        at = finished.get(change.deployment)
+        # Counted once, with the first deployment that shipped it, if that one is here.
+        if at is None or at not in window or at != min(change.shipped_at, default=at):
+            continue
+        held = earliest.get(change.key)
+        if held is None or at < held[0]:
+            earliest[change.key] = (at, change)
+    hours = []
+    excluded = 0
+    for at, change in earliest.values():
+        if change.deployment in firsts:
+            excluded += 1
+        else:
+            hours.append((at - change.first_commit_at).total_seconds() / HOUR)
+    median = percentile(hours, 0.5)
+    return LeadTime(len(hours), excluded, median, percentile(hours, P85), lead_time_level(median))
+
+
+def change_failure_rate(deployments: Sequence[DeploymentFact], window: Window) -> ChangeFailureRate:
+    """Successful deployments in the window with an incident, over all of them."""
+    counted = [d for d in deployments if d.succeeded_in(window)]
+    failed = sum(1 for d in counted if d.incidents > 0)
+    rate = failed / len(counted) if counted else None
+    return ChangeFailureRate(len(counted), failed, rate, change_failure_level(rate))
+
+
+def time_to_restore(incidents: Sequence[IncidentFact], window: Window) -> TimeToRestore:
+    """Median time to restore over the incidents resolved in the window."""
+    hours = [
+        (i.resolved_at - i.created_at).total_seconds() / HOUR
+        for i in incidents
+        if i.resolved_at is not None and i.resolved_at in window
+    ]
+    unresolved = sum(
+        1
+        for i in incidents
+        if i.created_at in window and (i.resolved_at is None or i.resolved_at >= window.end)
+    )
+    median = percentile(hours, 0.5)
+    return TimeToRestore(len(hours), unresolved, median, restore_level(median))
+
+
+def four_keys(
+    window: Window,
+    environment: str,
+    deployments: Sequence[DeploymentFact],
+    changes: Sequence[ShippedChange],
+    incidents: Sequence[IncidentFact],
+) -> Dora:
+    """The four keys from the scope's facts."""
+    return Dora(
+        window,
+        environment,
+        deployment_frequency(deployments, window),
+        lead_time(deployments, changes, window),
+        change_failure_rate(deployments, window),
+        time_to_restore(incidents, window),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# From the graph
+
+
+def _deployments(rows: Sequence[Row]) -> list[DeploymentFact]:
+    return [
+        DeploymentFact(r["id"], r["status"], r["finishedAt"], r["repository"], r["incidents"])
+        for r in rows
+    ]
+
+
+def _incidents(rows: Sequence[Row]) -> list[IncidentFact]:
+    return [IncidentFact(r["id"], r["createdAt"], r["resolvedAt"]) for r in rows]
+
+
+async def _changes(
+    store: GraphStore, deployments: Sequence[DeploymentFact], window: Window, environment: str
+) -> list[ShippedChange]:
+    ids = [d.id for d in deployments if d.succeeded_in(window)]
+    changes = []
+    for row in await store.read(CHANGES, deployments=ids, environment=environment):
+        if row["pullRequest"] is not None:
+            key = f"pr:{row['pullRequest']}"
+        elif row["inPullRequest"]:
+            continue  # a branch commit: its pull request is the change
+        else:
+            key = f"commit:{row['commit']}"
+        changes.append(
+            ShippedChange(key, row["deployment"], row["firstCommitAt"], tuple(row["shippedAt"]))
+        )
+    return changes
+
+
+async def product_dora(
+    store: GraphStore, product: str, window: Window, environment: str = PRODUCTION
+) -> Dora:
+    """The four keys of a product: its deployments (FOR_PRODUCT or through its
+    repositories) and the incidents affecting it."""
+    deployments = _deployments(
+        await store.read(PRODUCT_DEPLOYMENTS, product=product, environment=environment)
+    )
+    changes = await _changes(store, deployments, window, environment)
+    incidents = _incidents(
+        await store.read(PRODUCT_INCIDENTS, product=product, environment=environment)
+    )
+    return four_keys(window, environment, deployments, changes, incidents)
+
+
+async def repositories_dora(
+    store: GraphStore, repositories: Sequence[str], window: Window, environment: str = PRODUCTION
+) -> Dora:
+    """The four keys of a set of repositories: deployments of their commits and the
+    incidents attributed to those deployments."""
+    deployments = _deployments(
+        await store.read(
+            REPOSITORY_DEPLOYMENTS, repositories=list(repositories), environment=environment
+        )
+    )
+    changes = await _changes(store, deployments, window, environment)
+    incidents = _incidents(
+        await store.read(DEPLOYMENT_INCIDENTS, deployments=[d.id for d in deployments])
+    )
+    return four_keys(window, environment, deployments, changes, incidents)

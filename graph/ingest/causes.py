@@ -1,0 +1,152 @@
+"""Attribute incidents to deployments after ingest: explicit CAUSED_BY, else inferred.
+
+An incident whose records name its cause keeps that `CAUSED_BY` (marked `inferred:
+false`; a record may say `inferred: true` to hand the choice to this rule). An incident
+without one is attributed to the **latest successful deployment of a product it
+AFFECTS** (the deployment `FOR_PRODUCT` that product, or whose head commit is in one of
+its repositories) **to its environment** (`environment`, default `production`) **that
+finished strictly before the incident was created** — stored as `CAUSED_BY {inferred:
+true}`. Ties on `finishedAt` go to the greatest deployment id, so the answer does not
+depend on the order of ingest. When an explicit cause arrives later, the inferred one is
+removed; when a better candidate arrives (a deployment ingested out of order), the
+inferred cause moves. Re-deriving writes nothing when nothing changed.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from graph.ingest.plan import Plan
+from graph.model import Label, RelType
+from graph.queries import cypher
+from graph.store import GraphStore
+
+MARK_EXPLICIT = cypher("ingest/causes/mark_explicit")
+AFFECTED = cypher("ingest/causes/find_affected_incidents")
+INCIDENTS = cypher("ingest/causes/find_incidents")
+PRODUCT_DEPLOYMENTS = cypher("ingest/causes/find_product_deployments")
+DELETE_INFERRED = cypher("ingest/causes/delete_inferred")
+CREATE_INFERRED = cypher("ingest/causes/create_inferred")
+
+#: The environment of an incident that names none.
+DEFAULT_ENVIRONMENT = "production"
+
+_CHUNK = 20_000
+
+
+@dataclass
+class CausesReport:
+    """What an attribution did."""
+
+    incidents: int = 0
+    created: int = 0
+    deleted: int = 0
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Successful deployments of one product and environment, by (finishedAt, id)."""
+
+    finished: tuple[tuple[datetime, str], ...]
+
+    def latest_before(self, at: datetime) -> tuple[datetime, str] | None:
+        """(finishedAt, id) of the deployment that finished last strictly before `at`."""
+        # Every (t, id) with t < at sorts before (at, ""): ids are non-empty strings.
+        index = bisect.bisect_left(self.finished, (at, ""))
+        return self.finished[index - 1] if index else None
+
+
+def infer_cause(
+    created: datetime,
+    environment: str | None,
+    products: Sequence[str],
+    candidates: Mapping[tuple[str, str], Candidates],
+) -> str | None:
+    """The inferred cause of an incident: over the products it affects, the deployment
+    to its environment that finished last strictly before it was created."""
+    env = environment or DEFAULT_ENVIRONMENT
+    found = [
+        best
+        for p in products
+        if (c := candidates.get((p, env))) is not None
+        and (best := c.latest_before(created)) is not None
+    ]
+    return max(found)[1] if found else None
+
+
+def _touched(plan: Plan) -> tuple[set[str], set[str], set[str], list[dict[str, str]]]:
+    incidents: set[str] = set()
+    deployments: set[str] = set()
+    repositories: set[str] = set()
+    explicit: list[dict[str, str]] = []
+    for (label, _), records in plan.nodes.items():
+        if label is Label.INCIDENT:
+            incidents.update(r.id for r in records)
+        elif label is Label.DEPLOYMENT:
+            deployments.update(r.id for r in records)
+    for spec, rels in plan.relationships.items():
+        if spec.type is RelType.CAUSED_BY:
+            incidents.update(r.start.id for r in rels)
+            explicit += [
+                {"incident": r.start.id, "deployment": r.end.id}
+                for r in rels
+                if r.properties.get("inferred") is not True
+            ]
+        elif spec.type is RelType.AFFECTS:
+            incidents.update(r.start.id for r in rels)
+        elif spec.start is Label.DEPLOYMENT and spec.type in (
+            RelType.DEPLOYED,
+            RelType.FOR_PRODUCT,
+        ):
+            deployments.update(r.start.id for r in rels)
+        elif spec.type is RelType.FOR_PRODUCT and spec.start is Label.REPOSITORY:
+            repositories.update(r.start.id for r in rels)
+    return incidents, deployments, repositories, explicit
+
+
+async def attribute_incidents(
+    store: GraphStore, plan: Plan, *, batch_size: int = 5000
+) -> CausesReport:
+    """Mark the batch's CAUSED_BY records explicit, then re-infer the cause of every
+    incident the batch may have changed; write only differences."""
+    report = CausesReport()
+    incidents, deployments, repositories, explicit = _touched(plan)
+    for start in range(0, len(explicit), batch_size):
+        await store.write(MARK_EXPLICIT, rows=explicit[start : start + batch_size])
+    if deployments or repositories:
+        rows = await store.read(
+            AFFECTED, deployments=sorted(deployments), repositories=sorted(repositories)
+        )
+        incidents.update(r["incident"] for r in rows)
+    if not incidents:
+        return report
+    ids = sorted(incidents)
+    found = []
+    for start in range(0, len(ids), _CHUNK):
+        found += await store.read(INCIDENTS, ids=ids[start : start + _CHUNK])
+    products = sorted({p for row in found for p in row["products"]})
+    by_key: dict[tuple[str, str], list[tuple[datetime, str]]] = defaultdict(list)
+    for row in await store.read(PRODUCT_DEPLOYMENTS, products=products):
+        by_key[(row["product"], row["environment"])].append((row["finishedAt"], row["deployment"]))
+    candidates = {k: Candidates(tuple(sorted(set(v)))) for k, v in by_key.items()}
+    deletes: list[dict[str, str]] = []
+    creates: list[dict[str, str]] = []
+    for row in found:
+        cause = None
+        if not row["explicit"]:
+            cause = infer_cause(row["createdAt"], row["environment"], row["products"], candidates)
+        for old in row["inferred"]:
+            if old != cause:
+                deletes.append({"incident": row["incident"], "deployment": old})
+        if cause is not None and cause not in row["inferred"]:
+            creates.append({"incident": row["incident"], "deployment": cause})
+    for start in range(0, len(deletes), batch_size):
+        await store.write(DELETE_INFERRED, rows=deletes[start : start + batch_size])
+    for start in range(0, len(creates), batch_size):
+        await store.write(CREATE_INFERRED, rows=creates[start : start + batch_size])
+    report.incidents, report.created, report.deleted = len(found), len(creates), len(deletes)
+    return report

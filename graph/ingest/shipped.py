@@ -1,0 +1,293 @@
+"""Derive `(:Deployment)-[:SHIPPED]->(:Commit)` from the commit graph, after ingest.
+
+The deployments of one repository (the `IN_REPO` of their head commit) to one
+environment form a **chain**, ordered by `finishedAt` (else `startedAt`), then id. Each
+successful deployment of a chain SHIPPED the commits reachable from its head over
+`PARENT` (the head included) that no earlier successful deployment of the chain had
+already brought; failed and in-progress deployments ship nothing. While an environment
+only moves forward (each head descends from the previous one) that is exactly DESIGN.md's
+"ancestors of the head not shipped by the previous successful deployment"; after a
+rollback it does not ship the rolled-back commits a second time, so a change keeps the
+first deployment that brought it (what lead time asks for).
+
+Cost: after a batch, only the chains it touched are recomputed, and only from the
+earliest deployment it touched (or whose commits' links it changed). A walk fetches the
+commit graph 8 PARENT hops at a time from the heads down and stops at commits that
+deployments before that point already shipped, so a new deployment on a long linear
+history reads the commits it ships (plus a few hops), not the whole history; past
+`_MAX_SLICES` slices it reads the repository's not-yet-shipped commits in one statement.
+A deployment that already had SHIPPED relationships and is ingested again may have moved
+in its chain (its time or status changed), so its whole chain is recomputed.
+Re-deriving writes nothing when nothing changed.
+
+Not followed: a deployment whose heads lie in several repositories is derived per
+repository (its SHIPPED is the union); commits without `IN_REPO` are not walked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from graph.ingest.plan import Plan
+from graph.model import DeploymentStatus, Label, RelType
+from graph.queries import Query, cypher
+from graph.store import GraphStore
+
+DEPLOYMENT_SCOPES = cypher("ingest/shipped/find_deployment_scopes")
+COMMIT_SCOPES = cypher("ingest/shipped/find_commit_scopes")
+CHILD_SCOPES = cypher("ingest/shipped/find_child_scopes")
+CHAINS = cypher("ingest/shipped/find_chains")
+REPOSITORY_COMMITS = cypher("ingest/shipped/find_repository_commits")
+UNSHIPPED_COMMITS = cypher("ingest/shipped/find_unshipped_commits")
+COMMIT_REGION = cypher("ingest/shipped/find_commit_region")
+SHIPPED = cypher("ingest/shipped/find_shipped")
+DELETE_SHIPPED = cypher("ingest/shipped/delete_shipped")
+CREATE_SHIPPED = cypher("ingest/shipped/create_shipped")
+
+# Ids per lookup statement; keeps parameter lists a sensible size.
+_CHUNK = 20_000
+# Slices of 8 PARENT hops a walk fetches before reading the repository's whole
+# not-yet-shipped part in one statement instead (a long unshipped history).
+_MAX_SLICES = 25
+
+#: A chain: (repository id, environment).
+ChainKey = tuple[str, str]
+#: Where a chain's recomputation starts: (at, deployment id); None for the whole chain.
+Cut = tuple[datetime, str] | None
+
+
+@dataclass(frozen=True)
+class ChainDeployment:
+    """A deployment as its chain sees it: status, order time and head commits."""
+
+    id: str
+    status: str
+    at: datetime
+    heads: tuple[str, ...]
+
+    @property
+    def position(self) -> tuple[datetime, str]:
+        """Its place in the chain."""
+        return (self.at, self.id)
+
+
+@dataclass
+class ShippedReport:
+    """What a derivation did."""
+
+    chains: int = 0
+    deployments: int = 0
+    created: int = 0
+    deleted: int = 0
+
+
+def ship(
+    chain: Sequence[ChainDeployment], parents: Mapping[str, Sequence[str]]
+) -> dict[str, frozenset[str]]:
+    """What each deployment of a chain (in chain order) SHIPPED: the commits reachable
+    from its heads through `parents` that no earlier successful one reached.
+
+    `parents` holds the commits a walk may visit (those not shipped before the chain
+    starts) with their parents; a walk stops at any commit it does not hold.
+    """
+    taken: set[str] = set()
+    shipped: dict[str, frozenset[str]] = {}
+    for deployment in chain:
+        if deployment.status != DeploymentStatus.SUCCESS:
+            shipped[deployment.id] = frozenset()
+            continue
+        stack = [h for h in dict.fromkeys(deployment.heads) if h in parents and h not in taken]
+        taken.update(stack)
+        reached: list[str] = []
+        while stack:
+            commit = stack.pop()
+            reached.append(commit)
+            for parent in parents[commit]:
+                if parent in parents and parent not in taken:
+                    taken.add(parent)
+                    stack.append(parent)
+        shipped[deployment.id] = frozenset(reached)
+    return shipped
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What a batch changed that SHIPPED depends on."""
+
+    #: deployments written: node, head (DEPLOYED) or a SHIPPED given by a record
+    deployments: frozenset[str]
+    #: commits given a parent: deployments that reach them reach more now
+    with_parents: frozenset[str]
+    #: commits given a repository: walks that stopped at them go on now
+    in_repository: frozenset[str]
+
+    @classmethod
+    def of(cls, plan: Plan) -> Touched:
+        """What the plan's records touch."""
+        deployments = {
+            r.id for (label, _), rs in plan.nodes.items() for r in rs if label is Label.DEPLOYMENT
+        }
+        with_parents: set[str] = set()
+        in_repository: set[str] = set()
+        for spec, rels in plan.relationships.items():
+            if spec.type in (RelType.DEPLOYED, RelType.SHIPPED):
+                deployments.update(r.start.id for r in rels)
+            elif spec.type is RelType.PARENT:
+                with_parents.update(r.start.id for r in rels)
+            elif spec.type is RelType.IN_REPO and spec.start is Label.COMMIT:
+                in_repository.update(r.start.id for r in rels)
+        return cls(frozenset(deployments), frozenset(with_parents), frozenset(in_repository))
+
+
+def _earlier(a: Cut, b: Cut) -> Cut:
+    if a is None or b is None:
+        return None
+    return min(a, b)
+
+
+async def _read_chunked(
+    store: GraphStore, query: Query, ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _CHUNK):
+        rows += await store.read(query, ids=list(ids[start : start + _CHUNK]))
+    return rows
+
+
+async def _cuts(store: GraphStore, touched: Touched) -> dict[ChainKey, Cut]:
+    cuts: dict[ChainKey, Cut] = {}
+    for row in await _read_chunked(store, DEPLOYMENT_SCOPES, sorted(touched.deployments)):
+        key = (row["repository"], row["environment"])
+        cut: Cut = None if row["shipped"] else (row["at"], row["deployment"])
+        cuts[key] = _earlier(cuts[key], cut) if key in cuts else cut
+    # A commit newly in a repository may also be a head or shipped itself.
+    commits = sorted(touched.with_parents | touched.in_repository)
+    rows = await _read_chunked(store, COMMIT_SCOPES, commits)
+    rows += await _read_chunked(store, CHILD_SCOPES, sorted(touched.in_repository))
+    for row in rows:
+        key = (row["repository"], row["environment"])
+        cut = (row["at"], row["deployment"])
+        cuts[key] = _earlier(cuts[key], cut) if key in cuts else cut
+    return cuts
+
+
+async def _chains(
+    store: GraphStore, keys: Iterable[ChainKey]
+) -> dict[ChainKey, list[ChainDeployment]]:
+    wanted = [{"repository": r, "environment": e} for r, e in sorted(keys)]
+    chains: dict[ChainKey, list[ChainDeployment]] = defaultdict(list)
+    for row in await store.read(CHAINS, chains=wanted):
+        chains[(row["repository"], row["environment"])].append(
+            ChainDeployment(
+                row["deployment"], row["status"], row["at"], tuple(sorted(row["heads"]))
+            )
+        )
+    for chain in chains.values():
+        chain.sort(key=lambda d: d.position)
+    return chains
+
+
+async def _region(
+    store: GraphStore, key: ChainKey, recompute: Sequence[ChainDeployment]
+) -> dict[str, list[str]] | None:
+    """The not-yet-shipped commits reachable from the recomputed heads, with their
+    parents, fetched 8 hops at a time from the heads down; None past `_MAX_SLICES`."""
+    repository, environment = key
+    ids = [d.id for d in recompute]
+    seen: set[str] = set()
+    region: dict[str, list[str]] = {}
+    frontier = sorted(
+        {h for d in recompute if d.status == DeploymentStatus.SUCCESS for h in d.heads}
+    )
+    for _ in range(_MAX_SLICES):
+        if not frontier:
+            return region
+        rows = await store.read(
+            COMMIT_REGION,
+            frontier=frontier,
+            repository=repository,
+            environment=environment,
+            recompute=ids,
+        )
+        for row in rows:
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                if not row["stop"]:
+                    region[row["id"]] = row["parents"]
+        frontier = sorted({p for parents in region.values() for p in parents if p not in seen})
+    return None
+
+
+async def _parents(
+    store: GraphStore, key: ChainKey, recompute: Sequence[ChainDeployment], whole: bool
+) -> dict[str, list[str]]:
+    repository, environment = key
+    if whole:  # nothing shipped before: every commit of the repository may be reached
+        rows = await store.read(REPOSITORY_COMMITS, repository=repository)
+        return {row["id"]: row["parents"] for row in rows}
+    region = await _region(store, key, recompute)
+    if region is not None:
+        return region
+    rows = await store.read(
+        UNSHIPPED_COMMITS,
+        repository=repository,
+        environment=environment,
+        recompute=[d.id for d in recompute],
+    )
+    return {row["id"]: row["parents"] for row in rows}
+
+
+async def _existing(store: GraphStore, deployments: Sequence[str]) -> dict[str, set[str]]:
+    existing: dict[str, set[str]] = {}
+    for start in range(0, len(deployments), _CHUNK):
+        chunk = list(deployments[start : start + _CHUNK])
+        for row in await store.read(SHIPPED, deployments=chunk):
+            existing[row["deployment"]] = set(row["commits"])
+    return existing
+
+
+async def derive_shipped(store: GraphStore, plan: Plan, *, batch_size: int = 5000) -> ShippedReport:
+    """Recompute SHIPPED for the chains a written batch touched; write only differences."""
+    report = ShippedReport()
+    cuts = await _cuts(store, Touched.of(plan))
+    if not cuts:
+        return report
+    desired: dict[str, set[str]] = defaultdict(set)
+    for key, chain in (await _chains(store, cuts)).items():
+        cut = cuts[key]
+        first = (
+            0
+            if cut is None
+            else next((i for i, d in enumerate(chain) if d.position >= cut), len(chain))
+        )
+        recompute = chain[first:]
+        if not recompute:
+            continue
+        whole = not any(d.status == DeploymentStatus.SUCCESS for d in chain[:first])
+        for deployment, commits in ship(
+            recompute, await _parents(store, key, recompute, whole)
+        ).items():
+            desired[deployment] |= commits
+        report.chains += 1
+    ids = sorted(desired)
+    existing = await _existing(store, ids)
+    deletes = [
+        {"deployment": d, "commit": c}
+        for d in ids
+        for c in sorted(existing.get(d, set()) - desired[d])
+    ]
+    creates = [
+        {"deployment": d, "commit": c}
+        for d in ids
+        for c in sorted(desired[d] - existing.get(d, set()))
+    ]
+    for start in range(0, len(deletes), batch_size):
+        await store.write(DELETE_SHIPPED, rows=deletes[start : start + batch_size])
+    for start in range(0, len(creates), batch_size):
+        await store.write(CREATE_SHIPPED, rows=creates[start : start + batch_size])
+    report.deployments, report.created, report.deleted = len(ids), len(creates), len(deletes)
+    return report

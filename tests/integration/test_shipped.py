@@ -1,0 +1,398 @@
+"""SHIPPED derived at ingest from the commit graph, and inferred incident causes.
+
+Every fixture is a literal commit graph; the expected SHIPPED sets are worked out by
+hand in the comments: a deployment ships its head's ancestors (head included) that no
+earlier successful deployment of the same repository and environment shipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import pytest
+
+from graph.demo import DemoConfig, generate
+from graph.ingest import shipped as shipped_module
+from graph.ingest.records import RelationshipRecord, parse_objects
+from graph.ingest.service import ingest
+from graph.model import RelType
+from graph.queries import parse
+from graph.store import GraphStore
+from tests.factories import Record, node, rel
+
+pytestmark = pytest.mark.db
+
+ALL_SHIPPED = parse(
+    "test/all_shipped",
+    "MATCH (d:Deployment)-[:SHIPPED]->(c:Commit) RETURN d.id AS deployment, c.id AS commit",
+)
+ALL_CAUSES = parse(
+    "test/all_causes",
+    "MATCH (i:Incident)-[c:CAUSED_BY]->(d:Deployment) "
+    "RETURN i.id AS incident, d.id AS deployment, c.inferred AS inferred",
+)
+
+
+class Repo:
+    """A repository of a product, with commits and deployments named by short names."""
+
+    def __init__(self) -> None:
+        self.prefix = uuid.uuid4().hex[:6]
+
+    def id(self, name: str) -> str:
+        return f"{self.prefix}-{name}"
+
+    def base(self) -> list[Record]:
+        return [
+            node("Product", self.id("product"), name="Shop"),
+            node("Repository", self.id("repo"), name="shop-api"),
+            rel("FOR_PRODUCT", ("Repository", self.id("repo")), ("Product", self.id("product"))),
+        ]
+
+    def commit(self, name: str, *parents: str, day: int = 1) -> list[Record]:
+        c = self.id(name)
+        out = [
+            node("Commit", c, message=name, authoredAt=f"2025-03-{day:02d}T09:00:00Z"),
+            rel("IN_REPO", ("Commit", c), ("Repository", self.id("repo"))),
+        ]
+        out += [rel("PARENT", ("Commit", c), ("Commit", self.id(p))) for p in parents]
+        return out
+
+    def linear(self, count: int) -> list[Record]:
+        """c0 <- c1 <- ... <- c(count-1), commit ci authored on March i+1."""
+        out = self.commit("c0")
+        for i in range(1, count):
+            out += self.commit(f"c{i}", f"c{i - 1}", day=i + 1)
+        return out
+
+    def deployment(
+        self,
+        name: str,
+        head: str,
+        finished: str,
+        status: str = "success",
+        environment: str = "production",
+    ) -> list[Record]:
+        d = self.id(name)
+        props: dict[str, str] = {
+            "environment": environment,
+            "status": status,
+            "startedAt": finished.replace("T10:", "T09:"),
+        }
+        if status != "in_progress":
+            props["finishedAt"] = finished
+        return [
+            node("Deployment", d, **props),
+            rel("DEPLOYED", ("Deployment", d), ("Commit", self.id(head))),
+        ]
+
+    def unprefix(self, pairs: set[tuple[str, str]]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        cut = len(self.prefix) + 1
+        for d, c in pairs:
+            if d.startswith(self.prefix):
+                out[d[cut:]].add(c[cut:])
+        return dict(out)
+
+
+async def load(store: GraphStore, records: list[Record]) -> None:
+    await ingest(store, parse_objects(records))
+
+
+async def shipped(store: GraphStore, repo: Repo) -> dict[str, set[str]]:
+    rows = await store.read(ALL_SHIPPED)
+    return repo.unprefix({(r["deployment"], r["commit"]) for r in rows})
+
+
+async def test_a_deployment_with_no_previous_one_ships_its_heads_whole_history(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    # c0 <- c1 <- c2 <- c3; d1 deploys c2: its ancestors c0, c1 and c2 itself; c3 is newer.
+    await load(
+        store, [*repo.base(), *repo.linear(4), *repo.deployment("d1", "c2", "2025-03-05T10:00:00Z")]
+    )
+    assert await shipped(store, repo) == {"d1": {"c0", "c1", "c2"}}
+
+
+async def test_a_failed_deployment_between_two_successful_ones_ships_nothing(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    # d1 (success, head c1) ships c0 c1; d2 (failure, head c3) ships nothing; d3
+    # (success, head c4) ships what d1 had not: c2 c3 c4 — d2 does not count as previous.
+    # d4 is still in progress: nothing.
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.linear(6),
+            *repo.deployment("d1", "c1", "2025-03-10T10:00:00Z"),
+            *repo.deployment("d2", "c3", "2025-03-11T10:00:00Z", status="failure"),
+            *repo.deployment("d3", "c4", "2025-03-12T10:00:00Z"),
+            *repo.deployment("d4", "c5", "2025-03-13T10:00:00Z", status="in_progress"),
+        ],
+    )
+    assert await shipped(store, repo) == {"d1": {"c0", "c1"}, "d3": {"c2", "c3", "c4"}}
+
+
+@pytest.mark.parametrize("slices", [25, 0], ids=["walk", "scan"])
+async def test_out_of_order_ingest_recomputes_the_deployment_and_the_next_ones(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch, slices: int
+) -> None:
+    # With 0 slices the walk gives up at once and reads the repository's unshipped
+    # commits in one statement: both ways must agree.
+    monkeypatch.setattr(shipped_module, "_MAX_SLICES", slices)
+    repo = Repo()
+    await load(store, [*repo.base(), *repo.linear(6)])
+    # First d3 (head c4) alone: no previous deployment, so it ships c0..c4.
+    await load(store, repo.deployment("d3", "c4", "2025-03-12T10:00:00Z"))
+    assert await shipped(store, repo) == {"d3": {"c0", "c1", "c2", "c3", "c4"}}
+    # Then d1 (head c1, earlier): d1 ships c0 c1, and d3 keeps only c2 c3 c4.
+    await load(store, repo.deployment("d1", "c1", "2025-03-10T10:00:00Z"))
+    assert await shipped(store, repo) == {"d1": {"c0", "c1"}, "d3": {"c2", "c3", "c4"}}
+    # Then d2 (head c2, between them): d2 ships c2; d3 now c3 c4.
+    await load(store, repo.deployment("d2", "c2", "2025-03-11T10:00:00Z"))
+    assert await shipped(store, repo) == {"d1": {"c0", "c1"}, "d2": {"c2"}, "d3": {"c3", "c4"}}
+    # d2 turns out to have failed: its commits move on to d3 again.
+    await load(store, repo.deployment("d2", "c2", "2025-03-11T10:00:00Z", status="failure"))
+    assert await shipped(store, repo) == {"d1": {"c0", "c1"}, "d3": {"c2", "c3", "c4"}}
+
+
+async def test_re_ingesting_changes_nothing_and_given_shipped_records_are_rederived(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    records = [
+        *repo.base(),
+        *repo.linear(4),
+        *repo.deployment("d1", "c1", "2025-03-10T10:00:00Z"),
+        *repo.deployment("d2", "c3", "2025-03-12T10:00:00Z"),
+        # A source claims d2 shipped c0: derivation is authoritative (d1 shipped c0).
+        rel("SHIPPED", ("Deployment", repo.id("d2")), ("Commit", repo.id("c0"))),
+    ]
+    await load(store, records)
+    expected = {"d1": {"c0", "c1"}, "d2": {"c2", "c3"}}
+    assert await shipped(store, repo) == expected
+    await load(store, records)
+    assert await shipped(store, repo) == expected
+
+
+async def test_branches_merges_and_environments(store: GraphStore) -> None:
+    repo = Repo()
+    # main: c0 <- c1 <- m (merge of c1 and branch head b2); branch: c0 <- b1 <- b2.
+    # staging s1 deploys c1: c0 c1. production p1 deploys m: everything (own chain):
+    # c0 c1 b1 b2 m. staging s2 deploys m: what s1 had not: b1 b2 m.
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.commit("c0"),
+            *repo.commit("c1", "c0", day=2),
+            *repo.commit("b1", "c0", day=2),
+            *repo.commit("b2", "b1", day=3),
+            *repo.commit("m", "c1", "b2", day=4),
+            *repo.deployment("s1", "c1", "2025-03-02T10:00:00Z", environment="staging"),
+            *repo.deployment("s2", "m", "2025-03-04T10:00:00Z", environment="staging"),
+            *repo.deployment("p1", "m", "2025-03-05T10:00:00Z"),
+        ],
+    )
+    assert await shipped(store, repo) == {
+        "s1": {"c0", "c1"},
+        "s2": {"b1", "b2", "m"},
+        "p1": {"c0", "c1", "b1", "b2", "m"},
+    }
+
+
+async def test_a_parent_link_arriving_later_reaches_the_deployments_that_need_it(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    # c2's parent link is missing at first: d1 (head c2) ships only c2.
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.commit("c0"),
+            *repo.commit("c1", "c0", day=2),
+            *repo.commit("c2", day=3),
+            *repo.deployment("d1", "c2", "2025-03-05T10:00:00Z"),
+        ],
+    )
+    assert await shipped(store, repo) == {"d1": {"c2"}}
+    # The link c2 -> c1 arrives: d1 now ships c0 c1 c2.
+    await load(store, [rel("PARENT", ("Commit", repo.id("c2")), ("Commit", repo.id("c1")))])
+    assert await shipped(store, repo) == {"d1": {"c0", "c1", "c2"}}
+
+
+async def test_a_commit_arriving_in_its_repository_later_is_walked_through(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    # c0 <- c1 <- c2, but c1 is in no repository at first: the walk from c2 stops there.
+    c1 = repo.id("c1")
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.commit("c0"),
+            node("Commit", c1, message="c1", authoredAt="2025-03-02T09:00:00Z"),
+            rel("PARENT", ("Commit", c1), ("Commit", repo.id("c0"))),
+            *repo.commit("c2", "c1", day=3),
+            *repo.deployment("d1", "c2", "2025-03-05T10:00:00Z"),
+        ],
+    )
+    assert await shipped(store, repo) == {"d1": {"c2"}}
+    # c1 is IN_REPO now: d1 ships c0 c1 c2.
+    await load(store, [rel("IN_REPO", ("Commit", c1), ("Repository", repo.id("repo")))])
+    assert await shipped(store, repo) == {"d1": {"c0", "c1", "c2"}}
+
+
+async def test_an_in_progress_deployment_ships_when_it_succeeds(store: GraphStore) -> None:
+    repo = Repo()
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.linear(3),
+            *repo.deployment("d1", "c0", "2025-03-02T10:00:00Z"),
+            *repo.deployment("d2", "c2", "2025-03-04T10:00:00Z", status="in_progress"),
+        ],
+    )
+    assert await shipped(store, repo) == {"d1": {"c0"}}
+    await load(store, repo.deployment("d2", "c2", "2025-03-04T10:00:00Z"))
+    assert await shipped(store, repo) == {"d1": {"c0"}, "d2": {"c1", "c2"}}
+
+
+# ---------------------------------------------------------------------------------------
+# Incident attribution
+
+
+def incident(repo: Repo, name: str, created: str, **extra: str) -> list[Record]:
+    i = repo.id(name)
+    return [
+        node("Incident", i, title=name, severity="SEV2", createdAt=created, **extra),
+        rel("AFFECTS", ("Incident", i), ("Product", repo.id("product"))),
+    ]
+
+
+async def causes(store: GraphStore, repo: Repo) -> dict[str, tuple[str, bool]]:
+    cut = len(repo.prefix) + 1
+    return {
+        r["incident"][cut:]: (r["deployment"][cut:], r["inferred"])
+        for r in await store.read(ALL_CAUSES)
+        if r["incident"].startswith(repo.prefix)
+    }
+
+
+async def test_incidents_keep_explicit_causes_and_get_inferred_ones(store: GraphStore) -> None:
+    repo = Repo()
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.linear(4),
+            *repo.deployment("d1", "c1", "2025-03-10T10:00:00Z"),
+            *repo.deployment("d2", "c2", "2025-03-11T10:00:00Z", status="failure"),
+            *repo.deployment("d3", "c3", "2025-03-12T10:00:00Z"),
+            *repo.deployment("s1", "c3", "2025-03-11T12:00:00Z", environment="staging"),
+            # Explicit: kept as given, even though d3 is later and closer.
+            *incident(repo, "explicit", "2025-03-12T11:00:00Z"),
+            rel("CAUSED_BY", ("Incident", repo.id("explicit")), ("Deployment", repo.id("d1"))),
+            # Created on Mar 11 12:00: d2 failed, s1 is staging, so d1 (Mar 10) is latest.
+            *incident(repo, "after-failure", "2025-03-11T12:00:00Z"),
+            # Created exactly when d3 finished: strictly before excludes d3 -> d1.
+            *incident(repo, "at-finish", "2025-03-12T10:00:00Z"),
+            # One second later: d3.
+            *incident(repo, "after-d3", "2025-03-12T10:00:01Z"),
+            # Before any deployment: no cause.
+            *incident(repo, "too-early", "2025-03-01T00:00:00Z"),
+            # A staging incident: the staging deployment s1 (Mar 11 12:00) is the latest.
+            *incident(repo, "staging", "2025-03-13T00:00:00Z", environment="staging"),
+        ],
+    )
+    assert await causes(store, repo) == {
+        "explicit": ("d1", False),
+        "after-failure": ("d1", True),
+        "at-finish": ("d1", True),
+        "after-d3": ("d3", True),
+        "staging": ("s1", True),
+    }
+
+
+async def test_inferred_causes_follow_late_deployments_and_yield_to_explicit_ones(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.linear(3),
+            *repo.deployment("d1", "c0", "2025-03-10T10:00:00Z"),
+            *incident(repo, "inc", "2025-03-12T12:00:00Z"),
+        ],
+    )
+    assert await causes(store, repo) == {"inc": ("d1", True)}
+    # A deployment that finished Mar 12 at 11:00 is ingested late: it is the cause now.
+    await load(store, repo.deployment("d2", "c1", "2025-03-12T11:00:00Z"))
+    assert await causes(store, repo) == {"inc": ("d2", True)}
+    # The incident tool names d1 after all: the inferred cause goes, the explicit stays.
+    explicit = [rel("CAUSED_BY", ("Incident", repo.id("inc")), ("Deployment", repo.id("d1")))]
+    await load(store, explicit)
+    assert await causes(store, repo) == {"inc": ("d1", False)}
+    await load(store, explicit)  # idempotent
+    assert await causes(store, repo) == {"inc": ("d1", False)}
+
+
+async def test_an_explicit_record_for_the_inferred_pair_makes_it_explicit(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.linear(1),
+            *repo.deployment("d1", "c0", "2025-03-10T10:00:00Z"),
+            *incident(repo, "inc", "2025-03-12T12:00:00Z"),
+        ],
+    )
+    assert await causes(store, repo) == {"inc": ("d1", True)}
+    await load(
+        store, [rel("CAUSED_BY", ("Incident", repo.id("inc")), ("Deployment", repo.id("d1")))]
+    )
+    assert await causes(store, repo) == {"inc": ("d1", False)}
+
+
+# ---------------------------------------------------------------------------------------
+# The demo organisation
+
+
+async def test_derived_shipped_and_causes_equal_the_demos_own(store: GraphStore) -> None:
+    records, truth = generate(
+        DemoConfig(work_items=400, seed=3, until=datetime(2025, 6, 1, tzinfo=UTC))
+    )
+    given_shipped: set[tuple[str, str]] = set()
+    given_causes: set[tuple[str, str]] = set()
+    kept = []
+    for record in records:
+        # Left out: derivation must find SHIPPED, and the causes, on its own.
+        if isinstance(record, RelationshipRecord) and record.type is RelType.SHIPPED:
+            given_shipped.add((record.start.id, record.end.id))
+        elif isinstance(record, RelationshipRecord) and record.type is RelType.CAUSED_BY:
+            given_causes.add((record.start.id, record.end.id))
+        else:
+            kept.append(record)
+    await ingest(store, kept)
+    derived = {(r["deployment"], r["commit"]) for r in await store.read(ALL_SHIPPED)}
+    assert len(given_shipped) > 1000
+    assert derived == given_shipped
+    # The demo places each incident after its cause and before the product's next
+    # successful production deployment, so the rule must find every cause it names.
+    inferred = {(r["incident"], r["deployment"]) for r in await store.read(ALL_CAUSES)}
+    assert len(given_causes) >= 5
+    assert given_causes <= inferred
+    assert len(truth.products) == 6
