@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from graph import entities
 from graph.entities import Related, RelatedPage
+from graph.flow import FlowData, FlowQuery
+from graph.flow_queries import load_flow_data
 from graph.model import Label, Node
 from graph.store import GraphStore
 
@@ -22,6 +25,10 @@ class Loaders:
     _nodes: dict[Label, DataLoader[str, Node | None]] = field(default_factory=dict)
     _related: dict[str, DataLoader[str, list[Related]]] = field(default_factory=dict)
     _pages: dict[tuple[Any, ...], DataLoader[str, RelatedPage]] = field(default_factory=dict)
+    _flow: DataLoader[FlowQuery, FlowData] | None = None
+    #: When the request began: the default end of its flow-metrics windows, so fields
+    #: asked for together cover the same window and share one load.
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def node(self, label: Label) -> DataLoader[str, Node | None]:
         """Nodes of `label` by id."""
@@ -54,3 +61,13 @@ class Loaders:
 
             self._pages[key] = DataLoader(load_fn=load)
         return self._pages[key]
+
+    def flow(self) -> DataLoader[FlowQuery, FlowData]:
+        """Flow-metrics data by scope, window and filters, loaded once per request."""
+        if self._flow is None:
+
+            async def load(queries: Sequence[FlowQuery]) -> list[FlowData]:
+                return [await load_flow_data(self.store, q) for q in queries]
+
+            self._flow = DataLoader(load_fn=load)
+        return self._flow

@@ -5,11 +5,11 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
-from api.areas import browse, ingest, trace
+from api.areas import browse, dora, ingest, trace
 from api.types.convert import TYPES
 from graph.errors import GraphError
 
-Query = merge_types("Query", (browse.Query, trace.Query))
+Query = merge_types("Query", (browse.Query, trace.Query, dora.Query))
 Mutation = merge_types("Mutation", (ingest.Mutation,))
 
 

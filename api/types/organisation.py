@@ -6,7 +6,13 @@ import strawberry
 
 from api.context import Info
 from api.types.base import DEFAULT_PAGE, Connection, Node, decode_cursor, page_size
+from api.types.dora import DoraMetrics, product_dora
+from api.types.dora import EnvironmentArg as DoraEnvironmentArg
+from api.types.dora import FromArg as DoraFromArg
+from api.types.dora import ToArg as DoraToArg
+from api.types.flow import FlowScope
 from api.types.resolve import related, related_nodes, text
+from graph.flow import ScopeKind
 
 if TYPE_CHECKING:
     from api.types.delivery import Repository
@@ -51,7 +57,9 @@ class BusinessLine(Named):
 
 
 @strawberry.type(description="A product: has value streams, contributing teams, work and code.")
-class Product(Named):
+class Product(Named, FlowScope):
+    flow_scope = ScopeKind.PRODUCT
+
     @strawberry.field(description="Prefix of its work-item keys in the planning tool, e.g. PAY.")
     def product_key(self) -> str | None:
         return text(self.domain, "key")
@@ -86,9 +94,25 @@ class Product(Named):
     ) -> Connection[WorkItemRef]:
         return await work_item_page(info, "product_work_items", self.domain.id, first, after)
 
+    @strawberry.field(
+        description="DORA's four keys for the product in one environment over [from, to): "
+        "its deployments (FOR_PRODUCT or through its repositories) and the incidents "
+        "affecting it. Definitions on the result types."
+    )
+    async def dora(
+        self,
+        info: Info,
+        from_: DoraFromArg = None,
+        to: DoraToArg = None,
+        environment: DoraEnvironmentArg = "production",
+    ) -> DoraMetrics:
+        return await product_dora(info, self.domain.id, from_, to, environment)
+
 
 @strawberry.type(description="A team: people who own work items and contribute to products.")
-class Team(Named):
+class Team(Named, FlowScope):
+    flow_scope = ScopeKind.TEAM
+
     @strawberry.field(description="People in the team (MEMBER_OF).")
     async def members(self, info: Info) -> list["Person"]:
         nodes = await related_nodes(info, "team_members", self.domain.id)

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.context import Info
+from api.types.flow import FlowScope
 from api.types.organisation import Named, Product, Skill, SkillLevel, Tool
 from api.types.resolve import related, related_nodes, text
+from graph.flow import ScopeKind
 
 if TYPE_CHECKING:
     from api.types.work import WorkItem
@@ -16,7 +18,9 @@ WorkItemRef = Annotated["WorkItem", strawberry.lazy("api.types.work")]
 
 
 @strawberry.type(description="The path value takes through a product, as ordered stages.")
-class ValueStream(Named):
+class ValueStream(Named, FlowScope):
+    flow_scope = ScopeKind.VALUE_STREAM
+
     @strawberry.field(description="The product the value stream belongs to.")
     async def product(self, info: Info) -> Product | None:
         nodes = await related_nodes(info, "value_stream_product", self.domain.id)
