@@ -229,6 +229,20 @@ class GraphStore:
         self.round_trips += len(prepared)
         return await self._execute_write(_run_many, prepared)
 
+    async def insert(self, query: Query, fallback: Sequence[Query], **params: Any) -> None:
+        """Run a CREATE of nodes believed not to exist; if another writer created one of
+        them meanwhile (a lost creation race), run the idempotent `fallback` statements,
+        with the same parameters, in one transaction instead."""
+        _check(query, params)
+        self.round_trips += 1
+        try:
+            async with self._driver.session(database=self.database) as session:
+                await session.execute_write(_run, query.text, to_db(params))
+        except ClientError as error:
+            if not _lost_creation_race(error):
+                raise
+            await self.write_together([(q, params) for q in fallback])
+
     async def _execute_write(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Run `work` in a managed write transaction, again if it lost a creation race."""
         for attempt in range(1, CREATION_RACE_ATTEMPTS + 1):

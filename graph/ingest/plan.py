@@ -74,6 +74,13 @@ class Plan:
         default_factory=lambda: defaultdict(list)
     )
     visits: list[Visit] = field(default_factory=list)
+    #: Nodes of the batch that are not in the graph yet: they are created outright, and
+    #: so are relationships and visits that touch them (nothing can exist to merge with).
+    new: set[Ref] = field(default_factory=set)
+
+    def is_new(self, ref: Ref) -> bool:
+        """Whether the batch creates the node `ref` (it was not in the graph)."""
+        return ref in self.new
 
     @property
     def node_count(self) -> int:
@@ -112,10 +119,11 @@ def _merge_nodes(records: Iterable[NodeRecord], problems: list[Problem]) -> dict
 
 async def _check_kinds(
     nodes: Mapping[Ref, NodeRecord], lookup: Lookup, problems: list[Problem]
-) -> None:
+) -> set[str]:
+    """Refuse kind changes of stored work items; return the ids of the stored ones."""
     items = [r for r in nodes.values() if r.label is Label.WORK_ITEM]
     if not items:
-        return
+        return set()
     stored = await lookup.work_item_kinds([r.id for r in items])
     for record in items:
         kinds = stored.get(record.id)
@@ -128,6 +136,22 @@ async def _check_kinds(
                     f"its kind cannot change to {record.kind}",
                 )
             )
+    return set(stored)
+
+
+async def _new_nodes(
+    nodes: Mapping[Ref, NodeRecord], stored_items: set[str], lookup: Lookup
+) -> set[Ref]:
+    """The batch's nodes that are not in the graph yet."""
+    by_label: dict[Label, list[str]] = defaultdict(list)
+    for ref in nodes:
+        if ref.label is not Label.WORK_ITEM:
+            by_label[ref.label].append(ref.id)
+    new = {ref for ref in nodes if ref.label is Label.WORK_ITEM and ref.id not in stored_items}
+    for label, ids in by_label.items():
+        found = await lookup.existing(label, sorted(ids))
+        new.update(Ref(label, i) for i in ids if i not in found)
+    return new
 
 
 async def _missing_refs(
@@ -242,7 +266,7 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
     state_records = [r for r in records if isinstance(r, StateRecord)]
 
     nodes = _merge_nodes(node_records, problems)
-    await _check_kinds(nodes, lookup, problems)
+    stored_items = await _check_kinds(nodes, lookup, problems)
 
     ends = [end for rel in rel_records for end in (rel.start, rel.end)]
     items = [Ref(Label.WORK_ITEM, s.item) for s in state_records]
@@ -258,7 +282,7 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
                     )
                 )
 
-    plan = Plan()
+    plan = Plan(new=await _new_nodes(nodes, stored_items, lookup))
     seen: dict[tuple[Any, ...], RelationshipRecord] = {}
     for rel in rel_records:
         seen[rel.key()] = rel  # one write per relationship; the later record wins

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.errors import InvalidInput, Problem
+from graph.ingest.causes import attribute_incidents
 from graph.ingest.plan import Lookup, Plan, StageInfo, Visit, build_plan
-from graph.ingest.records import NodeRecord, Record, RelationshipRecord
+from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord
+from graph.ingest.shipped import derive_shipped
 from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
 from graph.queries import Query, cypher
 from graph.store import GraphStore
@@ -36,6 +38,12 @@ UPSERT: dict[Label, Query] = {
     if label is not Label.WORK_ITEM
 }
 CREATE_WORK_ITEMS = {kind: cypher(f"ingest/nodes/create_{_snake(kind)}") for kind in WorkItemKind}
+# Nodes, relationships and visits the plan knows to be new are created outright: the
+# embedded database CREATEs several times faster than it MERGEs.
+INSERT: dict[Label | WorkItemKind, Query] = {
+    **{label: cypher(f"ingest/new_nodes/{_snake(label)}") for label in UPSERT},
+    **{kind: cypher(f"ingest/new_nodes/{_snake(kind)}") for kind in WorkItemKind},
+}
 SET_WORK_ITEM_PROPERTIES = cypher("ingest/nodes/set_work_item_properties")
 LINK = {
     spec: cypher(
@@ -46,6 +54,12 @@ LINK = {
 STAGES = cypher("ingest/stages")
 WORK_ITEM_PRODUCTS = cypher("ingest/work_item_products")
 NORMALISE_VISITS = cypher("ingest/normalise_visits")
+INSERT_LINK = {
+    spec: cypher(
+        f"ingest/new_relationships/{spec.type.lower()}__{_snake(spec.start)}__{_snake(spec.end)}"
+    )
+    for spec in RELATIONSHIPS
+}
 IN_STAGE = next(spec for spec in RELATIONSHIPS if spec.key == ("enteredAt",))
 
 #: Called as progress(records_written, records_total) after each transaction.
@@ -149,6 +163,13 @@ class _Writer:
             await self.store.write(query, rows=chunk)
             self._advance(len(chunk))
 
+    async def new_nodes(
+        self, insert: Query, fallback: list[Query], rows: list[dict[str, Any]]
+    ) -> None:
+        for chunk in _chunks(rows, self.batch_size):
+            await self.store.insert(insert, fallback, rows=chunk)
+            self._advance(len(chunk))
+
     async def work_items(self, kind: WorkItemKind, rows: list[dict[str, Any]]) -> None:
         for chunk in _chunks(rows, self.batch_size):
             ids = [{"id": row["id"]} for row in chunk]
@@ -170,15 +191,29 @@ async def write_plan(
     for (label, kind), records in sorted(
         plan.nodes.items(), key=lambda e: (e[0][0], e[0][1] or "")
     ):
+        new = [r for r in records if plan.is_new(r.ref)]
+        stored = [r for r in records if not plan.is_new(r.ref)]
         if kind is not None:
-            await writer.work_items(kind, _node_rows(records))
+            # A lost creation race falls back to the match-then-create path.
+            fallback = [CREATE_WORK_ITEMS[kind], SET_WORK_ITEM_PROPERTIES]
+            await writer.new_nodes(INSERT[kind], fallback, _node_rows(new))
+            await writer.work_items(kind, _node_rows(stored))
         else:
-            await writer.rows(UPSERT[label], _node_rows(records))
+            await writer.new_nodes(INSERT[label], [UPSERT[label]], _node_rows(new))
+            await writer.rows(UPSERT[label], _node_rows(stored))
     for spec, rels in plan.relationships.items():
-        await writer.rows(LINK[spec], _rel_rows(spec, rels))
+        touches_new = [r for r in rels if plan.is_new(r.start) or plan.is_new(r.end)]
+        others = [r for r in rels if not (plan.is_new(r.start) or plan.is_new(r.end))]
+        await writer.rows(INSERT_LINK[spec], _rel_rows(spec, touches_new))
+        await writer.rows(LINK[spec], _rel_rows(spec, others))
     if plan.visits:
-        await writer.rows(LINK[IN_STAGE], _visit_rows(plan.visits))
-        items = sorted({v.item for v in plan.visits})
+        new_items = [v for v in plan.visits if plan.is_new(Ref(Label.WORK_ITEM, v.item))]
+        stored_items = [v for v in plan.visits if not plan.is_new(Ref(Label.WORK_ITEM, v.item))]
+        await writer.rows(INSERT_LINK[IN_STAGE], _visit_rows(new_items))
+        await writer.rows(LINK[IN_STAGE], _visit_rows(stored_items))
+        # A new item's visits are its whole history, already chained by the plan; only
+        # items with stored visits need their chain re-closed.
+        items = sorted({v.item for v in stored_items})
         for start in range(0, len(items), batch_size):
             await store.write(NORMALISE_VISITS, items=items[start : start + batch_size])
 
@@ -204,19 +239,24 @@ async def ingest(
             parsed.append(item)
     report = IngestReport(records=len(parsed) + len(problems))
 
-    lookup = StoreLookup(store)
-    plan, batch_problems = await build_plan(parsed, lookup)
-    if not skip_invalid and (problems or batch_problems):
-        raise InvalidInput(sorted(problems + batch_problems, key=lambda p: p.line))
-    # Dropping an invalid record can orphan another (a relationship to a node that was
-    # dropped), so re-plan until no new problem appears.
-    while batch_problems:
-        problems += batch_problems
-        bad_lines = {p.line for p in batch_problems}
-        parsed = [r for r in parsed if r.line not in bad_lines]
+    async with store.ingest_lock:
+        lookup = StoreLookup(store)
         plan, batch_problems = await build_plan(parsed, lookup)
+        if not skip_invalid and (problems or batch_problems):
+            raise InvalidInput(sorted(problems + batch_problems, key=lambda p: p.line))
+        # Dropping an invalid record can orphan another (a relationship to a node that was
+        # dropped), so re-plan until no new problem appears.
+        while batch_problems:
+            problems += batch_problems
+            bad_lines = {p.line for p in batch_problems}
+            parsed = [r for r in parsed if r.line not in bad_lines]
+            plan, batch_problems = await build_plan(parsed, lookup)
 
-    await write_plan(store, plan, batch_size=batch_size, progress=progress)
+        await write_plan(store, plan, batch_size=batch_size, progress=progress)
+        # Derived relationships (DORA): SHIPPED from the commit graph, then inferred incident
+        # causes; both recompute only what this batch touched and write only differences.
+        await derive_shipped(store, plan, batch_size=batch_size)
+        await attribute_incidents(store, plan, batch_size=batch_size)
     report.nodes = plan.node_count
     report.relationships = plan.relationship_count
     report.visits = len(plan.visits)

@@ -1,28 +1,32 @@
 // Incidents whose inferred cause the given deployments or repositories may change:
-// rows {incident}, distinct. For a deployment: incidents without an explicit cause that
-// affect one of its products (FOR_PRODUCT, or through its head's repository) and were
-// created after it finished, or whose inferred cause it is. For a repository: every
-// incident affecting its product.
+// rows {incident}, distinct. For deployments: incidents without an explicit cause that
+// affect one of their products (FOR_PRODUCT, or through the head's repository) and were
+// created after the earliest of them finished, and incidents whose inferred cause one of
+// them is. For a repository: every incident affecting its product.
+// (Per product, not per deployment: a bulk import brings thousands of deployments of a
+// product, and pairing each with every later incident is quadratic.)
 CALL () {
   UNWIND $deployments AS deploymentId
-  MATCH (d:Deployment {id: deploymentId})-[:FOR_PRODUCT]->(:Product)<-[:AFFECTS]-(i:Incident)
-  WHERE (i.createdAt > d.finishedAt
-         AND NOT EXISTS {
-           MATCH (i)-[c:CAUSED_BY]->(:Deployment)
-           WHERE c.inferred IS NULL OR c.inferred = false
-         })
-     OR EXISTS { MATCH (i)-[c:CAUSED_BY]->(d) WHERE c.inferred = true }
+  MATCH (d:Deployment {id: deploymentId})
+  CALL (d) {
+    MATCH (d)-[:FOR_PRODUCT]->(p:Product)
+    RETURN p
+    UNION
+    MATCH (d)-[:DEPLOYED]->(:Commit)-[:IN_REPO]->(:Repository)-[:FOR_PRODUCT]->(p:Product)
+    RETURN p
+  }
+  WITH p, min(d.finishedAt) AS earliest
+  MATCH (p)<-[:AFFECTS]-(i:Incident)
+  WHERE i.createdAt > earliest
+    AND NOT EXISTS {
+      MATCH (i)-[c:CAUSED_BY]->(:Deployment)
+      WHERE c.inferred IS NULL OR c.inferred = false
+    }
   RETURN i
   UNION
   UNWIND $deployments AS deploymentId
-  MATCH (d:Deployment {id: deploymentId})-[:DEPLOYED]->(:Commit)-[:IN_REPO]->(:Repository)
-        -[:FOR_PRODUCT]->(:Product)<-[:AFFECTS]-(i:Incident)
-  WHERE (i.createdAt > d.finishedAt
-         AND NOT EXISTS {
-           MATCH (i)-[c:CAUSED_BY]->(:Deployment)
-           WHERE c.inferred IS NULL OR c.inferred = false
-         })
-     OR EXISTS { MATCH (i)-[c:CAUSED_BY]->(d) WHERE c.inferred = true }
+  MATCH (:Deployment {id: deploymentId})<-[c:CAUSED_BY]-(i:Incident)
+  WHERE c.inferred = true
   RETURN i
   UNION
   UNWIND $repositories AS repositoryId

@@ -1,0 +1,4 @@
+// Creates Defect work items that do not exist yet (ingest checked); no rows.
+UNWIND $rows AS row
+CREATE (n:WorkItem:Defect {id: row.id})
+SET n += row.properties

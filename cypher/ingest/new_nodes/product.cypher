@@ -1,0 +1,5 @@
+// Creates Product nodes that do not exist yet (ingest checked); no rows. CREATE, not MERGE:
+// the embedded database writes it several times faster.
+UNWIND $rows AS row
+CREATE (n:Product {id: row.id})
+SET n += row.properties

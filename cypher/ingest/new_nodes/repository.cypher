@@ -1,0 +1,5 @@
+// Creates Repository nodes that do not exist yet (ingest checked); no rows. CREATE, not MERGE:
+// the embedded database writes it several times faster.
+UNWIND $rows AS row
+CREATE (n:Repository {id: row.id})
+SET n += row.properties

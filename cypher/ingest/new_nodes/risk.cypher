@@ -1,0 +1,4 @@
+// Creates Risk work items that do not exist yet (ingest checked); no rows.
+UNWIND $rows AS row
+CREATE (n:WorkItem:Risk {id: row.id})
+SET n += row.properties

@@ -1,0 +1,8 @@
+// Creates (:Incident)-[:CAUSED_BY]->(:Deployment) relationships that cannot exist yet, because one end
+// is a node this batch creates (ingest checked); no rows. CREATE, not MERGE: the
+// embedded database writes it twice as fast, and there is nothing to match.
+UNWIND $rows AS row
+MATCH (a:Incident {id: row.start})
+MATCH (b:Deployment {id: row.end})
+CREATE (a)-[r:CAUSED_BY]->(b)
+SET r += row.properties
