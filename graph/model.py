@@ -36,6 +36,11 @@ class Label(StrEnum):
     FEEDBACK = "Feedback"
 
 
+#: An internal label, outside the value-stream model and never ingested: where a live
+#: sync stands (graph/sync/cursor.py); unique `id`, constraint in cypher/schema/.
+SYNC_CURSOR = "SyncCursor"
+
+
 class WorkItemKind(StrEnum):
     """The second label of a work item: what kind of flow item it is."""
 

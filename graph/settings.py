@@ -35,6 +35,18 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     ingest_batch_size: int = 5000
+    #: Webhook secrets; a webhook whose secret is unset answers 503 and writes nothing.
+    github_webhook_secret: str | None = field(default=None, repr=False)
+    gitlab_webhook_token: str | None = field(default=None, repr=False)
+    jira_webhook_secret: str | None = field(default=None, repr=False)
+    #: Live sync (`vsg sync`, docs/sources.md): API base URLs and tokens.
+    jira_url: str | None = None
+    jira_email: str | None = None
+    jira_token: str | None = field(default=None, repr=False)
+    github_api_url: str = "https://api.github.com"
+    github_token: str | None = field(default=None, repr=False)
+    gitlab_url: str = "https://gitlab.com"
+    gitlab_token: str | None = field(default=None, repr=False)
 
     @property
     def embedded(self) -> bool:
@@ -68,6 +80,16 @@ class Settings:
             host=env.get("VSG_HOST", "127.0.0.1"),
             port=integer("VSG_PORT", 8000),
             ingest_batch_size=integer("VSG_INGEST_BATCH_SIZE", 5000),
+            github_webhook_secret=env.get("VSG_GITHUB_WEBHOOK_SECRET") or None,
+            gitlab_webhook_token=env.get("VSG_GITLAB_WEBHOOK_TOKEN") or None,
+            jira_webhook_secret=env.get("VSG_JIRA_WEBHOOK_SECRET") or None,
+            jira_url=env.get("VSG_JIRA_URL") or None,
+            jira_email=env.get("VSG_JIRA_EMAIL") or None,
+            jira_token=env.get("VSG_JIRA_TOKEN") or None,
+            github_api_url=env.get("VSG_GITHUB_API_URL") or "https://api.github.com",
+            github_token=env.get("VSG_GITHUB_TOKEN") or None,
+            gitlab_url=env.get("VSG_GITLAB_URL") or "https://gitlab.com",
+            gitlab_token=env.get("VSG_GITLAB_TOKEN") or None,
         )
         settings.check()
         return settings

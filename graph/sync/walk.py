@@ -1,0 +1,324 @@
+"""Walk a vendor listing page by page, writing each page and then moving its cursor.
+
+A `Walk` is one listing of one source (GitHub pulls of acme/payments, Jira issues of a
+JQL): how to fetch its pages from a cursor, each item's timestamp, and how to turn a page
+into ingest records (the file sources' converters). `sync` runs walks in order:
+
+1. fetch a page (and what each item needs: a pull's commits, a deployment's statuses);
+2. convert it, and write it through `graph.ingest.service.ingest`; relationships whose
+   other end is in neither the page nor the graph (`hooks.drop_dangling`) are kept aside
+   as *pending* instead of refusing the page: the other end is usually on a later page;
+3. store the cursor (and the pending relationships); only then fetch the next page.
+
+When the walk ends, the pending relationships are written where both ends now exist
+and the rest dropped (a key naming no work item, a parent older than the first sync).
+
+Two orders: `OLDEST_FIRST` (Jira's `ORDER BY updated ASC`) moves the cursor to the last
+item of every page; `NEWEST_FIRST` (GitHub, GitLab) stops at the first item older than
+the cursor, remembers the next page's URL to resume from, and moves the cursor to the
+newest item seen when the walk completes. An item that is still open (a deployment in
+progress, a draft release) holds the cursor at its own timestamp, so the next run sees
+it again until it has finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, Protocol
+
+from graph.errors import InvalidInput
+from graph.ingest.hooks import drop_dangling
+from graph.ingest.records import Record, RelationshipRecord
+from graph.ingest.service import IngestReport, StoreLookup, ingest
+from graph.ingest.sources.payload import Converted, PayloadError, parse_vendor_time
+from graph.model import RelType
+from graph.store import GraphStore
+from graph.sync.client import ApiClient, Clock, Page, SyncError, SystemClock
+from graph.sync.cursor import Cursor, load_cursor, parse_pending, save_cursor, to_raw
+
+#: Links that may point to a node a later page (or walk) brings: kept pending, not refused.
+#: Others (e.g. FOR_PRODUCT to a product the graph lacks) still make ingest refuse the page.
+DEFERRABLE = frozenset(
+    {
+        RelType.PARENT,
+        RelType.PARENT_OF,
+        RelType.BLOCKED_BY,
+        RelType.CONTAINS,
+        RelType.MERGED_AS,
+        RelType.DEPLOYED,
+        RelType.IMPLEMENTS,
+        RelType.INCLUDES,
+        RelType.DELIVERS,
+    }
+)
+
+
+class Order(Enum):
+    """The order a listing returns its items in."""
+
+    OLDEST_FIRST = "oldest first"
+    NEWEST_FIRST = "newest first"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One fetched page: its items and the URL of the next page (None on the last)."""
+
+    items: list[Any]
+    next: str | None
+
+
+@dataclass
+class Walk:
+    """One listing of one source, and how to read and write it."""
+
+    #: The cursor's id: `<tool>:<scope>:<listing>`.
+    id: str
+    #: The Tool id, recorded on the cursor node.
+    source: str
+    order: Order
+    #: pages(cursor, resume): the pages from `cursor` (None: from the start), or from
+    #: the page URL `resume` of an interrupted newest-first walk.
+    pages: Callable[[str | None, str | None], AsyncGenerator[Batch, None]]
+    #: The vendor timestamp of an item (what the cursor compares).
+    stamp: Callable[[Any], str | None]
+    #: The page's records (the items as `expand` left them).
+    convert: Callable[[list[Any]], Converted]
+    #: Fetches what each item needs beyond the listing (a pull's commits).
+    expand: Callable[[list[Any]], Awaitable[list[Any]]] | None = None
+    #: Whether an item is still open and must be fetched again next time.
+    holds: Callable[[Any], bool] = lambda item: False
+
+
+class Progress(Protocol):
+    """What a sync reports as it goes (the CLI draws a progress bar from it)."""
+
+    def fetched(self, walk: str, items: int) -> None:
+        """A page of `items` items was fetched."""
+
+    def wrote(self, walk: str, written: int) -> None:
+        """`written` nodes, relationships and stage visits were written."""
+
+
+@dataclass
+class WalkStats:
+    """What one walk did."""
+
+    id: str
+    pages: int = 0
+    items: int = 0
+    nodes: int = 0
+    relationships: int = 0
+    visits: int = 0
+    #: Pending relationships dropped at the end: their other end never arrived.
+    dropped: int = 0
+    cursor: str | None = None
+    resumed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        """Nodes, relationships and stage visits written (upserts count even if unchanged)."""
+        return self.nodes + self.relationships + self.visits
+
+
+def older(stamp: str | None, than: str | None) -> bool:
+    """Whether vendor timestamp `stamp` is strictly before `than` (unknown: no)."""
+    a = parse_vendor_time(stamp) if stamp else None
+    b = parse_vendor_time(than) if than else None
+    return a is not None and b is not None and a < b
+
+
+def _newest(stamps: Sequence[str | None], start: str | None = None) -> str | None:
+    best = start
+    for stamp in stamps:
+        if stamp is not None and (best is None or older(best, stamp)):
+            best = stamp
+    return best
+
+
+def _oldest(stamps: Sequence[str | None], start: str | None = None) -> str | None:
+    best = start
+    for stamp in stamps:
+        if stamp is not None and (best is None or older(stamp, best)):
+            best = stamp
+    return best
+
+
+async def link_pages(
+    client: ApiClient, path: str, params: dict[str, str], resume: str | None
+) -> AsyncGenerator[Batch, None]:
+    """Pages of a JSON-array listing that pages by `Link` / `X-Next-Page` headers."""
+    page: Page = await client.get(resume, None) if resume else await client.get(path, params)
+    while True:
+        if not isinstance(page.body, list):
+            raise SyncError(
+                f"GET {page.url}: expected a JSON array, got {type(page.body).__name__}"
+            )
+        following = page.next_url
+        yield Batch(page.body, following)
+        if following is None:
+            return
+        page = await client.get(following)
+
+
+async def all_items(client: ApiClient, path: str, params: dict[str, str]) -> list[Any]:
+    """Every item of a paged JSON-array listing (a pull's commits, a deployment's statuses)."""
+    items: list[Any] = []
+    async for batch in link_pages(client, path, params, None):
+        items += batch.items
+    return items
+
+
+class _Quiet:
+    def fetched(self, walk: str, items: int) -> None:
+        pass
+
+    def wrote(self, walk: str, written: int) -> None:
+        pass
+
+
+class Syncer:
+    """Runs walks against one store: writes pages, moves cursors, settles pending links."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        batch_size: int = 5000,
+        progress: Progress | None = None,
+        clock: Clock | None = None,
+        full: bool = False,
+    ) -> None:
+        """`full` ignores the stored cursors (fetches everything again, then stores them)."""
+        self.store = store
+        self.batch_size = batch_size
+        self.progress: Progress = progress or _Quiet()
+        self.clock: Clock = clock or SystemClock()
+        self.full = full
+
+    async def _save(self, walk: Walk, cursor: Cursor) -> None:
+        await save_cursor(self.store, cursor, source=walk.source, now=self.clock.now())
+
+    async def _write(
+        self, walk: Walk, converted: Converted, pending: Sequence[dict[str, Any]], at: str
+    ) -> tuple[list[dict[str, Any]], IngestReport]:
+        """Write one page's records; return the relationships still waiting for an end."""
+        records: list[Record] = [
+            *converted.records,
+            *parse_pending(pending, len(converted.records) + 1),
+        ]
+        kept = await drop_dangling(records, StoreLookup(self.store))
+        kept_ids = {id(r) for r in kept}
+        waiting: list[RelationshipRecord] = []
+        for record in records:
+            if id(record) in kept_ids:
+                continue
+            assert isinstance(record, RelationshipRecord)  # only links are dropped
+            if record.type in DEFERRABLE:
+                waiting.append(record)
+            else:
+                kept.append(record)  # ingest refuses it, with its reason
+        try:
+            report = await ingest(self.store, kept, batch_size=self.batch_size)
+        except InvalidInput as error:
+            shown = "; ".join(
+                f"{converted.origin(p.line)}: {p.field}: {p.message}" for p in error.problems[:5]
+            )
+            raise SyncError(
+                f"{at}: nothing of this page was written, {len(error.problems)} invalid "
+                f"record(s): {shown}. Earlier pages are written; fix this (e.g. import the "
+                "organisation first) and run again: the sync resumes at this page"
+            ) from None
+        self.progress.wrote(walk.id, report.written)
+        return [to_raw(r) for r in waiting], report
+
+    async def _settle(self, walk: Walk, pending: Sequence[dict[str, Any]]) -> tuple[int, int]:
+        """Write the pending links whose ends now exist; return (written, dropped)."""
+        if not pending:
+            return 0, 0
+        records = parse_pending(pending, 1)
+        kept = await drop_dangling(records, StoreLookup(self.store))
+        if kept:
+            await ingest(self.store, kept, batch_size=self.batch_size)
+            self.progress.wrote(walk.id, len(kept))
+        return len(kept), len(records) - len(kept)
+
+    async def run(self, walk: Walk) -> WalkStats:
+        """Fetch and write one walk from its cursor to the end; return what it did."""
+        state = Cursor(walk.id) if self.full else await load_cursor(self.store, walk.id)
+        stats = WalkStats(walk.id, cursor=state.cursor, resumed=state.resume is not None)
+        pending = list(state.pending)
+        since = state.cursor
+        newest_first = walk.order is Order.NEWEST_FIRST
+        resume = state.resume if newest_first else None
+        # The cursor a newest-first walk leaves: the newest item seen, held back to the
+        # oldest item still open. A resumed walk did not see the interrupted run's items:
+        # their mark (which holds for those still open) caps the new cursor.
+        newest = held = state.mark if resume else None
+        pages = walk.pages(since, resume)
+        async for batch in pages:
+            stats.pages += 1
+            fresh = batch.items
+            if newest_first and since is not None:
+                fresh = [i for i in fresh if not older(walk.stamp(i), since)]
+            stop = len(fresh) < len(batch.items)
+            # Only what is new is expanded (a pull's commits: one request per pull).
+            if walk.expand is not None and fresh:
+                fresh = await walk.expand(fresh)
+            stats.items += len(fresh)
+            self.progress.fetched(walk.id, len(fresh))
+            at = f"{walk.id} page {stats.pages}"
+            if fresh:
+                try:
+                    converted = walk.convert(fresh)
+                except PayloadError as error:
+                    raise SyncError(
+                        f"{at}: the API answered an unexpected shape: {error}"
+                    ) from None
+                stats.notes += [n for n in converted.notes if n not in stats.notes]
+                pending, written = await self._write(walk, converted, pending, at)
+                stats.nodes += written.nodes
+                stats.relationships += written.relationships
+                stats.visits += written.visits
+            stamps = [walk.stamp(i) for i in fresh]
+            if newest_first:
+                newest = _newest(stamps, newest)
+                held = _oldest([walk.stamp(i) for i in fresh if walk.holds(i)], held)
+                state = replace(
+                    state,
+                    resume=None if stop else batch.next,
+                    mark=_oldest([held], newest),
+                    pending=tuple(pending),
+                )
+            else:
+                state = replace(state, cursor=_newest(stamps, state.cursor), pending=tuple(pending))
+            await self._save(walk, state)
+            if stop or batch.next is None:
+                break
+        await pages.aclose()
+        settled, stats.dropped = await self._settle(walk, pending)
+        stats.relationships += settled
+        final = (_oldest([held], newest) or state.cursor) if newest_first else state.cursor
+        state = replace(state, cursor=final, resume=None, mark=None, pending=())
+        await self._save(walk, state)
+        stats.cursor = final
+        return stats
+
+    async def sync(self, walks: Sequence[Walk]) -> list[WalkStats]:
+        """Run the walks in order (commits before the pulls that contain them)."""
+        return [await self.run(walk) for walk in walks]
+
+
+def stamp_at(*path: str) -> Callable[[Any], str | None]:
+    """A stamp function reading a string at a key path (`commit`, `committer`, `date`)."""
+
+    def stamp(item: Any) -> str | None:
+        value = item
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value if isinstance(value, str) else None
+
+    return stamp
