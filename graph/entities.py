@@ -101,7 +101,10 @@ async def search(
     store: GraphStore, text: str, labels: Sequence[str] | None, first: int
 ) -> list[Node]:
     """Nodes whose id equals `text` or whose name/title contains it (case-insensitive)."""
-    rows = await store.read(SEARCH, text=text, labels=list(labels) if labels else None, first=first)
+    # Always a label list: the graph also holds internal nodes (sync cursors) that are no
+    # part of the model and must not turn up.
+    wanted = list(labels) if labels else [label.value for label in Label]
+    rows = await store.read(SEARCH, text=text, labels=wanted, first=first)
     return [_row_node(r) for r in rows]
 
 

@@ -1,7 +1,7 @@
 // Up to $first nodes whose id is $text or whose name or title contains it, ignoring case,
-// optionally only with one of $labels: rows {node, labels}, exact id matches first.
+// with one of $labels: rows {node, labels}, exact id matches first.
 MATCH (n)
-WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
+WHERE any(l IN labels(n) WHERE l IN $labels)
   AND (n.id = $text
        OR toLower(coalesce(n.name, n.title, '')) CONTAINS toLower($text))
 RETURN n {.*} AS node, labels(n) AS labels

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
+from graph.queries import cypher
 from graph.store import GraphStore
 from tests.api.conftest import Api
 from tests.factories import SmallOrg
@@ -109,3 +112,23 @@ async def test_unknown_ids_are_null_not_errors(api: Api) -> None:
 async def test_a_bad_cursor_is_a_clear_error(api: Api) -> None:
     body = await api.graphql_raw('{ products(after: "bm90LWEtY3Vyc29y") { totalCount } }')
     assert "invalid cursor" in body["errors"][0]["message"]
+
+
+async def test_search_finds_only_nodes_of_the_model(api: Api) -> None:
+    # A sync cursor is an internal node with an `id` like any other: searching for that
+    # id without a label filter must not return it (it is no GraphQL Node).
+    [org] = await load_orgs(api.store, 1)
+    await api.store.write(
+        cypher("sync/save_cursor"),
+        id=f"{org.product}:cursor",
+        source="github",
+        cursor="2025-01-01T00:00:00Z",
+        resume=None,
+        mark=None,
+        pending=None,
+        updatedAt=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    query = "query($text: String!) { search(text: $text) { id } }"
+    assert (await api.graphql(query, text=f"{org.product}:cursor"))["search"] == []
+    found = await api.graphql(query, text=org.product)
+    assert [s["id"] for s in found["search"]] == [f"Product:{org.product}"]
