@@ -7,12 +7,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_output import FORMATS, instant
 from api.runtime import opened_store
 from graph import dora
 from graph.entities import list_nodes
@@ -44,19 +45,6 @@ COLUMNS = (
     "timeToRestoreMedianHours",
     "timeToRestoreLevel",
 )
-
-
-def instant(text: str) -> datetime:
-    """A `--from`/`--to` value: an ISO date (midnight UTC) or a datetime with an offset."""
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date or datetime: {text!r}") from None
-    if value.utcoffset() is None:
-        raise argparse.ArgumentTypeError(f"give a timezone, e.g. {text}Z")
-    return value.astimezone(UTC)
 
 
 def row(scope: str, result: dora.Dora) -> dict[str, Any]:
@@ -178,7 +166,7 @@ def add_dora_commands(commands: Any) -> None:
         "dora",
         help="DORA's four keys for products or repositories",
         description="Deployment frequency, lead time for changes, change failure rate and "
-        "time to restore, each with its DORA 2023 level (docs/dora.md). Without --product "
+        "time to restore, each with its DORA 2023 level (docs/metrics.md, DORA). Without --product "
         "or --repository: every product, one row each.",
     )
     cmd.add_argument("--product", action="append", metavar="ID", help="a product id (repeatable)")
@@ -199,7 +187,7 @@ def add_dora_commands(commands: Any) -> None:
     )
     cmd.add_argument(
         "--format",
-        choices=("table", "json", "csv"),
+        choices=FORMATS,
         default="table",
         help="output (default: table)",
     )

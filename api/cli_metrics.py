@@ -15,12 +15,16 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+# `instant` and `to_json` re-exported (`as`): api/cli_analysis.py imports them from here.
+from api.cli_output import FORMATS
+from api.cli_output import instant as instant
+from api.cli_output import to_json as to_json
 from api.runtime import opened_store
 from graph import flow
 from graph.entities import list_nodes, nodes_by_ids
@@ -74,19 +78,6 @@ examples:
   vsg metrics --product payments --kinds Defect --format csv > defects.csv
   vsg metrics --value-stream payments-value-stream --interval day --format json
 """
-
-
-def instant(text: str) -> datetime:
-    """A --from/--to value: an ISO date (00:00 UTC) or a datetime with an offset."""
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date or datetime: {text!r}") from None
-    if value.utcoffset() is None:
-        raise argparse.ArgumentTypeError(f"give a timezone, e.g. {text}Z")
-    return value.astimezone(UTC)
 
 
 def _choice(enum_type: type[enum.Enum]) -> Any:
@@ -154,7 +145,7 @@ def add_metrics_commands(commands: Any) -> None:
     )
     p.add_argument(
         "--format",
-        choices=("table", "json", "csv"),
+        choices=FORMATS,
         default="table",
         help="output format (default: table)",
     )
@@ -226,30 +217,6 @@ async def cmd_metrics(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print_tables(result)
     return 0
-
-
-# ---------------------------------------------------------------------------------------
-# JSON: the domain values with camelCase keys, times in ISO 8601, enums by value
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(word.title() for word in rest)
-
-
-def to_json(value: Any) -> Any:
-    """A domain value as JSON data: camelCase keys, ISO times, null for None."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {_camel(f.name): to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return value
 
 
 # ---------------------------------------------------------------------------------------

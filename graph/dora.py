@@ -1,6 +1,6 @@
 """DORA's four keys for a product or a set of repositories, in one environment.
 
-Definitions (DESIGN.md §4, docs/dora.md), over the window `[start, end)` in UTC; a
+Definitions (DESIGN.md §4, docs/metrics.md, DORA), over the window `[start, end)` in UTC; a
 deployment counts in the window when its `finishedAt` does:
 
 - **Deployment frequency**: successful deployments ÷ days in the window; its level from
@@ -25,7 +25,6 @@ data (no deployment, change or resolved incident in the window); counts stay cou
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from enum import StrEnum
 from graph.flow import Window
 from graph.model import DeploymentStatus
 from graph.queries import cypher
+from graph.stats import P85, percentile
 from graph.store import GraphStore, Row
 
 PRODUCT_DEPLOYMENTS = cypher("dora/find_product_deployments")
@@ -47,7 +47,6 @@ PRODUCTION = "production"
 HOUR = 3600.0
 WEEK_DAYS = 7
 MONTH_DAYS = 30
-P85 = 0.85
 
 
 class DoraLevel(StrEnum):
@@ -133,18 +132,6 @@ def frequency_level(days_per_week: float | None, days_per_month: float | None) -
     if days_per_month >= 1:
         return DoraLevel.MEDIUM
     return DoraLevel.LOW
-
-
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """The `p` quantile (0..1), interpolating linearly between closest ranks (as Cypher's
-    percentileCont and numpy's default); None for no values."""
-    if not values:
-        return None
-    xs = sorted(values)
-    rank = (len(xs) - 1) * p
-    low = math.floor(rank)
-    high = min(low + 1, len(xs) - 1)
-    return xs[low] + (xs[high] - xs[low]) * (rank - low)
 
 
 def median_deployment_days(finished: Sequence[datetime], window: Window, days: int) -> float:

@@ -31,6 +31,7 @@ from functools import cached_property
 
 from graph.errors import InvalidArgument
 from graph.model import FlowType, StageState, WorkItemKind
+from graph.stats import P85, percentile
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
@@ -41,7 +42,6 @@ DEFAULT_KINDS: tuple[WorkItemKind, ...] = tuple(
     k for k in WorkItemKind if k not in (WorkItemKind.INITIATIVE, WorkItemKind.EPIC)
 )
 STARTED_STATES = frozenset({StageState.ACTIVE, StageState.WAITING})
-P85 = 0.85
 _FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
@@ -286,18 +286,6 @@ class AgingWip:
 def days(delta: timedelta) -> float:
     """A duration in days."""
     return delta.total_seconds() / 86400
-
-
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """The `p` quantile (0..1) interpolating linearly between closest ranks, like numpy's
-    default and Cypher's percentileCont; None for no values."""
-    if not values:
-        return None
-    xs = sorted(values)
-    rank = (len(xs) - 1) * p
-    low = math.floor(rank)
-    high = min(low + 1, len(xs) - 1)
-    return xs[low] + (xs[high] - xs[low]) * (rank - low)
 
 
 def durations(values: Sequence[float]) -> Durations:

@@ -15,7 +15,7 @@ strawberry.enum(
     dora.DoraLevel,
     name="DoraLevel",
     description="A DORA 2023 performance level: ELITE, HIGH, MEDIUM or LOW (bands in "
-    "docs/dora.md).",
+    "docs/metrics.md, DORA).",
 )
 
 FromArg = Annotated[

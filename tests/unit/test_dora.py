@@ -19,7 +19,6 @@ from graph.dora import (
     lead_time,
     lead_time_level,
     median_deployment_days,
-    percentile,
     restore_level,
     time_to_restore,
 )
@@ -78,13 +77,6 @@ def test_change_failure_bands(rate: float, level: DoraLevel) -> None:
 )
 def test_frequency_bands(per_week: float, per_month: float, level: DoraLevel) -> None:
     assert frequency_level(per_week, per_month) == level
-
-
-def test_percentile_interpolates_between_closest_ranks() -> None:
-    # [1, 2, 3, 4]: rank of p85 = 3 * 0.85 = 2.55 -> 3 + 0.55 * (4 - 3) = 3.55.
-    assert percentile([4.0, 1.0, 3.0, 2.0], 0.85) == pytest.approx(3.55)
-    assert percentile([4.0, 1.0, 3.0, 2.0], 0.5) == pytest.approx(2.5)
-    assert percentile([], 0.5) is None
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.ingest.records import NodeRecord, RelationshipRecord
+from graph.ingest.records import NodeRecord
 from graph.ingest.sources import github
 from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted, PayloadError
+from tests.converted import rels
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources" / "github"
 MAPPING = SourceMapping(projects={"PAY": "payments"}, repositories={"acme/payments": "payments"})
@@ -31,14 +32,6 @@ F2, F3 = "cf1126f67238bf3e85fcc8c8737b72e80ddcfddb", "619aae029dda528253a6af0ba6
 
 def convert(name: str, mapping: SourceMapping = MAPPING) -> Converted:
     return github.convert((FIXTURES / name).read_bytes(), mapping)
-
-
-def rels(converted: Converted, type: str) -> set[tuple[str, str]]:
-    return {
-        (r.start.id, r.end.id)
-        for r in converted.records
-        if isinstance(r, RelationshipRecord) and r.type == type
-    }
 
 
 def nodes(converted: Converted, label: str) -> dict[str, NodeRecord]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph.ingest.records import NodeRecord, RelationshipRecord
+from graph.ingest.records import NodeRecord
 from graph.ingest.sources import gitlab
 from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted
+from tests.converted import rels
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources" / "gitlab"
 MAPPING = SourceMapping(
@@ -24,14 +25,6 @@ S8 = "e1ab7aa8fbba15fb9a003e46accd33283d0d3144"
 
 def convert() -> Converted:
     return gitlab.convert((FIXTURES / "payments-web.json").read_bytes(), MAPPING)
-
-
-def rels(converted: Converted, type: str) -> set[tuple[str, str]]:
-    return {
-        (r.start.id, r.end.id)
-        for r in converted.records
-        if isinstance(r, RelationshipRecord) and r.type == type
-    }
 
 
 def test_merged_as_is_the_merge_commit_else_the_squash_commit() -> None:

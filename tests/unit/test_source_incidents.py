@@ -14,6 +14,7 @@ from graph.ingest.sources import incidents
 from graph.ingest.sources.mapping import SourceMapping, load_mapping
 from graph.ingest.sources.payload import Converted, PayloadError
 from graph.model import Label, RelType
+from tests.converted import rels
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 MAPPING = load_mapping(FIXTURES / "mapping.json")
@@ -36,14 +37,6 @@ def nodes(converted: Converted) -> dict[str, dict[str, Any]]:
         r.id: r.properties
         for r in converted.records
         if isinstance(r, NodeRecord) and r.label is Label.INCIDENT
-    }
-
-
-def rels(converted: Converted, type: RelType) -> set[tuple[str, str]]:
-    return {
-        (r.start.id, r.end.id)
-        for r in converted.records
-        if isinstance(r, RelationshipRecord) and r.type is type
     }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from graph.ingest.records import NodeRecord, RelationshipRecord, StateRecord
+from graph.ingest.records import NodeRecord, StateRecord
 from graph.ingest.sources import jira
 from graph.ingest.sources.mapping import (
     MAPPING_KEYS,
@@ -27,6 +27,7 @@ from graph.ingest.sources.mapping import (
 from graph.ingest.sources.payload import Converted, PayloadError
 from graph.ingest.sources.registry import SOURCES
 from graph.model import Label, RelType, WorkItemKind
+from tests.converted import rels
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 MAPPING = load_mapping(FIXTURES / "mapping.json")
@@ -55,14 +56,6 @@ def items(converted: Converted) -> dict[str, NodeRecord]:
         r.id: r
         for r in converted.records
         if isinstance(r, NodeRecord) and r.label is Label.WORK_ITEM
-    }
-
-
-def rels(converted: Converted, type: RelType) -> set[tuple[str, str]]:
-    return {
-        (r.start.id, r.end.id)
-        for r in converted.records
-        if isinstance(r, RelationshipRecord) and r.type is type
     }
 
 

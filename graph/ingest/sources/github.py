@@ -32,21 +32,24 @@ from graph.ingest.sources.delivery import (
     GitRelease,
     LinkPolicy,
     Repo,
-    add_tool,
-    host_of,
     records,
 )
-from graph.ingest.sources.mapping import SourceMapping
-from graph.ingest.sources.payload import (
-    Conversion,
-    Converted,
-    PayloadError,
-    PayloadProblem,
-    load_json,
+from graph.ingest.sources.git_host import (
+    GitHost,
+    convert_export,
+    push_commits,
+    read_commits,
+    read_event,
+    read_repo,
 )
+from graph.ingest.sources.mapping import SourceMapping
+from graph.ingest.sources.payload import Conversion, Converted
 from graph.model import DeploymentStatus
 
 DEFAULT_HOST = "github.com"
+HOST = GitHost(
+    "GitHub", DEFAULT_HOST, repo_key="repository", path_key="full_name", url_key="html_url"
+)
 _SHA = re.compile(r"[0-9a-f]{40}")
 
 #: GitHub deployment status `state` -> the model's status; `inactive` (superseded by a
@@ -63,25 +66,6 @@ STATES: dict[str, DeploymentStatus | None] = {
 
 #: Webhook events this source maps; any other `X-GitHub-Event` is ignored.
 EVENTS = frozenset({"push", "pull_request", "deployment", "deployment_status", "release"})
-
-
-def _start(mapping: SourceMapping, url: str | None) -> Conversion:
-    host = host_of(url, DEFAULT_HOST)
-    conv = Conversion(mapping.tool.id or host)
-    name = mapping.tool.name or ("GitHub" if host == DEFAULT_HOST else f"GitHub ({host})")
-    add_tool(conv, name, mapping.tool.url or f"https://{host}")
-    return conv
-
-
-def _repo(conv: Conversion, raw: Any, at: str) -> Repo | None:
-    obj = conv.obj(raw, at)
-    if obj is None:
-        return None
-    path = conv.text(obj, "full_name", at)
-    url = conv.text(obj, "html_url", at, required=False)
-    if path is None:
-        return None
-    return Repo(f"{host_of(url, DEFAULT_HOST)}/{path}", path, url)
 
 
 def _login(raw: Any) -> str | None:
@@ -130,12 +114,8 @@ def _pull(
     branch = head.get("ref") if isinstance(head, dict) else None
     if title is None or created is None:
         return None
-    own: list[str] = []
-    for cat, raw in conv.objects(obj.get("commits"), f"{at}.commits"):
-        commit = _commit(conv, raw, cat)
-        if commit is not None:
-            commits.append(commit)
-            own.append(commit.sha)
+    own = read_commits(conv, obj.get("commits"), f"{at}.commits", _commit)
+    commits.extend(own)
     return GitChange(
         at,
         f"{repo.id}#{number}",
@@ -145,7 +125,7 @@ def _pull(
         created,
         merged,
         _login(obj.get("user")),
-        tuple(own),
+        tuple(c.sha for c in own),
         # For an open pull, merge_commit_sha is GitHub's test merge: only a merged pull's
         # counts (for a squash merge it is the squash commit, not a descendant of its commits).
         conv.text(obj, "merge_commit_sha", at, required=False) if merged else None,
@@ -222,14 +202,12 @@ def _release(
 
 
 def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
-    repo = _repo(conv, obj.get("repository"), f"{at}repository")
+    repo = read_repo(HOST, conv, obj.get("repository"), f"{at}repository")
     if repo is None:
         return None
-    delivery = Delivery(repo)
-    for cat, raw in conv.objects(obj.get("commits"), f"{at}commits"):
-        commit = _commit(conv, raw, cat)
-        if commit is not None:
-            delivery.commits.append(commit)
+    delivery = Delivery(
+        repo, commits=read_commits(conv, obj.get("commits"), f"{at}commits", _commit)
+    )
     for pat, raw in conv.objects(obj.get("pulls"), f"{at}pulls"):
         change = _pull(conv, repo, raw, pat, delivery.commits)
         if change is not None:
@@ -262,28 +240,7 @@ def convert(
 ) -> Converted:
     """Convert a GitHub export: one repository object, or an array of them. Live sync passes
     `links=LinkPolicy.ANY` and keeps links to nodes on later pages pending."""
-    document = load_json(data)
-    parts = document if isinstance(document, list) else [document]
-    if not parts or not all(isinstance(p, dict) for p in parts):
-        raise PayloadError(
-            [PayloadProblem("document", "expected an object or an array of objects")]
-        )
-    first = parts[0].get("repository")
-    conv = _start(mapping, first.get("html_url") if isinstance(first, dict) else None)
-    seen_repos: set[str] = set()
-    for index, part in enumerate(parts):
-        prefix = f"[{index}]." if isinstance(document, list) else ""
-        delivery = _export(conv, part, prefix)
-        if delivery is not None:
-            records(
-                conv,
-                delivery,
-                mapping,
-                links=links,
-                repository_node=delivery.repo.id not in seen_repos,
-            )
-            seen_repos.add(delivery.repo.id)
-    return conv.result()
+    return convert_export(HOST, data, mapping, links, _export)
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,27 +248,17 @@ def convert(
 
 
 def _push_commits(conv: Conversion, obj: dict[str, Any]) -> list[GitCommit]:
-    """A push's commits. The payload has no parents: each pushed commit is linked to the
-    one before it in the push (and the first to `before`, unless the push was forced)."""
-    previous = obj.get("before")
-    if obj.get("forced") is True or not isinstance(previous, str) or set(previous) == {"0"}:
-        previous = None
-    out: list[GitCommit] = []
-    for at, raw in conv.objects(obj.get("commits"), "commits"):
-        sha = conv.text(raw, "id", at)
-        message = conv.text(raw, "message", at)
-        when = conv.time(raw, "timestamp", at)
-        author: dict[str, Any] = raw["author"] if isinstance(raw.get("author"), dict) else {}
-        name = author.get("username") or author.get("name")
-        if sha is None or message is None or when is None:
-            continue
-        parents = (previous,) if previous else ()
-        url = conv.text(raw, "url", at, required=False)
-        out.append(
-            GitCommit(at, sha, message, when, name if isinstance(name, str) else None, parents, url)
-        )
-        previous = sha
-    return out
+    """A push's commits; the first is linked to `before`, unless the push was forced."""
+    before = obj.get("before")
+    if obj.get("forced") is True or not isinstance(before, str) or set(before) == {"0"}:
+        before = None
+    return push_commits(
+        conv,
+        obj,
+        parent_of_first=before,
+        time_of=Conversion.time,
+        author_keys=("username", "name"),
+    )
 
 
 def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted | None:
@@ -322,12 +269,7 @@ def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted 
     """
     if event not in EVENTS:
         return None
-    obj = load_json(data)
-    if not isinstance(obj, dict):
-        raise PayloadError([PayloadProblem("document", "expected a JSON object")])
-    raw_repo = obj.get("repository")
-    conv = _start(mapping, raw_repo.get("html_url") if isinstance(raw_repo, dict) else None)
-    repo = _repo(conv, raw_repo, "repository")
+    conv, obj, repo = read_event(HOST, data, mapping)
     if repo is None:
         return conv.result()  # raises: the repository is missing or malformed
     delivery = Delivery(repo)

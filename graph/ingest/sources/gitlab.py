@@ -32,21 +32,24 @@ from graph.ingest.sources.delivery import (
     GitRelease,
     LinkPolicy,
     Repo,
-    add_tool,
-    host_of,
     records,
 )
-from graph.ingest.sources.mapping import SourceMapping
-from graph.ingest.sources.payload import (
-    Conversion,
-    Converted,
-    PayloadError,
-    PayloadProblem,
-    load_json,
+from graph.ingest.sources.git_host import (
+    GitHost,
+    convert_export,
+    push_commits,
+    read_commits,
+    read_event,
+    read_repo,
 )
+from graph.ingest.sources.mapping import SourceMapping
+from graph.ingest.sources.payload import Conversion, Converted
 from graph.model import DeploymentStatus
 
 DEFAULT_HOST = "gitlab.com"
+HOST = GitHost(
+    "GitLab", DEFAULT_HOST, repo_key="project", path_key="path_with_namespace", url_key="web_url"
+)
 
 #: GitLab deployment `status` -> the model's status. A canceled or skipped deployment
 #: did not put its commit in the environment, so it counts as not successful.
@@ -75,25 +78,6 @@ def _time(
     if value.endswith(" UTC"):
         value = value[: -len(" UTC")] + "+00:00"
     return conv.parse_time(value, f"{at}.{key}")
-
-
-def _start(mapping: SourceMapping, url: str | None) -> Conversion:
-    host = host_of(url, DEFAULT_HOST)
-    conv = Conversion(mapping.tool.id or host)
-    name = mapping.tool.name or ("GitLab" if host == DEFAULT_HOST else f"GitLab ({host})")
-    add_tool(conv, name, mapping.tool.url or f"https://{host}")
-    return conv
-
-
-def _project(conv: Conversion, raw: Any, at: str) -> Repo | None:
-    obj = conv.obj(raw, at)
-    if obj is None:
-        return None
-    path = conv.text(obj, "path_with_namespace", at)
-    url = conv.text(obj, "web_url", at, required=False)
-    if path is None:
-        return None
-    return Repo(f"{host_of(url, DEFAULT_HOST)}/{path}", path, url)
 
 
 def _commit(conv: Conversion, obj: dict[str, Any], at: str) -> GitCommit | None:
@@ -147,12 +131,9 @@ def _merge_request(
         merged = _time(conv, obj, "updated_at", at, required=False)
     if title is None or created is None:
         return None
-    own: list[str] = []
-    for cat, raw in conv.objects(obj.get("commits"), f"{at}.commits"):
-        commit = _commit(conv, raw, cat)
-        if commit is not None:
-            commits.append(commit)
-            own.append(commit.sha)
+    listed = read_commits(conv, obj.get("commits"), f"{at}.commits", _commit)
+    commits.extend(listed)
+    own = [c.sha for c in listed]
     head = obj.get("sha")
     if hook and isinstance(obj.get("last_commit"), dict):
         head = obj["last_commit"].get("id")
@@ -249,14 +230,12 @@ def _release(
 
 
 def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
-    repo = _project(conv, obj.get("project"), f"{at}project")
+    repo = read_repo(HOST, conv, obj.get("project"), f"{at}project")
     if repo is None:
         return None
-    delivery = Delivery(repo)
-    for cat, raw in conv.objects(obj.get("commits"), f"{at}commits"):
-        commit = _commit(conv, raw, cat)
-        if commit is not None:
-            delivery.commits.append(commit)
+    delivery = Delivery(
+        repo, commits=read_commits(conv, obj.get("commits"), f"{at}commits", _commit)
+    )
     for mat, raw in conv.objects(obj.get("merge_requests"), f"{at}merge_requests"):
         change = _merge_request(conv, repo, raw, mat, delivery.commits)
         if change is not None:
@@ -277,28 +256,7 @@ def convert(
 ) -> Converted:
     """Convert a GitLab export: one project object, or an array of them. Live sync passes
     `links=LinkPolicy.ANY` and keeps links to nodes on later pages pending."""
-    document = load_json(data)
-    parts = document if isinstance(document, list) else [document]
-    if not parts or not all(isinstance(p, dict) for p in parts):
-        raise PayloadError(
-            [PayloadProblem("document", "expected an object or an array of objects")]
-        )
-    first = parts[0].get("project")
-    conv = _start(mapping, first.get("web_url") if isinstance(first, dict) else None)
-    seen_repos: set[str] = set()
-    for index, part in enumerate(parts):
-        prefix = f"[{index}]." if isinstance(document, list) else ""
-        delivery = _export(conv, part, prefix)
-        if delivery is not None:
-            records(
-                conv,
-                delivery,
-                mapping,
-                links=links,
-                repository_node=delivery.repo.id not in seen_repos,
-            )
-            seen_repos.add(delivery.repo.id)
-    return conv.result()
+    return convert_export(HOST, data, mapping, links, _export)
 
 
 # ---------------------------------------------------------------------------------------
@@ -306,25 +264,9 @@ def convert(
 
 
 def _push_commits(conv: Conversion, obj: dict[str, Any]) -> list[GitCommit]:
-    """A push's commits, oldest first. The hook has no parents and no `forced` flag, so
-    each commit is linked only to the one before it in the same push."""
-    out: list[GitCommit] = []
-    previous: str | None = None
-    for at, raw in conv.objects(obj.get("commits"), "commits"):
-        sha = conv.text(raw, "id", at)
-        message = conv.text(raw, "message", at)
-        when = _time(conv, raw, "timestamp", at)
-        author: dict[str, Any] = raw["author"] if isinstance(raw.get("author"), dict) else {}
-        name = author.get("name")
-        if sha is None or message is None or when is None:
-            continue
-        url = conv.text(raw, "url", at, required=False)
-        parents = (previous,) if previous else ()
-        out.append(
-            GitCommit(at, sha, message, when, name if isinstance(name, str) else None, parents, url)
-        )
-        previous = sha
-    return out
+    """A push's commits. The hook has no `forced` flag, so the first is linked to nothing:
+    each commit only to the one before it in the same push."""
+    return push_commits(conv, obj, parent_of_first=None, time_of=_time, author_keys=("name",))
 
 
 def _hook_deployment(conv: Conversion, repo: Repo, obj: dict[str, Any]) -> GitDeployment | None:
@@ -360,12 +302,7 @@ def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted 
     """
     if event not in EVENTS:
         return None
-    obj = load_json(data)
-    if not isinstance(obj, dict):
-        raise PayloadError([PayloadProblem("document", "expected a JSON object")])
-    raw_project = obj.get("project")
-    conv = _start(mapping, raw_project.get("web_url") if isinstance(raw_project, dict) else None)
-    repo = _project(conv, raw_project, "project")
+    conv, obj, repo = read_event(HOST, data, mapping)
     if repo is None:
         return conv.result()  # raises: the project is missing or malformed
     delivery = Delivery(repo)
