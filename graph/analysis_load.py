@@ -1,0 +1,263 @@
+"""Loading the subgraphs graph/analysis.py and graph/forecast.py work on, in few queries.
+
+Each loader takes a value stream (or a team / work item for forecasts) and a window and
+returns plain data or an `nx.DiGraph`; the analyses themselves are pure. Times arrive as
+epoch milliseconds (cheaper for the driver than temporal values, see metrics/load_visits).
+Which items count (docs/analysis.md): those the flow metrics load for the window (in a
+stage of the value stream other than a done one at some time in it, or moving in it);
+open/done is read as the items stand now.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import networkx as nx
+
+from graph.analysis import (
+    DONE,
+    KIND,
+    LABEL,
+    ItemVisits,
+    SkillNeed,
+    blocking_graph,
+    handoffs,
+    remaining_days,
+    stage_teams,
+    team_graph,
+)
+from graph.flow import DEFAULT_KINDS, FlowData, Window, days
+from graph.forecast import daily_throughput
+from graph.model import WorkItemKind
+from graph.queries import cypher
+from graph.store import GraphStore
+
+ITEM_OWNERS = cypher("analysis/find_item_owners")
+ITEM_PROGRESS = cypher("analysis/find_item_progress")
+TEAM_DEPENDENCIES = cypher("analysis/find_team_dependencies")
+SHIPPED_COMMITS = cypher("analysis/find_shipped_commits")
+DONE_FEATURES = cypher("analysis/find_done_features")
+SKILL_NEEDS = cypher("analysis/find_stage_skill_needs")
+TEAM_SKILLS = cypher("analysis/find_team_skills")
+OPEN_DESCENDANTS = cypher("analysis/count_open_descendants")
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+PRODUCTION = "production"
+
+
+class ForecastScope(StrEnum):
+    """Whose throughput a forecast samples."""
+
+    VALUE_STREAM = "value_stream"
+    TEAM = "team"
+    WORK_ITEM = "work_item"
+
+
+DONE_TIMES = {
+    ForecastScope.VALUE_STREAM: cypher("analysis/find_done_times_of_value_stream"),
+    ForecastScope.TEAM: cypher("analysis/find_done_times_of_team"),
+    ForecastScope.WORK_ITEM: cypher("analysis/find_done_times_of_work_item"),
+}
+
+
+def _time(epoch_millis: int) -> datetime:
+    return EPOCH + timedelta(milliseconds=epoch_millis)
+
+
+@dataclass(frozen=True)
+class StreamWork:
+    """The items of a value stream in the window, with owners and visits, and their
+    BLOCKED_BY links (item, item's team, blocker, blocker's team)."""
+
+    items: tuple[ItemVisits, ...]
+    blocked_by: tuple[tuple[str, str | None, str, str | None], ...]
+
+
+async def load_stream_work(store: GraphStore, data: FlowData) -> StreamWork:
+    """The items of a value stream's flow data (those in a stage other than a done one at
+    some time in the window, or moving in it) with their owners and blocking links (1
+    query: the visits are the flow data's, loaded once for the metrics too)."""
+    rows = await store.read(ITEM_OWNERS, items=[item.id for item in data.items])
+    owners = {r["item"]: r["team"] for r in rows}
+    items = tuple(
+        ItemVisits(
+            item.id,
+            owners.get(item.id),
+            tuple((v.stage, v.entered_at) for v in item.visits),
+        )
+        for item in data.items
+    )
+    # Sorted by item and blocker only: teams may be null.
+    blocked = tuple(
+        sorted(
+            (
+                (r["item"], r["team"], blocker, blocker_team)
+                for r in rows
+                for blocker, blocker_team in r["blockers"]
+            ),
+            key=lambda link: (link[0], link[2]),
+        )
+    )
+    return StreamWork(items, blocked)
+
+
+async def load_team_graph(store: GraphStore, work: StreamWork) -> nx.DiGraph[str]:
+    """The team network of the work: cross-team blocks, hand-offs and DEPENDS_ON among
+    the teams owning it or its blockers (1 query)."""
+    owners = stage_teams(work.items)
+    cross = [(a, b) for _, a, _, b in work.blocked_by if a and b and a != b]
+    teams = sorted(
+        {i.team for i in work.items if i.team}
+        | {t for _, a, _, b in work.blocked_by for t in (a, b) if t}
+    )
+    depends = [(r["team"], r["on"]) for r in await store.read(TEAM_DEPENDENCIES, teams=teams)]
+    return team_graph(cross, handoffs(work.items, owners), depends)
+
+
+async def load_blocking_graph(
+    store: GraphStore,
+    work: StreamWork,
+    at: datetime,
+    median_flow_time: float,
+    floor: float = 1.0,
+) -> nx.DiGraph[str]:
+    """The open BLOCKED_BY links of the work, items weighted by their expected remaining
+    days as of `at` (1 query)."""
+    ids = sorted({x for item, _, blocker, _ in work.blocked_by for x in (item, blocker)})
+    rows = await store.read(ITEM_PROGRESS, items=ids)
+    remaining = {}
+    for r in rows:
+        if r["done"]:
+            continue
+        age = None if r["started"] is None else max(days(at - _time(r["started"])), 0.0)
+        remaining[r["item"]] = remaining_days(age, median_flow_time, floor)
+    return blocking_graph(((item, blocker) for item, _, blocker, _ in work.blocked_by), remaining)
+
+
+async def load_delivery_graph(
+    store: GraphStore, value_stream: str, window: Window, environment: str = PRODUCTION
+) -> nx.DiGraph[str]:
+    """The delivery graph traceability gaps are read from (2 queries): commits shipped in
+    the window and what they implement; features done in the window, their descendants,
+    the shipped commits implementing those, and the feedback about the features."""
+    params = {
+        "valueStream": value_stream,
+        "start": window.start,
+        "end": window.end,
+        "environment": environment,
+    }
+    g: nx.DiGraph[str] = nx.DiGraph()
+
+    def ship(deployment: str, commit: str) -> None:
+        g.add_node(deployment, **{LABEL: "Deployment"})
+        g.add_node(commit, **{LABEL: "Commit"})
+        g.add_edge(deployment, commit)
+
+    for r in await store.read(SHIPPED_COMMITS, **params):
+        ship(r["deployment"], r["commit"])
+        for item in r["items"]:
+            if item not in g:
+                g.add_node(item, **{LABEL: "WorkItem"})
+            g.add_edge(r["commit"], item)
+    for r in await store.read(DONE_FEATURES, **params):
+        feature, item = r["feature"], r["item"]
+        g.add_node(feature, **{LABEL: "WorkItem", KIND: WorkItemKind.FEATURE.value, DONE: True})
+        if item != feature:
+            if item not in g:
+                g.add_node(item, **{LABEL: "WorkItem"})
+            g.add_edge(feature, item)
+        for commit, deployment in r["shipped"]:
+            ship(deployment, commit)
+            g.add_edge(commit, item)
+        for fb in r["feedback"]:
+            g.add_node(fb, **{LABEL: "Feedback"})
+            g.add_edge(fb, feature)
+    return g
+
+
+def stage_team_counts(work: StreamWork) -> dict[str, dict[str, int]]:
+    """Per stage, how many of the work's items each team owns that visited it."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in work.items:
+        if item.team is None:
+            continue
+        for stage in {s for s, _ in item.visits}:
+            out[stage][item.team] += 1
+    return {s: dict(c) for s, c in out.items()}
+
+
+async def load_skill_needs(store: GraphStore, value_stream: str) -> list[SkillNeed]:
+    """The NEEDS_SKILL of the value stream's stages (1 query)."""
+    rows = await store.read(SKILL_NEEDS, valueStream=value_stream)
+    return [SkillNeed(r["stage"], r["skill"], int(r["level"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class MemberSkill:
+    """One member's level of one skill (skill None for a member with no skills)."""
+
+    team: str
+    person: str
+    skill: str | None
+    level: int | None
+
+
+async def load_team_skills(store: GraphStore, teams: Sequence[str]) -> list[MemberSkill]:
+    """The skills of the members of `teams` (1 query)."""
+    rows = await store.read(TEAM_SKILLS, teams=list(teams))
+    return [
+        MemberSkill(
+            r["team"], r["person"], r["skill"], None if r["level"] is None else int(r["level"])
+        )
+        for r in rows
+    ]
+
+
+def best_levels(skills: Sequence[MemberSkill]) -> dict[str, dict[str, int]]:
+    """Per team, the best level of each skill among its members."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for s in skills:
+        if s.skill is not None and s.level is not None:
+            out[s.team][s.skill] = max(out[s.team].get(s.skill, 0), s.level)
+    return dict(out)
+
+
+async def load_done_times(
+    store: GraphStore,
+    scope: ForecastScope,
+    id: str,
+    window: Window,
+    kinds: Sequence[WorkItemKind] = DEFAULT_KINDS,
+) -> list[datetime]:
+    """When the items of a value stream, team or work item's descendants were done in
+    the window (1 query)."""
+    rows = await store.read(
+        DONE_TIMES[scope], id=id, start=window.start, end=window.end, kinds=[k.value for k in kinds]
+    )
+    return sorted(_time(r["doneAt"]) for r in rows)
+
+
+async def load_throughput(
+    store: GraphStore,
+    scope: ForecastScope,
+    id: str,
+    start: datetime,
+    history_days: int,
+    kinds: Sequence[WorkItemKind] = DEFAULT_KINDS,
+) -> tuple[int, ...]:
+    """Items done on each of the `history_days` UTC days before `start` (1 query)."""
+    first = start - timedelta(days=history_days)
+    done = await load_done_times(store, scope, id, Window(first, start), kinds)
+    return daily_throughput(done, first, history_days)
+
+
+async def count_open_descendants(
+    store: GraphStore, work_item: str, kinds: Sequence[WorkItemKind] = DEFAULT_KINDS
+) -> int:
+    """How many descendants of an epic or initiative are not done (1 query)."""
+    rows = await store.read(OPEN_DESCENDANTS, id=work_item, kinds=[k.value for k in kinds])
+    return int(rows[0]["open"]) if rows else 0

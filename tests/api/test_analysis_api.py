@@ -1,0 +1,233 @@
+"""The analysis fields of ValueStream and Team, and the raiseBacklogItem mutation, over
+real HTTP.
+
+A demo organisation (seeded, fixed history) answers the analyses: the constraint found
+must be the one the demo built in. A SmallOrg (Backlog -> Dev -> Review -> Done, one
+team) takes the raised backlog items and shows them in trace and flow metrics.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from graph import demo
+from graph.ingest.records import parse_objects
+from graph.ingest.service import ingest
+from graph.queries import parse
+from tests.api.conftest import Api
+from tests.factories import SmallOrg, node, rel
+
+pytestmark = pytest.mark.db
+
+UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
+RAISED_FROM = parse(
+    "test/raised_from",
+    "MATCH (:WorkItem {id: $item})-[:RAISED_FROM]->(e) RETURN e.id AS evidence",
+)
+COUNT_WORK_ITEMS_FOR = parse(
+    "test/count_work_items_for",
+    "MATCH (w:WorkItem)-[:FOR_PRODUCT]->(:Product {id: $product}) RETURN count(w) AS items",
+)
+WINDOW = {"from": "2025-03-03T00:00:00Z", "to": "2025-06-01T00:00:00Z"}
+
+ANALYSES = """
+query($id: ID!, $from: DateTime, $to: DateTime, $by: DateTime) { node(id: $id) {
+  ... on ValueStream {
+    constraints(from: $from, to: $to) {
+      from to
+      constraint { rank stage { key name } queue { key } flowTimeShare queueGrowth wip
+                   timeInStageDays score reason }
+      ranking { rank stage { key state } score }
+    }
+    teamNetwork(from: $from, to: $to) {
+      teams { team { key } betweenness waitedOnBy waits }
+      edges { team { key } on { key } blocked handoffs dependsOn weight }
+      mostWaitedOn { team { key } waitedOnBy }
+      cycles { keys }
+    }
+    criticalPath(from: $from, to: $to) {
+      keys days medianFlowTimeDays items { key } cycles { keys }
+    }
+    traceabilityGaps(from: $from, to: $to) {
+      commitsWithoutWorkItemCount doneFeaturesNotDeployedCount
+      deployedFeaturesWithoutFeedbackCount deployedFeaturesWithoutFeedback { key kind }
+    }
+    forecast(items: 20, by: $by, from: $to, trials: 2000) {
+      start samples meanDaily trials
+      when { items p50 p85 p95 } howMany { by days p50 p85 p95 }
+    }
+    recommendations(from: $from, to: $to) {
+      kind title evidence itemKeys stages { key } teams { key }
+    }
+    skillGaps(from: $from, to: $to) {
+      stage { key } skill { name } needed best shortfall atConstraint teams { key }
+    }
+  }
+} }
+"""
+
+
+async def test_the_analyses_of_a_demo_value_stream(api: Api) -> None:
+    records, truth = demo.generate(demo.DemoConfig(work_items=1500, seed=7, until=UNTIL))
+    await ingest(api.store, records)
+    stream = truth.value_streams[1]
+    by = (UNTIL + timedelta(days=28)).isoformat()
+    data = await api.graphql(ANALYSES, id=f"ValueStream:{stream}", by=by, **WINDOW)
+    vs: dict[str, Any] = data["node"]
+
+    c = vs["constraints"]
+    assert c["constraint"]["stage"]["key"] == truth.constraints[stream]
+    assert c["constraint"]["rank"] == 1 and c["constraint"]["queue"]
+    assert c["constraint"]["reason"].startswith(c["constraint"]["stage"]["name"] + " (queue: ")
+    assert [r["rank"] for r in c["ranking"]] == list(range(1, len(c["ranking"]) + 1))
+    assert all(r["stage"]["state"] in ("active", "waiting") for r in c["ranking"])
+
+    network = vs["teamNetwork"]
+    keys = {t["team"]["key"] for t in network["teams"]}
+    # The product's two stream teams are in its network, and Core waits on Platform
+    # (DEPENDS_ON, docs/demo.md).
+    product = truth.products[1]
+    assert {f"team-{product}-core", f"team-{product}-experience"} <= keys
+    assert any(
+        e["team"]["key"] == f"team-{product}-core" and e["on"]["key"] == "team-platform"
+        for e in network["edges"]
+    )
+
+    path = vs["criticalPath"]
+    assert [i["key"] for i in path["items"]] == path["keys"]
+    assert path["medianFlowTimeDays"] > 0
+
+    f = vs["forecast"]
+    assert len(f["samples"]) == 56 and f["trials"] == 2000
+    assert f["start"] == "2025-06-01T00:00:00+00:00"
+    # "At least" counts fall as confidence rises; dates get later.
+    assert f["howMany"]["p95"] <= f["howMany"]["p85"] <= f["howMany"]["p50"]
+    assert f["when"]["p50"] <= f["when"]["p85"] <= f["when"]["p95"]
+
+    gaps = vs["traceabilityGaps"]
+    assert gaps["deployedFeaturesWithoutFeedbackCount"] == len(
+        gaps["deployedFeaturesWithoutFeedback"]
+    )
+    assert all(g["kind"] == "FEATURE" for g in gaps["deployedFeaturesWithoutFeedback"])
+
+    # The demo's teams lack the skills its constraint needs (docs/demo.md): those gaps
+    # come first.
+    skills = vs["skillGaps"]
+    assert skills and skills[0]["atConstraint"]
+    assert skills[0]["stage"]["key"] == truth.constraints[stream]
+    assert all(g["best"] < g["needed"] for g in skills)
+
+    recs = vs["recommendations"]
+    first = recs[0]
+    assert first["kind"] == "CONSTRAINT"
+    assert f"{c['constraint']['flowTimeShare']:.0%} of flow time" in first["evidence"]
+    assert truth.constraints[stream] in [s["key"] for s in first["stages"]]
+    assert any(r["kind"] == "SKILLS" for r in recs)
+
+
+RAISE = """
+mutation($input: RaiseBacklogItemInput!) { raiseBacklogItem(input: $input) {
+  __typename
+  ... on BacklogItemRaised { item { key kind title product { key } } }
+  ... on BacklogItemRejected { problems { field message } }
+} }
+"""
+AFTER = """
+query($item: ID!, $vs: ID!) {
+  trace(workItemId: $item) { product { key } }
+  node(id: $vs) { ... on ValueStream { stageMetrics { stage { key } wip } } }
+}
+"""
+
+
+async def test_a_raised_backlog_item_shows_in_trace_and_flow_metrics(api: Api) -> None:
+    org = SmallOrg()
+    await ingest(api.store, parse_objects(org.records()))
+    result = await api.graphql(
+        RAISE,
+        input={
+            "product": org.product,
+            "kind": "DEBT",
+            "title": "Automate the review checklist",
+            "description": "Review holds 41% of flow time",
+            "evidence": {"stage": f"Stage:{org.stage('review')}"},
+        },
+    )
+    raised = result["raiseBacklogItem"]
+    assert raised["__typename"] == "BacklogItemRaised", raised
+    item = raised["item"]
+    assert item["kind"] == "DEBT" and item["title"] == "Automate the review checklist"
+    assert item["key"].startswith("PAY-")  # the product's key
+    assert item["product"]["key"] == org.product
+
+    after = await api.graphql(AFTER, item=item["key"], vs=f"ValueStream:{org.id('vs')}")
+    assert after["trace"]["product"]["key"] == org.product
+    wip = {m["stage"]["key"]: m["wip"] for m in after["node"]["stageMetrics"]}
+    # It entered the stream's first stage, Backlog, just now; nothing else is anywhere.
+    assert wip == {
+        org.stage("backlog"): 1,
+        org.stage("dev"): 0,
+        org.stage("review"): 0,
+        org.stage("done"): 0,
+    }
+    rows = await api.store.read(RAISED_FROM, item=item["key"])
+    assert rows == [{"evidence": org.stage("review")}]
+
+
+async def test_raising_from_missing_evidence_is_rejected_and_writes_nothing(api: Api) -> None:
+    org = SmallOrg()
+    await ingest(api.store, parse_objects(org.records()))
+    base = {"product": org.product, "kind": "RISK", "title": "Single reviewer"}
+    missing = await api.graphql(RAISE, input={**base, "evidence": {"team": "no-such-team"}})
+    rejected = missing["raiseBacklogItem"]
+    assert rejected["__typename"] == "BacklogItemRejected"
+    assert "no-such-team" in rejected["problems"][0]["message"]
+    two = await api.graphql(
+        RAISE, input={**base, "evidence": {"team": org.id("team"), "stage": org.stage("dev")}}
+    )
+    assert two["raiseBacklogItem"]["problems"][0]["field"] == "evidence"
+    nowhere = await api.graphql(
+        RAISE, input={**base, "product": "no-product", "evidence": {"team": org.id("team")}}
+    )
+    assert nowhere["raiseBacklogItem"]["problems"][0]["field"] == "product"
+    rows = await api.store.read(COUNT_WORK_ITEMS_FOR, product=org.product)
+    assert rows == [{"items": 2}]  # the factory's two stories, nothing raised
+
+
+MATRIX = """
+query($id: ID!) { node(id: $id) { ... on Team { skillMatrix {
+  skills { key } best rows { person { key } levels }
+} } } }
+"""
+
+
+async def test_team_skill_matrix(api: Api) -> None:
+    org = SmallOrg()
+    team = ("Team", org.id("team"))
+    ann, bob = ("Person", org.id("ann")), ("Person", org.id("bob"))
+    sql, py = ("Skill", org.id("sql")), ("Skill", org.id("py"))
+    records = [
+        *org.records(),
+        node("Person", ann[1], name="Ann"),
+        node("Person", bob[1], name="Bob"),
+        node("Skill", sql[1], name="SQL"),
+        node("Skill", py[1], name="Python"),
+        rel("MEMBER_OF", ann, team),
+        rel("MEMBER_OF", bob, team),
+        rel("HAS_SKILL", ann, py, level=4),
+        rel("HAS_SKILL", ann, sql, level=2),
+        rel("HAS_SKILL", bob, sql, level=3),
+    ]
+    await ingest(api.store, parse_objects(records))
+    data = await api.graphql(MATRIX, id=f"Team:{org.id('team')}")
+    matrix = data["node"]["skillMatrix"]
+    # Columns by skill id: "<prefix>-py" < "<prefix>-sql"; rows by person id: ann, bob.
+    assert [s["key"] for s in matrix["skills"]] == [py[1], sql[1]]
+    assert [(r["person"]["key"], r["levels"]) for r in matrix["rows"]] == [
+        (ann[1], [4, 2]),
+        (bob[1], [None, 3]),
+    ]
+    assert matrix["best"] == [4, 3]  # Python: Ann's 4; SQL: max(2, 3)
