@@ -10,7 +10,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from api.graphql_view import GraphQLView
-from api.http import health, ingest
+from api.http import health, ingest, webhooks
 from api.web.ide import STATIC_DIR
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
@@ -34,6 +34,9 @@ def create_app(settings: Settings, connection: Connection) -> Starlette:
             Route("/graphql", GraphQLView(), methods=["GET", "POST"]),
             Route("/ingest", ingest.post_ingest, methods=["POST"]),
             Route("/healthz", health.healthz, methods=["GET"]),
+            Route("/webhooks/github", webhooks.post_github, methods=["POST"]),
+            Route("/webhooks/gitlab", webhooks.post_gitlab, methods=["POST"]),
+            Route("/webhooks/jira", webhooks.post_jira, methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,

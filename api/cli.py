@@ -9,20 +9,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from api.cli_analysis import add_analysis_commands
+from api.cli_dora import add_dora_commands
+from api.cli_metrics import add_metrics_commands
+from api.cli_sync import add_sync_commands
 from api.runtime import database, embedded_config, opened_store
 from graph.embedded import EmbeddedDatabase
 from graph.entities import COUNT
-from graph.errors import GraphError, InvalidInput
+from graph.errors import GraphError, InvalidInput, Problem
 from graph.ingest.records import parse_lines
 from graph.ingest.service import IngestReport, ingest
 from graph.ingest.service import Progress as ProgressFn
+from graph.ingest.sources.mapping import SourceMapping, load_mapping
+from graph.ingest.sources.payload import Converted, PayloadError
+from graph.ingest.sources.registry import SOURCES
 from graph.model import Label
 from graph.settings import ConfigError, Settings
 from graph.store import GraphStore
@@ -49,14 +56,14 @@ def progress_bar(description: str) -> Iterator[ProgressFn]:
         yield update
 
 
-def _report(report: IngestReport) -> None:
+def _report(report: IngestReport, where: Callable[[Problem], str] = str) -> None:
     console.print(
         f"Read {report.records:,} records: wrote {report.nodes:,} nodes, "
         f"{report.relationships:,} relationships, {report.visits:,} stage visits "
         f"in {report.round_trips:,} round trips."
     )
     for problem in report.skipped:
-        console.print(f"  skipped {problem}")
+        console.print(f"  skipped {where(problem)}", markup=False)
 
 
 async def _load_demo(store: GraphStore, settings: Settings, args: argparse.Namespace) -> None:
@@ -125,16 +132,48 @@ def _lines(source: str) -> Iterator[str]:
         yield from stream
 
 
+def _convert(args: argparse.Namespace) -> Converted:
+    """Read a tool export and turn it into records (docs/sources.md); nothing is written."""
+    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    mapping = load_mapping(args.mapping) if args.mapping else SourceMapping()
+    converted = SOURCES[args.source].convert(data, mapping)
+    for note in converted.notes:
+        console.print(f"  note: {note}", markup=False)
+    return converted
+
+
 async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.file != "-" and not Path(args.file).is_file():
         console.print(f"[red]No such file: {args.file}[/red]")
         return 2
+    if args.mapping is not None and args.source is None:
+        console.print("[red]--mapping only applies with --source.[/red]")
+        return 2
+    converted: Converted | None = None
+    if args.source is not None:
+        try:
+            converted = _convert(args)
+        except PayloadError as error:
+            console.print(
+                f"[red]Nothing was written: {len(error.problems)} problem(s) in the "
+                f"{args.source} payload {args.file}.[/red]"
+            )
+            for payload_problem in error.problems[:50]:
+                console.print(f"  {payload_problem}", markup=False)
+            return 1
+
+    def where(problem: Problem) -> str:
+        # A converted record's line is its place in the conversion: name the payload's.
+        if converted is None:
+            return str(problem)
+        return f"{converted.origin(problem.line)}: {problem.field}: {problem.message}"
+
     async with opened_store(settings) as store:
         try:
             with progress_bar(f"Importing {args.file}") as update:
                 report = await ingest(
                     store,
-                    parse_lines(_lines(args.file)),
+                    converted.records if converted is not None else parse_lines(_lines(args.file)),
                     batch_size=args.batch_size or settings.ingest_batch_size,
                     skip_invalid=args.skip_invalid,
                     progress=update,
@@ -144,12 +183,12 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 f"[red]Nothing was written: {len(error.problems)} invalid record(s).[/red]"
             )
             for problem in error.problems[:50]:
-                console.print(f"  {problem}")
+                console.print(f"  {where(problem)}", markup=False)
             if len(error.problems) > 50:
                 console.print(f"  ... and {len(error.problems) - 50} more")
             console.print("Fix them, or re-run with --skip-invalid to write the valid records.")
             return 1
-    _report(report)
+    _report(report, where)
     return 0
 
 
@@ -234,15 +273,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="import NDJSON records",
         description="Validate and import NDJSON records "
         "(docs/ingest.md). With any invalid record nothing is written.",
+        epilog="sources (--source, docs/sources.md):\n"
+        + "\n".join(f"  {s.name:<14} {s.help}" for s in SOURCES.values()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("file", help="NDJSON file, or - for standard input")
+    imp.add_argument(
+        "file", help="NDJSON file (or a tool export with --source), or - for standard input"
+    )
     imp.add_argument(
         "--skip-invalid",
         action="store_true",
         help="write the valid records and report the invalid ones",
     )
     imp.add_argument("--batch-size", type=int, help="rows per transaction (default 5000)")
+    imp.add_argument(
+        "--source",
+        choices=sorted(SOURCES),
+        help="the file is an export of this tool, converted to records first "
+        "(docs/sources.md; default: the file holds NDJSON records)",
+    )
+    imp.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help="JSON mapping for --source: products, issue types, team field (docs/sources.md)",
+    )
     imp.set_defaults(run=cmd_import)
+
+    add_dora_commands(commands)
+    add_metrics_commands(commands)
+    add_sync_commands(commands)
+    add_analysis_commands(commands)
 
     db = commands.add_parser(
         "db", help="the embedded database", description="Run or describe the embedded database."

@@ -5,12 +5,12 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
-from api.areas import browse, dora, ingest, trace
+from api.areas import browse, dora, influence, ingest, trace
 from api.types.convert import TYPES
 from graph.errors import GraphError
 
 Query = merge_types("Query", (browse.Query, trace.Query, dora.Query))
-Mutation = merge_types("Mutation", (ingest.Mutation,))
+Mutation = merge_types("Mutation", (ingest.Mutation, influence.Mutation))
 
 
 def _should_mask(error: GraphQLError) -> bool:

@@ -15,6 +15,7 @@ from api.types.resolve import related, related_nodes, text
 from graph.flow import ScopeKind
 
 if TYPE_CHECKING:
+    from api.types.analysis import SkillMatrix
     from api.types.delivery import Repository
     from api.types.stream import Stage, ValueStream
     from api.types.work import WorkItem
@@ -23,6 +24,7 @@ ValueStreamRef = Annotated["ValueStream", strawberry.lazy("api.types.stream")]
 StageRef = Annotated["Stage", strawberry.lazy("api.types.stream")]
 WorkItemRef = Annotated["WorkItem", strawberry.lazy("api.types.work")]
 RepositoryRef = Annotated["Repository", strawberry.lazy("api.types.delivery")]
+SkillMatrixRef = Annotated["SkillMatrix", strawberry.lazy("api.types.analysis")]
 
 
 @strawberry.interface(description="A node with a display name and an optional description.")
@@ -138,6 +140,14 @@ class Team(Named, FlowScope):
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[WorkItemRef]:
         return await work_item_page(info, "team_work_items", self.domain.id, first, after)
+
+    @strawberry.field(
+        description="Skills of the team's members: one row per member, one column per skill."
+    )
+    async def skill_matrix(self, info: Info) -> SkillMatrixRef:
+        from api.types.analysis import skill_matrix
+
+        return await skill_matrix(info, self.domain.id)
 
 
 @strawberry.type(description="A skill people have and value-stream stages need.")

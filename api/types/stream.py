@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.context import Info
+from api.types.analysis import StreamAnalyses
 from api.types.flow import FlowScope
 from api.types.organisation import Named, Product, Skill, SkillLevel, Tool
 from api.types.resolve import related, related_nodes, text
@@ -18,7 +19,7 @@ WorkItemRef = Annotated["WorkItem", strawberry.lazy("api.types.work")]
 
 
 @strawberry.type(description="The path value takes through a product, as ordered stages.")
-class ValueStream(Named, FlowScope):
+class ValueStream(Named, FlowScope, StreamAnalyses):
     flow_scope = ScopeKind.VALUE_STREAM
 
     @strawberry.field(description="The product the value stream belongs to.")

@@ -145,7 +145,6 @@ async def test_naive_timestamps_are_refused(store: GraphStore) -> None:
         await load(store, [node("Story", "S-1", title="x", createdAt="2025-01-01T00:00:00")])
 
 
-
 async def test_concurrent_imports_in_one_process_write_everything_once(store: GraphStore) -> None:
     # Six imports of the same new organisation at once through one store: afterwards
     # the graph holds each node and relationship exactly once, as after one import.

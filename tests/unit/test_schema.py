@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLUnionType,
+    parse,
+    validate,
 )
 
 from api.schema import schema
+from graph.settings import REPO_ROOT
 
 
 def test_every_type_and_field_has_a_description() -> None:
@@ -37,3 +42,16 @@ def test_every_type_and_field_has_a_description() -> None:
         elif isinstance(graphql_type, GraphQLEnumType | GraphQLUnionType):
             continue
     assert missing == []
+
+
+def test_the_ide_and_readme_example_queries_are_valid() -> None:
+    # The first query a newcomer sees (GraphiQL's default) and the README's examples
+    # must keep matching the schema as it changes.
+    page = (REPO_ROOT / "api/web/graphiql.html").read_text(encoding="utf-8")
+    ide_query = re.search(r"const defaultQuery = `(.*?)`;", page, re.DOTALL)
+    assert ide_query is not None
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme_queries = re.findall(r"```graphql\n(.*?)```", readme, re.DOTALL)
+    assert readme_queries
+    for query in [ide_query.group(1), *readme_queries]:
+        assert validate(schema._schema, parse(query)) == [], query
