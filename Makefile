@@ -16,6 +16,7 @@ bootstrap:
 
 bench: bootstrap
 	.venv/bin/python bench/ingest.py
+	@echo "More: bench/metrics.py and bench/analysis.py (see bench/README.md)"
 
 clean:
 	rm -rf .venv .vsg-data tools/cypher-lint/node_modules
