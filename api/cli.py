@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,17 +18,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.cli_analysis import add_analysis_commands
 from api.cli_dora import add_dora_commands
+from api.cli_export import add_export_commands
 from api.cli_metrics import add_metrics_commands
 from api.cli_sync import add_sync_commands
 from api.runtime import database, embedded_config, opened_store
 from graph.embedded import EmbeddedDatabase
 from graph.entities import COUNT
 from graph.errors import GraphError, InvalidInput, Problem
-from graph.ingest.records import parse_lines
+from graph.ingest import exports
+from graph.ingest.records import Record, parse_lines
 from graph.ingest.service import IngestReport, ingest
 from graph.ingest.service import Progress as ProgressFn
 from graph.ingest.sources.mapping import SourceMapping, load_mapping
-from graph.ingest.sources.payload import Converted, PayloadError
+from graph.ingest.sources.payload import PayloadError
 from graph.ingest.sources.registry import SOURCES
 from graph.model import Label
 from graph.settings import ConfigError, Settings
@@ -132,14 +134,14 @@ def _lines(source: str) -> Iterator[str]:
         yield from stream
 
 
-def _convert(args: argparse.Namespace) -> Converted:
+def _convert(args: argparse.Namespace) -> exports.Export:
     """Read a tool export and turn it into records (docs/sources.md); nothing is written."""
     data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     mapping = load_mapping(args.mapping) if args.mapping else SourceMapping()
-    converted = SOURCES[args.source].convert(data, mapping)
-    for note in converted.notes:
+    export = exports.convert(SOURCES[args.source], data, mapping)
+    for note in export.converted.notes:
         console.print(f"  note: {note}", markup=False)
-    return converted
+    return export
 
 
 async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,10 +151,10 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.mapping is not None and args.source is None:
         console.print("[red]--mapping only applies with --source.[/red]")
         return 2
-    converted: Converted | None = None
+    export: exports.Export | None = None
     if args.source is not None:
         try:
-            converted = _convert(args)
+            export = _convert(args)
         except PayloadError as error:
             console.print(
                 f"[red]Nothing was written: {len(error.problems)} problem(s) in the "
@@ -164,16 +166,24 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
     def where(problem: Problem) -> str:
         # A converted record's line is its place in the conversion: name the payload's.
-        if converted is None:
+        if export is None:
             return str(problem)
-        return f"{converted.origin(problem.line)}: {problem.field}: {problem.message}"
+        origin = export.converted.origin(problem.line)
+        return f"{origin}: {problem.field}: {problem.message}"
 
     async with opened_store(settings) as store:
+        records: Iterable[Record | Problem]
+        if export is None:
+            records = parse_lines(_lines(args.file))
+        else:
+            records, notes = await exports.records_to_write(store, export)
+            for note in notes:
+                console.print(f"  note: {note}", markup=False)
         try:
             with progress_bar(f"Importing {args.file}") as update:
                 report = await ingest(
                     store,
-                    converted.records if converted is not None else parse_lines(_lines(args.file)),
+                    records,
                     batch_size=args.batch_size or settings.ingest_batch_size,
                     skip_invalid=args.skip_invalid,
                     progress=update,
@@ -304,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_metrics_commands(commands)
     add_sync_commands(commands)
     add_analysis_commands(commands)
+    add_export_commands(commands)
 
     db = commands.add_parser(
         "db", help="the embedded database", description="Run or describe the embedded database."

@@ -21,10 +21,11 @@ stage exists. To register a source:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graph.ingest.sources import feedback, github, gitlab, incidents, jira
-from graph.ingest.sources.mapping import SourceMapping
+from graph.ingest.sources.delivery import LinkPolicy
+from graph.ingest.sources.mapping import MissingLinks, SourceMapping
 from graph.ingest.sources.payload import Converted
 
 Convert = Callable[[bytes, SourceMapping], Converted]
@@ -32,16 +33,38 @@ Convert = Callable[[bytes, SourceMapping], Converted]
 
 @dataclass(frozen=True)
 class Source:
-    """A named file source: what `--source NAME` converts, and how."""
+    """A named file source: what `--source NAME` converts, and how.
+
+    `convert_keeping_links`, where a source has one, also keeps relationships to nodes
+    outside the payload (a parent issue on another page, a commit of an earlier export):
+    the caller drops those the graph does not hold either (`hooks.drop_dangling`), so
+    pages and exports can be imported one at a time.
+    """
 
     name: str
     help: str
     convert: Convert
+    convert_keeping_links: Convert | None = None
+
+
+def _jira_keeping_links(data: bytes, mapping: SourceMapping) -> Converted:
+    return jira.convert(data, replace(mapping, missing_links=MissingLinks.KEEP))
+
+
+def _github_keeping_links(data: bytes, mapping: SourceMapping) -> Converted:
+    return github.convert(data, mapping, links=LinkPolicy.ANY)
+
+
+def _gitlab_keeping_links(data: bytes, mapping: SourceMapping) -> Converted:
+    return gitlab.convert(data, mapping, links=LinkPolicy.ANY)
 
 
 _ALL = (
     Source(
-        "jira", "Jira Cloud REST search results (expand=changelog), pages or an array", jira.convert
+        "jira",
+        "Jira Cloud REST search results (expand=changelog), pages or an array",
+        jira.convert,
+        _jira_keeping_links,
     ),
     Source(
         "pagerduty", "PagerDuty incidents export (GET /incidents JSON)", incidents.convert_pagerduty
@@ -52,8 +75,18 @@ _ALL = (
         incidents.convert_csv,
     ),
     Source("feedback", "support-ticket / NPS / CSAT export, CSV or JSON", feedback.convert),
-    Source("github", "GitHub REST export (repository, commits, pulls, ...)", github.convert),
-    Source("gitlab", "GitLab REST export (project, commits, merge requests, ...)", gitlab.convert),
+    Source(
+        "github",
+        "GitHub REST export (repository, commits, pulls, ...)",
+        github.convert,
+        _github_keeping_links,
+    ),
+    Source(
+        "gitlab",
+        "GitLab REST export (project, commits, merge requests, ...)",
+        gitlab.convert,
+        _gitlab_keeping_links,
+    ),
 )
 
 SOURCES: Mapping[str, Source] = {source.name: source for source in _ALL}
