@@ -3,7 +3,7 @@
 Two entry points, both pure:
 
 - `convert(data, mapping)`: an export file, one JSON object per repository, each list
-  shaped as the REST API returns it (see docs/sources-git.md for the calls)::
+  shaped as the REST API returns it (see docs/sources.md for the calls)::
 
       {"repository": {...GET /repos/{o}/{r}},
        "commits": [...GET /repos/{o}/{r}/commits],
