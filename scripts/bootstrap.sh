@@ -28,3 +28,26 @@ if [ ! -d "$lint_dir/node_modules" ] || [ "$(cat "$lint_dir/node_modules/.stamp"
     echo "bootstrap: npm not found; the Cypher lint test will fail" >&2
   fi
 fi
+
+# Browser tests (tests/browser): playwright-core from npm drives Debian's Chromium; it
+# never downloads a browser of its own (`npx playwright install` does not work offline).
+browser_dir=tools/browser
+browser_stamp=$(stamp_of "$browser_dir/package.json" "$browser_dir/package-lock.json")
+if [ ! -d "$browser_dir/node_modules" ] || [ "$(cat "$browser_dir/node_modules/.stamp" 2>/dev/null)" != "$browser_stamp" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "bootstrap: installing the browser-test driver (npm ci)" >&2
+    (cd "$browser_dir" && npm ci --silent --no-audit --no-fund)
+    echo "$browser_stamp" > "$browser_dir/node_modules/.stamp"
+  else
+    echo "bootstrap: npm not found; the browser tests will fail" >&2
+  fi
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing Debian's chromium for the browser tests" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    echo "bootstrap: /usr/bin/chromium is missing; the browser tests need it:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2
+  fi
+fi

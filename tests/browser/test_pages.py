@@ -1,0 +1,80 @@
+"""The explorer and dashboard in headless Chromium on the demo organisation.
+
+Screenshots go to tests/artifacts/ (explorer*.png, dashboard.png)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.db]
+
+
+def _clean(found: dict[str, object]) -> None:
+    assert found["consoleErrors"] == []
+    assert found["failedRequests"] == []
+
+
+def test_every_page_loads_without_errors(site: Site) -> None:
+    found = site.drive("pages")
+    _clean(found)
+    assert found["titles"] == {
+        "/explorer": "vsgraph explorer",
+        "/dashboard": "vsgraph dashboard",
+        "/graphql": "vsgraph GraphQL IDE",
+    }
+
+
+def test_explorer_draws_expands_finds_a_path_and_traces(site: Site) -> None:
+    truth = site.truth
+    stream = truth.value_streams[0]
+    stages = truth.stages[stream]
+    product = truth.products[0]
+    feature = truth.traced_features[0]
+    found = site.drive(
+        "explorer",
+        node=f"ValueStream:{stream}",
+        # The last stage (done) holds every finished item: expanding it draws more nodes.
+        expand=f"Stage:{stages[-1]}",
+        pathFrom=f"WorkItem:{feature}",
+        pathTo=f"BusinessLine:{truth.business_lines[0]}",
+        trace=feature,
+    )
+    _clean(found)
+    # A value stream's neighbourhood: itself, its product (HAS_VALUE_STREAM) and its
+    # stages (HAS_STAGE), nothing else.
+    expected = {f"ValueStream:{stream}", f"Product:{product}", *(f"Stage:{s}" for s in stages)}
+    assert set(found["drawn"]) == expected
+    # Expanding the done stage adds its work items (a page of up to 50).
+    added = set(found["expanded"]) - expected
+    assert added and all(n.startswith("WorkItem:") for n in added)
+    assert len(added) <= 50
+    # The path runs from the feature to the business line (through its product).
+    path = found["path"]
+    assert f"WorkItem:{feature}" in path and f"BusinessLine:{truth.business_lines[0]}" in path
+    assert str(found["status"]).startswith("Path of ")
+    # A traced feature has the whole chain, laid out left to right.
+    columns = found["columns"]
+    assert columns[:2] == ["Business line", "Product"]
+    for stop in ("Work item", "Commits", "Deployments", "Releases", "Feedback"):
+        assert stop in columns
+    assert columns.index("Work item") < columns.index("Commits") < columns.index("Feedback")
+
+
+def test_dashboard_shows_the_constraint_and_the_cfd(site: Site) -> None:
+    truth = site.truth
+    stream = truth.value_streams[0]
+    found = site.drive("dashboard", stream=f"ValueStream:{stream}", until="2025-06-01")
+    _clean(found)
+    # The demo builds one constraint stage per stream; the map highlights it (with any
+    # waiting stages of its queue) and the reason line names it.
+    assert f"Stage:{truth.constraints[stream]}" in found["constraint"]
+    assert str(found["reason"]).startswith("Constraint: ")
+    # The CFD: one series per stage, a point per day of the 90-day window, items in it.
+    assert len(found["cfdStages"]) == len(truth.stages[stream])
+    assert found["cfdPoints"] == 90
+    assert found["cfdTotal"] > 0
+    # Four flow tiles and four DORA tiles; some work is aging.
+    assert found["tiles"] == 8
+    assert found["agingRows"] > 0

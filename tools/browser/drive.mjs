@@ -1,0 +1,109 @@
+// Drive Debian's Chromium through playwright-core for tests/browser: open a page of the
+// running app, act on it, and print one JSON object of what was seen on stdout.
+//
+//   node drive.mjs '{"base": "http://127.0.0.1:8000", "artifacts": "tests/artifacts",
+//                    "scenario": "explorer", "args": {...}}'
+//
+// Every scenario reports the console errors and failed requests of the page (a request
+// that failed, or answered 400 or above) besides its own findings.
+import { chromium } from "playwright-core";
+
+const spec = JSON.parse(process.argv[2]);
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+async function visit(page, path, ready) {
+  await page.goto(spec.base + path, { waitUntil: "load" });
+  await page.waitForFunction(ready, null, { timeout: 60000 });
+}
+
+const scenarios = {
+  async pages(page) {
+    const seen = {};
+    for (const path of ["/explorer", "/dashboard", "/graphql"]) {
+      await page.goto(spec.base + path, { waitUntil: "networkidle" });
+      seen[path] = await page.title();
+    }
+    return { titles: seen };
+  },
+
+  async explorer(page, args) {
+    // A known neighbourhood, drawn from a deep link.
+    await visit(page, `/explorer?node=${encodeURIComponent(args.node)}`,
+      () => window.explorer && window.explorer.cy.nodes().length > 1);
+    const cy = () => page.evaluate(() => window.explorer.cy.nodes().map((n) => n.id()));
+    const drawn = await cy();
+    await page.screenshot({ path: `${spec.artifacts}/explorer.png` });
+
+    // Expand a neighbour with a real double-click where it is drawn.
+    const box = await page.locator("#graph").boundingBox();
+    const at = await page.evaluate((id) => window.explorer.cy.getElementById(id).renderedPosition(), args.expand);
+    const before = drawn.length;
+    await page.mouse.dblclick(box.x + at.x, box.y + at.y);
+    await page.waitForFunction((n) => window.explorer.cy.nodes().length > n, before, { timeout: 60000 });
+    await page.mouse.click(box.x + 5, box.y + 5); // deselect
+    const expanded = await cy();
+    await page.screenshot({ path: `${spec.artifacts}/explorer-expanded.png` });
+
+    // A shortest path between two chosen nodes.
+    await page.fill("#path-from", args.pathFrom);
+    await page.fill("#path-to", args.pathTo);
+    await page.click("#find-path");
+    await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Path of"), null, { timeout: 60000 });
+    const path = await page.evaluate(() => window.explorer.cy.nodes(".path").map((n) => n.id()));
+    const status = await page.textContent("#status");
+    await page.screenshot({ path: `${spec.artifacts}/explorer-path.png` });
+
+    // The trace of a work item, left to right.
+    await visit(page, `/explorer?trace=${encodeURIComponent(args.trace)}`,
+      () => document.getElementById("status").textContent.startsWith("Trace of"));
+    const columns = await page.evaluate(() => window.explorer.cy.nodes(":parent")
+      .sort((a, b) => a.position("x") - b.position("x")).map((n) => n.data("caption")));
+    await page.screenshot({ path: `${spec.artifacts}/explorer-trace.png` });
+    return { drawn, expanded, path, status, columns };
+  },
+
+  async dashboard(page, args) {
+    await visit(page, `/dashboard?stream=${encodeURIComponent(args.stream)}&window=90&until=${args.until}`,
+      () => document.getElementById("reason").textContent.startsWith("Constraint:") &&
+        document.getElementById("forecast-text").textContent.length > 0);
+    const result = await page.evaluate(() => {
+      const cfd = Chart.getChart("cfd");
+      return {
+        constraint: [...document.querySelectorAll(".stage.constraint")].map((s) => s.dataset.stage),
+        reason: document.getElementById("reason").textContent,
+        cfdStages: cfd.data.datasets.map((d) => d.label),
+        cfdPoints: cfd.data.labels.length,
+        cfdTotal: cfd.data.datasets.reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0),
+        tiles: document.querySelectorAll(".tile").length,
+        agingRows: document.querySelectorAll("#aging tr").length - 1,
+      };
+    });
+    await page.screenshot({ path: `${spec.artifacts}/dashboard.png`, fullPage: true });
+    return result;
+  },
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.VSG_CHROMIUM || "/usr/bin/chromium",
+  args: FLAGS,
+});
+const consoleErrors = [];
+const failedRequests = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("requestfailed", (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText}`));
+  page.on("response", (r) => { if (r.status() >= 400) failedRequests.push(`${r.url()} ${r.status()}`); });
+  const found = await scenarios[spec.scenario](page, spec.args || {});
+  process.stdout.write(JSON.stringify({ ...found, consoleErrors, failedRequests }));
+} catch (err) {
+  process.stdout.write(JSON.stringify({ error: String(err && err.stack || err), consoleErrors, failedRequests }));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
