@@ -11,15 +11,19 @@ from strawberry.asgi import GraphQL
 
 from api.context import Context
 from api.loaders import Loaders
-from api.schema import schema
+from api.schema import build_schema
 from api.web.ide import graphiql_html
+from graph.settings import Settings
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """`/graphql`: POST queries; GET in a browser opens GraphiQL served from local assets."""
+    """`/graphql`: POST queries; GET in a browser opens GraphiQL served from local assets
+    (only when introspection is on: the IDE cannot work without it)."""
 
-    def __init__(self) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            build_schema(settings), graphql_ide="graphiql" if settings.introspection else None
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

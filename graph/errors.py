@@ -5,7 +5,8 @@ GraphError
  ├── AlreadyExists   an entity that must be new exists already
  ├── InvalidInput    input that fails validation (carries per-record problems)
  ├── InvalidArgument a malformed argument (a cursor, an id)
- └── StoreUnavailable  the graph database cannot be reached
+ ├── StoreUnavailable  the graph database cannot be reached
+ └── QueryTimeout    a read took longer than the configured timeout and was abandoned
 """
 
 from __future__ import annotations
@@ -53,3 +54,7 @@ class InvalidArgument(GraphError):
 
 class StoreUnavailable(GraphError):
     """Raised when the graph database cannot be reached or is not ready."""
+
+
+class QueryTimeout(GraphError):
+    """Raised when a read takes longer than the configured timeout and is abandoned."""

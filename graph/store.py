@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import neo4j
 import neo4j.time
-from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -33,7 +33,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from graph.queries import Query, catalogue, cypher
 
 Row = dict[str, Any]
@@ -41,6 +41,9 @@ T = TypeVar("T")
 
 SCHEMA_PREFIX = "schema/"
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+#: In the codes of the errors Neo4j answers when it terminated a transaction at its
+#: timeout (`...TransactionTimedOut`, `...TransactionTimedOutClientConfiguration`).
+_TIMED_OUT = "TransactionTimedOut"
 
 # The embedded database does not lock a MERGE's key: of two transactions creating the
 # same new node at once, the loser fails with a duplicate-key ConstraintError instead of
@@ -134,9 +137,17 @@ async def _run_many(
 class GraphStore:
     """Runs catalogue queries on one database through one shared async driver."""
 
-    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+    def __init__(
+        self, driver: neo4j.AsyncDriver, database: str, *, read_timeout: float | None = None
+    ) -> None:
         self._driver = driver
         self.database = database
+        #: Seconds a `read` may take (None: no limit). Neo4j terminates the transaction
+        #: itself (the transaction function's `timeout`); the embedded ArcadeDB ignores
+        #: that over Bolt and runs on, so the caller also stops waiting at the same
+        #: deadline (the abandoned connection is closed by the driver).
+        self.read_timeout = read_timeout
+        self._read_work = _run if read_timeout is None else unit_of_work(timeout=read_timeout)(_run)
         #: Statements sent to the database since this store was opened; tests and
         #: benchmarks read it to show a request costs a constant number of round trips.
         self.round_trips = 0
@@ -147,8 +158,15 @@ class GraphStore:
         self.ingest_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, connection: Connection, *, ready_timeout: float = 30.0) -> GraphStore:
-        """Connect, wait until the database answers, and return a store."""
+    async def open(
+        cls,
+        connection: Connection,
+        *,
+        ready_timeout: float = 30.0,
+        read_timeout: float | None = None,
+    ) -> GraphStore:
+        """Connect, wait until the database answers, and return a store whose reads
+        give up after `read_timeout` seconds (None: never)."""
         driver = AsyncGraphDatabase.driver(
             connection.uri,
             auth=(connection.user, connection.password),
@@ -156,7 +174,7 @@ class GraphStore:
             # acquisition is kept, but the database's own transaction timeout applies.
             max_connection_pool_size=50,
         )
-        store = cls(driver, connection.database)
+        store = cls(driver, connection.database, read_timeout=read_timeout)
         try:
             await store.wait_ready(ready_timeout)
         except BaseException:
@@ -209,8 +227,21 @@ class GraphStore:
         """Run a read query in a managed read transaction and return its rows."""
         _check(query, params)
         self.round_trips += 1
-        async with self._driver.session(database=self.database) as session:
-            return await session.execute_read(_run, query.text, to_db(params))
+        try:
+            async with asyncio.timeout(self.read_timeout) as deadline:
+                async with self._driver.session(database=self.database) as session:
+                    return await session.execute_read(self._read_work, query.text, to_db(params))
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+        except ClientError as error:
+            if _TIMED_OUT not in (error.code or ""):
+                raise
+        limit = "" if self.read_timeout is None else f" (more than {self.read_timeout:g} s)"
+        raise QueryTimeout(
+            f"the query took too long{limit} and was abandoned; ask for less: "
+            "a smaller `first`, fewer nested lists or a shorter time range"
+        )
 
     async def write(self, query: Query, **params: Any) -> list[Row]:
         """Run a write query in its own managed write transaction."""
