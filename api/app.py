@@ -10,7 +10,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from api.graphql_view import GraphQLView
-from api.http import health, ingest, webhooks
+from api.http import exports, health, ingest, prometheus, webhooks
+from api.web import pages
 from api.web.ide import STATIC_DIR
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
@@ -21,7 +22,7 @@ def create_app(settings: Settings, connection: Connection) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = await GraphStore.open(connection)
+        store = await GraphStore.open(connection, read_timeout=settings.query_timeout_seconds)
         try:
             await store.apply_schema()
             app.state.store = store
@@ -31,12 +32,16 @@ def create_app(settings: Settings, connection: Connection) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLView(), methods=["GET", "POST"]),
+            Route("/graphql", GraphQLView(settings), methods=["GET", "POST"]),
             Route("/ingest", ingest.post_ingest, methods=["POST"]),
             Route("/healthz", health.healthz, methods=["GET"]),
+            Route("/metrics", prometheus.metrics, methods=["GET"]),
+            Route("/export/{name}.{format}", exports.export, methods=["GET"]),
             Route("/webhooks/github", webhooks.post_github, methods=["POST"]),
             Route("/webhooks/gitlab", webhooks.post_gitlab, methods=["POST"]),
             Route("/webhooks/jira", webhooks.post_jira, methods=["POST"]),
+            Route("/explorer", pages.explorer, methods=["GET"]),
+            Route("/dashboard", pages.dashboard, methods=["GET"]),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,

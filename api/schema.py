@@ -1,15 +1,27 @@
 """The GraphQL schema, composed from the areas' Query and Mutation classes."""
 
+from collections.abc import Callable
+
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.tools import merge_types
 
-from api.areas import browse, dora, influence, ingest, trace
+from api.areas import browse, dora, explore, influence, ingest, trace
+from api.limits import Limits, RequestLimits
+from api.types.base import MAX_PAGE
 from api.types.convert import TYPES
 from graph.errors import GraphError
+from graph.settings import ConfigError, Settings
 
-Query = merge_types("Query", (browse.Query, trace.Query, dora.Query))
+Query = merge_types("Query", (browse.Query, trace.Query, dora.Query, explore.Query))
 Mutation = merge_types("Mutation", (ingest.Mutation, influence.Mutation))
 
 
@@ -21,9 +33,25 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphError)
 
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=list(TYPES.values()),
-    extensions=[lambda: MaskErrors(should_mask_error=_should_mask)],
-)
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the request limits, introspection and error masking `settings` ask
+    for (SECURITY.md); extensions are built per request, so no state is shared."""
+    if settings.graphql_max_page > MAX_PAGE:
+        raise ConfigError(f"VSG_GRAPHQL_MAX_PAGE can be at most {MAX_PAGE}")
+    limits = Limits(max_page=settings.graphql_max_page, max_cost=settings.graphql_max_cost)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: RequestLimits(limits),
+        lambda: MaskErrors(should_mask_error=_should_mask),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, types=list(TYPES.values()), extensions=extensions
+    )
+
+
+#: The schema with the default settings (tests and tools that need no server import it).
+schema = build_schema(Settings())

@@ -47,11 +47,33 @@ class Settings:
     github_token: str | None = field(default=None, repr=False)
     gitlab_url: str = "https://gitlab.com"
     gitlab_token: str | None = field(default=None, repr=False)
+    #: How long `GET /metrics` serves one computed exposition before computing it again.
+    metrics_cache_seconds: int = 60
+    #: The most nodes `vsg export` writes; a larger subgraph is refused.
+    export_max_nodes: int = 10_000
+    #: GraphQL limits (SECURITY.md): checked before a query runs.
+    graphql_max_depth: int = 15
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 2000
+    graphql_max_page: int = 500
+    graphql_max_cost: int = 200_000
+    #: Whether `__schema`/`__type` and the GraphiQL page are served; None: on in
+    #: development, off in production.
+    graphql_introspection: bool | None = None
+    #: Seconds a read transaction of an API request may take before it is abandoned.
+    query_timeout_seconds: float = 30.0
 
     @property
     def embedded(self) -> bool:
         """Whether vsgraph runs its own embedded database (no external URI given)."""
         return self.neo4j_uri is None
+
+    @property
+    def introspection(self) -> bool:
+        """Whether GraphQL introspection and the IDE are on (default: in development only)."""
+        if self.graphql_introspection is None:
+            return self.env == "development"
+        return self.graphql_introspection
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +88,25 @@ class Settings:
                 return int(raw)
             except ValueError:
                 raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+        def number(name: str, default: float) -> float:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return float(raw)
+            except ValueError:
+                raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+        def flag(name: str) -> bool | None:
+            raw = (env.get(name) or "").strip().lower()
+            if raw == "":
+                return None
+            if raw in ("1", "true", "yes", "on"):
+                return True
+            if raw in ("0", "false", "no", "off"):
+                return False
+            raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
         settings = cls(
             neo4j_uri=env.get("VSG_NEO4J_URI") or None,
@@ -90,6 +131,15 @@ class Settings:
             github_token=env.get("VSG_GITHUB_TOKEN") or None,
             gitlab_url=env.get("VSG_GITLAB_URL") or "https://gitlab.com",
             gitlab_token=env.get("VSG_GITLAB_TOKEN") or None,
+            metrics_cache_seconds=integer("VSG_METRICS_CACHE_SECONDS", 60),
+            export_max_nodes=integer("VSG_EXPORT_MAX_NODES", 10_000),
+            graphql_max_depth=integer("VSG_GRAPHQL_MAX_DEPTH", 15),
+            graphql_max_aliases=integer("VSG_GRAPHQL_MAX_ALIASES", 30),
+            graphql_max_tokens=integer("VSG_GRAPHQL_MAX_TOKENS", 2000),
+            graphql_max_page=integer("VSG_GRAPHQL_MAX_PAGE", 500),
+            graphql_max_cost=integer("VSG_GRAPHQL_MAX_COST", 200_000),
+            graphql_introspection=flag("VSG_GRAPHQL_INTROSPECTION"),
+            query_timeout_seconds=number("VSG_QUERY_TIMEOUT_SECONDS", 30.0),
         )
         settings.check()
         return settings
@@ -105,3 +155,18 @@ class Settings:
             )
         if self.ingest_batch_size < 1:
             raise ConfigError("VSG_INGEST_BATCH_SIZE must be at least 1")
+        for name, value in (
+            ("VSG_GRAPHQL_MAX_DEPTH", self.graphql_max_depth),
+            ("VSG_GRAPHQL_MAX_ALIASES", self.graphql_max_aliases),
+            ("VSG_GRAPHQL_MAX_TOKENS", self.graphql_max_tokens),
+            ("VSG_GRAPHQL_MAX_PAGE", self.graphql_max_page),
+            ("VSG_GRAPHQL_MAX_COST", self.graphql_max_cost),
+        ):
+            if value < 1:
+                raise ConfigError(f"{name} must be at least 1, got {value}")
+        if not self.query_timeout_seconds > 0:
+            raise ConfigError("VSG_QUERY_TIMEOUT_SECONDS must be more than 0")
+        if self.metrics_cache_seconds < 0:
+            raise ConfigError("VSG_METRICS_CACHE_SECONDS must be 0 or more")
+        if self.export_max_nodes < 1:
+            raise ConfigError("VSG_EXPORT_MAX_NODES must be at least 1")

@@ -8,6 +8,7 @@ from strawberry.scalars import JSON
 from api.context import Info
 from graph.errors import InvalidInput
 from graph.ingest import records as record_format
+from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.service import ingest
 
 
@@ -65,6 +66,7 @@ class Mutation:
                     for p in error.problems
                 ]
             )
+        ingest_counters(info.context.store).add(EntryPoint.GRAPHQL, report)
         return IngestSucceeded(
             records=report.records,
             nodes=report.nodes,

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from graph.errors import InvalidInput, Problem
+from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.records import parse_lines
 from graph.ingest.service import ingest
 from graph.settings import Settings
@@ -37,6 +38,7 @@ async def post_ingest(request: Request) -> JSONResponse:
             {"written": False, "problems": [_problem(p) for p in error.problems]},
             status_code=422,
         )
+    ingest_counters(store).add(EntryPoint.HTTP, report)
     return JSONResponse(
         {
             "written": True,

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from graph.errors import InvalidInput
+from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.hooks import ingest_event, webhook_mapping
 from graph.ingest.sources import github, gitlab, jira_webhook
 from graph.ingest.sources.mapping import SourceMapping
@@ -69,7 +70,12 @@ def _write_lock(request: Request) -> asyncio.Lock:
 
 
 async def _deliver(
-    request: Request, body: bytes, event: str, delivery: str | None, convert: Convert
+    request: Request,
+    body: bytes,
+    event: str,
+    delivery: str | None,
+    convert: Convert,
+    entry: EntryPoint,
 ) -> JSONResponse:
     store: GraphStore = request.app.state.store
     settings: Settings = request.app.state.settings
@@ -96,6 +102,7 @@ async def _deliver(
         return JSONResponse(
             {"written": False, "event": event, "problems": problems}, status_code=422
         )
+    ingest_counters(store).add(entry, report)
     return JSONResponse(
         {
             "written": True,
@@ -119,7 +126,12 @@ async def post_github(request: Request) -> JSONResponse:
     event = request.headers.get("x-github-event", "")
     delivery = request.headers.get("x-github-delivery")
     return await _deliver(
-        request, body, event, delivery, lambda data, m: github.convert_event(event, data, m)
+        request,
+        body,
+        event,
+        delivery,
+        lambda data, m: github.convert_event(event, data, m),
+        EntryPoint.WEBHOOK_GITHUB,
     )
 
 
@@ -134,7 +146,12 @@ async def post_gitlab(request: Request) -> JSONResponse:
     event = request.headers.get("x-gitlab-event", "")
     delivery = request.headers.get("x-gitlab-event-uuid")
     return await _deliver(
-        request, body, event, delivery, lambda data, m: gitlab.convert_event(event, data, m)
+        request,
+        body,
+        event,
+        delivery,
+        lambda data, m: gitlab.convert_event(event, data, m),
+        EntryPoint.WEBHOOK_GITLAB,
     )
 
 
@@ -148,4 +165,6 @@ async def post_jira(request: Request) -> JSONResponse:
         return _unauthorised("the webhook secret")
     body = await request.body()
     delivery = request.headers.get("x-atlassian-webhook-identifier")
-    return await _deliver(request, body, "jira", delivery, jira_webhook.convert_event)
+    return await _deliver(
+        request, body, "jira", delivery, jira_webhook.convert_event, EntryPoint.WEBHOOK_JIRA
+    )

@@ -1,0 +1,157 @@
+"""`GET /export/{flow,dora,cfd}.{csv,json}`: metrics as files for spreadsheets and BI tools.
+
+The same figures and the same output code as `vsg metrics` and `vsg dora`:
+
+- `flow.json`, `flow.csv`: what `vsg metrics --format json|csv` prints for `?valueStream=`
+  (required); `interval` (day or week, default day) buckets its CFD.
+- `dora.json`, `dora.csv`: what `vsg dora --format json|csv` prints for `?product=`
+  (required); `environment` defaults to production.
+- `cfd.csv`: the CFD rows of `flow.csv` alone, for `?valueStream=` and `interval`.
+
+`from`/`to` take an ISO date (00:00 UTC) or a datetime with an offset; the window is
+`[from, to)`, by default the 90 days up to now. A bad parameter answers 400 with what
+is wrong, an unknown id or export 404.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from api.cli_dora import render as render_dora
+from api.cli_dora import row as dora_row
+from api.cli_metrics import CSV_COLUMNS, report, to_json, write_csv
+from api.cli_output import instant
+from graph.dora import PRODUCTION, product_dora
+from graph.entities import nodes_by_ids
+from graph.errors import InvalidArgument
+from graph.flow import FlowQuery, Interval, ScopeKind, Window, cfd
+from graph.flow_queries import load_flow_data
+from graph.model import Label
+from graph.store import GraphStore
+
+CSV = "text/csv; charset=utf-8"
+
+
+class BadParameter(ValueError):
+    """A query parameter the export cannot use; answered with 400."""
+
+
+class UnknownId(LookupError):
+    """The value stream or product asked for does not exist; answered with 404."""
+
+
+def _bad(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _required(request: Request, name: str) -> str:
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        raise BadParameter(f"give ?{name}=ID")
+    return value
+
+
+def _window(request: Request) -> Window:
+    bounds: dict[str, datetime | None] = {}
+    for name in ("from", "to"):
+        text = request.query_params.get(name)
+        try:
+            bounds[name] = instant(text) if text else None
+        except argparse.ArgumentTypeError as error:
+            raise BadParameter(f"{name}: {error}") from None
+    try:
+        return Window.of(bounds["from"], bounds["to"], datetime.now(UTC))
+    except InvalidArgument as error:
+        raise BadParameter(str(error)) from None
+
+
+def _interval(request: Request) -> Interval:
+    text = request.query_params.get("interval", Interval.DAY.value)
+    try:
+        return Interval(text)
+    except ValueError:
+        raise BadParameter(f"interval: {text!r} is not day or week") from None
+
+
+async def _known(store: GraphStore, label: Label, id: str) -> None:
+    if (await nodes_by_ids(store, label, [id]))[0] is None:
+        raise UnknownId(f"no {label} with id {id!r}")
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text, media_type=CSV, headers={"content-disposition": f'inline; filename="{filename}"'}
+    )
+
+
+async def _flow(request: Request, store: GraphStore, fmt: str) -> Response:
+    id, window, interval = _required(request, "valueStream"), _window(request), _interval(request)
+    await _known(store, Label.VALUE_STREAM, id)
+    data = await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, id, window))
+    result = report(ScopeKind.VALUE_STREAM, id, data, interval)
+    if fmt == "json":
+        return JSONResponse(to_json(result))
+    out = io.StringIO()
+    write_csv(result, out)
+    return _csv(out.getvalue(), f"flow-{id}.csv")
+
+
+async def _cfd(request: Request, store: GraphStore, fmt: str) -> Response:
+    id, window, interval = _required(request, "valueStream"), _window(request), _interval(request)
+    await _known(store, Label.VALUE_STREAM, id)
+    data = await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, id, window))
+    chart = cfd(data, interval)
+    out = io.StringIO()
+    # The rows `vsg metrics --format csv` writes for its CFD section, alone.
+    writer = csv.DictWriter(out, CSV_COLUMNS, restval="", lineterminator="\n")
+    writer.writeheader()
+    section = f"cfd{interval.value.title()}"
+    for point in chart.points:
+        for stage in chart.stages:
+            writer.writerow({"section": section, "stage": stage.id, "start": to_json(point.start),
+                             "end": to_json(point.end), "metric": "items",
+                             "value": point.counts[stage.id]})  # fmt: skip
+    return _csv(out.getvalue(), f"cfd-{id}.csv")
+
+
+async def _dora(request: Request, store: GraphStore, fmt: str) -> Response:
+    id, window = _required(request, "product"), _window(request)
+    environment = request.query_params.get("environment") or PRODUCTION
+    await _known(store, Label.PRODUCT, id)
+    rows = [dora_row(id, await product_dora(store, id, window, environment))]
+    if fmt == "json":
+        return JSONResponse(rows)  # what `vsg dora --format json` prints
+    return _csv(render_dora(rows, "csv"), f"dora-{id}.csv")
+
+
+Export = Callable[[Request, GraphStore, str], Coroutine[Any, Any, Response]]
+EXPORTS: dict[tuple[str, str], Export] = {
+    ("flow", "json"): _flow,
+    ("flow", "csv"): _flow,
+    ("cfd", "csv"): _cfd,
+    ("dora", "json"): _dora,
+    ("dora", "csv"): _dora,
+}
+
+
+async def export(request: Request) -> Response:
+    """One of `EXPORTS`, by the path's name and format."""
+    name, fmt = request.path_params["name"], request.path_params["format"]
+    run = EXPORTS.get((name, fmt))
+    if run is None:
+        known = ", ".join(f"/export/{n}.{f}" for n, f in EXPORTS)
+        return _bad(f"no export {name}.{fmt}; there are {known}", 404)
+    try:
+        return await run(request, request.app.state.store, fmt)
+    except BadParameter as error:
+        return _bad(str(error))
+    except UnknownId as error:
+        return _bad(str(error), 404)
