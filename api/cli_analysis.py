@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.cli_metrics import instant, to_json
+from api.cli_output import instant, to_json
 from api.runtime import opened_store
 from graph.analysis_load import ForecastScope
 from graph.entities import nodes_by_ids

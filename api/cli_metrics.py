@@ -21,10 +21,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-# `instant` and `to_json` re-exported (`as`): api/cli_analysis.py imports them from here.
-from api.cli_output import FORMATS
-from api.cli_output import instant as instant
-from api.cli_output import to_json as to_json
+from api.cli_output import FORMATS, instant, to_json
 from api.runtime import opened_store
 from graph import flow
 from graph.entities import list_nodes, nodes_by_ids

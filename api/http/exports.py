@@ -27,8 +27,8 @@ from starlette.responses import JSONResponse, Response
 
 from api.cli_dora import render as render_dora
 from api.cli_dora import row as dora_row
-from api.cli_metrics import CSV_COLUMNS, report, to_json, write_csv
-from api.cli_output import instant
+from api.cli_metrics import CSV_COLUMNS, report, write_csv
+from api.cli_output import instant, to_json
 from graph.dora import PRODUCTION, product_dora
 from graph.entities import nodes_by_ids
 from graph.errors import InvalidArgument
