@@ -37,9 +37,7 @@ import networkx as nx
 LABEL = "label"
 KIND = "kind"
 DONE = "done"
-TYPE = "type"
 REMAINING = "remaining"
-TEAM = "team"
 
 #: Cycles reported at most, and their longest length (cycle enumeration is exponential).
 MAX_CYCLES = 20
@@ -210,8 +208,8 @@ def blocking_graph(
     g: nx.DiGraph[str] = nx.DiGraph()
     for item, blocker in blocked_by:
         if item in remaining and blocker in remaining:
-            g.add_node(item, remaining=remaining[item])
-            g.add_node(blocker, remaining=remaining[blocker])
+            g.add_node(item, **{REMAINING: remaining[item]})
+            g.add_node(blocker, **{REMAINING: remaining[blocker]})
             g.add_edge(blocker, item)
     return g
 

@@ -29,10 +29,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.flow import FlowQuery, FlowStage, ScopeKind, StageMetrics, Window, stage_metrics
-from graph.flow_queries import load_flow_data
+from graph.flow import FlowStage, StageMetrics, Window
 from graph.model import StageState
-from graph.store import GraphStore
 
 #: Weights of the normalised figures in a station's score (they sum to 1).
 WEIGHTS = {"share": 0.4, "growth": 0.2, "wip": 0.2, "time": 0.2}
@@ -153,9 +151,3 @@ def rank_stations(metrics: Sequence[StageMetrics]) -> tuple[StationRank, ...]:
         )
     ranked.sort(key=lambda s: (-s.score, s.stage.order, s.stage.id))
     return tuple(ranked)
-
-
-async def find_constraints(store: GraphStore, value_stream: str, window: Window) -> Constraints:
-    """Load a value stream's flow over the window and rank its stations."""
-    data = await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, value_stream, window))
-    return Constraints(value_stream, window, rank_stations(stage_metrics(data)))

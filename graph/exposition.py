@@ -14,7 +14,7 @@ graph/dora.py) over the default window, the 90 days up to the scrape:
 A statistic of an empty set (a flow time with nothing done, a lead time with no change)
 has no sample at all rather than a 0 that a dashboard would average in; counts are 0.
 
-Computing the graph figures reads every value stream and product (three and four queries
+Computing the graph figures reads every value stream and product (three queries
 each), so `ExpositionCache` keeps one result for a configurable time and lets
 concurrent scrapes share one computation; the ingest counters are read live.
 """

@@ -6,7 +6,7 @@ its product, `RAISED_FROM` its evidence (a stage, a team or a feedback item) and
 stage visit into the first stage of the product's value stream (its backlog), so it is
 counted by the flow metrics (WIP of that stage) and found by `trace` straight away.
 
-`recommendations` turns the analyses of a value stream into concrete suggestions, each
+`recommend` turns the analyses of a value stream into concrete suggestions, each
 with the figures that back it (rules in docs/analysis.md).
 """
 

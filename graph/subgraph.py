@@ -8,9 +8,9 @@ keyed `Label:id` (the GraphQL node id), with attributes `label`, `id`, `name` (i
 or title), `kind` for work items, and every scalar property (times as ISO strings;
 lists and maps left out); relationships carry `type` and their scalar properties.
 
-Bounded: more than `max_nodes` nodes, or more than `RELATIONSHIPS_PER_NODE` times that
-many relationships, raises `TooLarge` rather than reading on (each query stops one row
-past the bound).
+Bounded: more than `max_nodes` nodes, or one ring read bringing more than
+`RELATIONSHIPS_PER_NODE` times that many relationships, raises `TooLarge` rather than
+reading on (each query stops one row past the bound).
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ async def load_subgraph(
         if not frontier:
             break
     else:
-        if depth > 0 and frontier:
+        if depth > 0:
             rows = await store.read(
                 LINK, elements=frontier, within=frontier, limit=max_relationships + 1
             )

@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph import demo
-from graph.constraints import find_constraints
 from graph.flow import Window
 from graph.ingest.service import ingest
 from graph.model import StageState
 from graph.store import GraphStore
+from graph.stream_analysis import constraints_of, flow_data
 
 pytestmark = pytest.mark.db
 
@@ -36,7 +36,7 @@ async def test_the_constraint_of_every_demo_value_stream_is_found(
 
     found = {}
     for stream in truth.value_streams:
-        result = await find_constraints(store, stream, window)
+        result = constraints_of(stream, await flow_data(store, stream, window))
         top = result.constraint
         assert top is not None
         found[stream] = top.stage.id
