@@ -19,4 +19,4 @@ bench: bootstrap
 	@echo "More: bench/metrics.py and bench/analysis.py (see bench/README.md)"
 
 clean:
-	rm -rf .venv .vsg-data tools/cypher-lint/node_modules
+	rm -rf .venv .vsg-data tools/cypher-lint/node_modules tools/browser/node_modules tests/artifacts

@@ -189,7 +189,11 @@ def _common(p: argparse.ArgumentParser, per_page: int) -> None:
         metavar="N",
         help=f"items per request (default {per_page}, the API's maximum)",
     )
-    p.add_argument("--batch-size", type=int, help="rows per write transaction (default 5000)")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        help="rows per write transaction (default: VSG_INGEST_BATCH_SIZE, 5000)",
+    )
     p.add_argument(
         "--full",
         action="store_true",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from graph import entities
+from graph.analysis_load import MemberSkill, StreamWork, load_stream_work, load_team_skills
 from graph.entities import Related, RelatedPage
 from graph.flow import FlowData, FlowQuery
 from graph.flow_queries import load_flow_data
@@ -26,6 +28,8 @@ class Loaders:
     _related: dict[str, DataLoader[str, list[Related]]] = field(default_factory=dict)
     _pages: dict[tuple[Any, ...], DataLoader[str, RelatedPage]] = field(default_factory=dict)
     _flow: DataLoader[FlowQuery, FlowData] | None = None
+    _stream_work: DataLoader[FlowQuery, StreamWork] | None = None
+    _team_skills: DataLoader[str, list[MemberSkill]] | None = None
     #: When the request began: the default end of its flow-metrics windows, so fields
     #: asked for together cover the same window and share one load.
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -71,3 +75,28 @@ class Loaders:
 
             self._flow = DataLoader(load_fn=load)
         return self._flow
+
+    def stream_work(self) -> DataLoader[FlowQuery, StreamWork]:
+        """A value stream's work (items, owners, blocking links) by the flow query of its
+        stream and window, loaded once per request from the shared flow data."""
+        if self._stream_work is None:
+
+            async def load(queries: Sequence[FlowQuery]) -> list[StreamWork]:
+                data = await self.flow().load_many(queries)
+                return [await load_stream_work(self.store, d) for d in data]
+
+            self._stream_work = DataLoader(load_fn=load)
+        return self._stream_work
+
+    def team_skills(self) -> DataLoader[str, list[MemberSkill]]:
+        """The skills of each team's members by team id, for all teams in one query."""
+        if self._team_skills is None:
+
+            async def load(teams: Sequence[str]) -> list[list[MemberSkill]]:
+                by_team: dict[str, list[MemberSkill]] = defaultdict(list)
+                for skill in await load_team_skills(self.store, teams):
+                    by_team[skill.team].append(skill)
+                return [by_team.get(team, []) for team in teams]
+
+            self._team_skills = DataLoader(load_fn=load)
+        return self._team_skills

@@ -47,9 +47,10 @@ _TIMED_OUT = "TransactionTimedOut"
 
 # The embedded database does not lock a MERGE's key: of two transactions creating the
 # same new node at once, the loser fails with a duplicate-key ConstraintError instead of
-# waiting (Neo4j locks the key and never gets here). Every write vsgraph runs is
-# idempotent (MERGE, or match-then-create), so running the loser again finds the
-# winner's node and succeeds. A real violation fails the same way every time and is
+# waiting (Neo4j locks the key and never gets here). A failed transaction is rolled
+# back whole, so running it again is safe; a MERGE run again finds the winner's node
+# and succeeds (a CREATE of nodes believed new goes through `insert`, which falls back
+# to the MERGE path instead). A real violation fails the same way every time and is
 # raised after the last attempt. A CREATE of a node with two labels (work items) that
 # loses the race comes back as a generic execution failure rather than a
 # ConstraintError, so that is treated the same way.

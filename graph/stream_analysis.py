@@ -104,12 +104,17 @@ class StreamAnalysis:
 
 
 async def analyse(
-    store: GraphStore, value_stream: str, window: Window, data: FlowData | None = None
+    store: GraphStore,
+    value_stream: str,
+    window: Window,
+    data: FlowData | None = None,
+    work: StreamWork | None = None,
 ) -> StreamAnalysis:
-    """Run every analysis of the value stream over the window."""
+    """Run every analysis of the value stream over the window (from the flow data and
+    stream work already loaded for it, when given)."""
     data = data or await flow_data(store, value_stream, window)
     ranked = constraints_of(value_stream, data)
-    work = await load_stream_work(store, data)
+    work = work or await load_stream_work(store, data)
     top = ranked.constraint
     return StreamAnalysis(
         ranked,

@@ -17,10 +17,10 @@ from api.context import Info
 from graph import analysis as domain
 from graph import constraints as cons
 from graph import stream_analysis
-from graph.analysis_load import ForecastScope, load_stream_work, load_team_skills
+from graph.analysis_load import PRODUCTION, ForecastScope, StreamWork
 from graph.errors import InvalidArgument
 from graph.flow import FlowData, FlowQuery, ScopeKind, Window
-from graph.forecast import start_of_day
+from graph.forecast import DEFAULT_HISTORY_DAYS, DEFAULT_SEED, DEFAULT_TRIALS, start_of_day
 from graph.influence import Recommendation as DomainRecommendation
 from graph.influence import RecommendationKind
 from graph.model import Label
@@ -125,8 +125,8 @@ class StationRank:
 
     @strawberry.field(description="The active stage (or a waiting stage with no active after).")
     async def stage(self, info: Info) -> StageRef | None:
-        found = await _stages(info, [self.stage_id])
-        return found[0] if found else None
+        stage: Stage | None = await _one(info, Label.STAGE, self.stage_id)
+        return stage
 
     @strawberry.field(description="The waiting stages in front of it, in order.")
     async def queue(self, info: Info) -> list[StageRef]:
@@ -189,8 +189,8 @@ class TeamCentrality:
 
     @strawberry.field(description="The team.")
     async def team(self, info: Info) -> TeamRef | None:
-        found = await _teams(info, [self.team_id])
-        return found[0] if found else None
+        team: Team | None = await _one(info, Label.TEAM, self.team_id)
+        return team
 
     @classmethod
     def from_domain(cls, t: domain.TeamCentrality) -> TeamCentrality:
@@ -215,13 +215,13 @@ class TeamWait:
 
     @strawberry.field(description="The team that waits.")
     async def team(self, info: Info) -> TeamRef | None:
-        found = await _teams(info, [self.team_id])
-        return found[0] if found else None
+        team: Team | None = await _one(info, Label.TEAM, self.team_id)
+        return team
 
     @strawberry.field(description="The team waited on.")
     async def on(self, info: Info) -> TeamRef | None:
-        found = await _teams(info, [self.on_id])
-        return found[0] if found else None
+        team: Team | None = await _one(info, Label.TEAM, self.on_id)
+        return team
 
 
 @strawberry.type(description="Teams that wait on each other in a loop, in order.")
@@ -464,8 +464,8 @@ class SkillGap:
 
     @strawberry.field(description="The stage.")
     async def stage(self, info: Info) -> StageRef | None:
-        found = await _stages(info, [self.stage_id])
-        return found[0] if found else None
+        stage: Stage | None = await _one(info, Label.STAGE, self.stage_id)
+        return stage
 
     @strawberry.field(description="The skill.")
     async def skill(self, info: Info) -> SkillRef | None:
@@ -530,10 +530,19 @@ def _window(info: Info, start: datetime | None, end: datetime | None) -> Window:
     return Window.of(start, end, info.context.loaders.now)
 
 
+def _query(value_stream: str, window: Window) -> FlowQuery:
+    return FlowQuery(ScopeKind.VALUE_STREAM, value_stream, window)
+
+
 async def _flow(info: Info, value_stream: str, window: Window) -> FlowData:
     # Through the flow-metrics DataLoader: stageMetrics and constraints share one load.
-    query = FlowQuery(ScopeKind.VALUE_STREAM, value_stream, window)
-    return await info.context.loaders.flow().load(query)
+    return await info.context.loaders.flow().load(_query(value_stream, window))
+
+
+async def _work(info: Info, value_stream: str, window: Window) -> StreamWork:
+    # Through the request's DataLoader: teamNetwork, criticalPath, skillGaps and
+    # recommendations of one stream and window share one load of its work.
+    return await info.context.loaders.stream_work().load(_query(value_stream, window))
 
 
 async def constraints(
@@ -548,9 +557,8 @@ async def team_network(
     info: Info, value_stream: str, start: datetime | None, end: datetime | None
 ) -> TeamNetwork:
     """The teamNetwork field."""
-    store = info.context.store
-    work = await load_stream_work(store, await _flow(info, value_stream, _window(info, start, end)))
-    return TeamNetwork.from_domain(await stream_analysis.team_network(store, work))
+    work = await _work(info, value_stream, _window(info, start, end))
+    return TeamNetwork.from_domain(await stream_analysis.team_network(info.context.store, work))
 
 
 async def critical_path(
@@ -562,7 +570,7 @@ async def critical_path(
     store, window = info.context.store, _window(info, start, end)
     data = await _flow(info, value_stream, window)
     median = stream_analysis.median_flow_time(data)
-    work = await load_stream_work(store, data)
+    work = await _work(info, value_stream, window)
     path = await stream_analysis.critical_path(store, work, window.end, median, floor)
     return CriticalPath(
         keys=list(path.items),
@@ -620,9 +628,9 @@ async def recommendations(
 ) -> list[Recommendation]:
     """The recommendations field."""
     store, window = info.context.store, _window(info, start, end)
-    result = await stream_analysis.analyse(
-        store, value_stream, window, await _flow(info, value_stream, window)
-    )
+    data = await _flow(info, value_stream, window)
+    work = await _work(info, value_stream, window)
+    result = await stream_analysis.analyse(store, value_stream, window, data, work)
     names = await stream_analysis.display_names(store, result)
     return [Recommendation.from_domain(r) for r in stream_analysis.recommendations(result, names)]
 
@@ -634,7 +642,7 @@ async def skill_gaps(
     store, window = info.context.store, _window(info, start, end)
     data = await _flow(info, value_stream, window)
     top = stream_analysis.constraints_of(value_stream, data)
-    work = await load_stream_work(store, data)
+    work = await _work(info, value_stream, window)
     constraint = top.constraint.stage.id if top.constraint else None
     gaps = await stream_analysis.skill_gaps(store, value_stream, work, constraint)
     return [SkillGap.from_domain(g) for g in gaps]
@@ -642,7 +650,8 @@ async def skill_gaps(
 
 async def skill_matrix(info: Info, team: str) -> SkillMatrix:
     """The Team.skillMatrix field."""
-    found = await load_team_skills(info.context.store, [team])
+    # Through the request's DataLoader: one query for the skill matrices of all teams.
+    found = await info.context.loaders.team_skills().load(team)
     skills = sorted({s.skill for s in found if s.skill is not None})
     people = sorted({s.person for s in found})
     level = {(s.person, s.skill): s.level for s in found if s.skill is not None}
@@ -702,7 +711,7 @@ class StreamAnalyses:
         to: ToArg = None,
         environment: Annotated[
             str, strawberry.argument(description="Deployment environment (production).")
-        ] = "production",
+        ] = PRODUCTION,
     ) -> TraceabilityGaps:
         return await traceability_gaps(info, self.domain.id, start, to, environment)
 
@@ -728,11 +737,11 @@ class StreamAnalyses:
         ] = None,
         history_days: Annotated[
             int, strawberry.argument(description="Days of history sampled, before the start.")
-        ] = 56,
+        ] = DEFAULT_HISTORY_DAYS,
         trials: Annotated[
             int, strawberry.argument(description="Simulated futures (1 to 100,000).")
-        ] = 10_000,
-        seed: Annotated[int, strawberry.argument(description="Random seed.")] = 1,
+        ] = DEFAULT_TRIALS,
+        seed: Annotated[int, strawberry.argument(description="Random seed.")] = DEFAULT_SEED,
     ) -> Forecast:
         return await forecast(info, self.domain.id, items, by, start, history_days, trials, seed)
 

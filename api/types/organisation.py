@@ -12,6 +12,7 @@ from api.types.dora import FromArg as DoraFromArg
 from api.types.dora import ToArg as DoraToArg
 from api.types.flow import FlowScope
 from api.types.resolve import related, related_nodes, text
+from graph.dora import PRODUCTION
 from graph.flow import ScopeKind
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class Product(Named, FlowScope):
         info: Info,
         from_: DoraFromArg = None,
         to: DoraToArg = None,
-        environment: DoraEnvironmentArg = "production",
+        environment: DoraEnvironmentArg = PRODUCTION,
     ) -> DoraMetrics:
         return await product_dora(info, self.domain.id, from_, to, environment)
 

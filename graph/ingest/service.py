@@ -1,10 +1,12 @@
 """Ingest: validate a whole batch, then write it in batched, idempotent transactions.
 
 Nothing is written unless the whole batch is valid (or `skip_invalid` drops the invalid
-records, and whatever depended on them, first). Writes are `UNWIND ... MERGE` per label
-and relationship type, in chunks of `batch_size` rows, each chunk one transaction; every
-statement is idempotent, so importing the same records twice changes nothing and a
-retried import after an interruption completes it.
+records, and whatever depended on them, first). Writes are `UNWIND ...` statements per
+label and relationship type, in chunks of `batch_size` rows, each chunk one
+transaction: `MERGE` for what the graph already holds, `CREATE` for what validation found
+missing (and for links and visits touching it). Importing the same records twice changes
+nothing (the second time everything exists and is merged), and a retried import after an
+interruption completes it.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.queries import parse
 from tests.api.conftest import Api
-from tests.factories import SmallOrg, node, rel
+from tests.factories import SmallOrg, node, rel, state
 
 pytestmark = pytest.mark.db
 
@@ -231,3 +231,104 @@ async def test_team_skill_matrix(api: Api) -> None:
         (bob[1], [None, 3]),
     ]
     assert matrix["best"] == [4, 3]  # Python: Ann's 4; SQL: max(2, 3)
+
+
+STREAM_WORK_FIELDS = {
+    "teamNetwork": "teamNetwork(from: $from, to: $to) { teams { waits } cycles { keys } }",
+    "criticalPath": "criticalPath(from: $from, to: $to) { keys days medianFlowTimeDays }",
+    "skillGaps": "skillGaps(from: $from, to: $to) { needed best shortfall atConstraint }",
+    "recommendations": "recommendations(from: $from, to: $to) { kind title itemKeys }",
+}
+
+
+def stream_query(*fields: str) -> str:
+    asked = " ".join(STREAM_WORK_FIELDS[f] for f in fields)
+    return (
+        "query($id: ID!, $from: DateTime, $to: DateTime) { node(id: $id) {"
+        " ... on ValueStream { " + asked + " } } }"
+    )
+
+
+async def test_the_analyses_of_one_stream_load_its_work_once(api: Api) -> None:
+    org = SmallOrg()
+    s1, s2 = org.id("story1"), org.id("story2")
+    records = [
+        *org.records(),
+        state(s1, "2025-03-01T00:00:00Z", state="In Progress"),
+        state(s1, "2025-03-04T00:00:00Z", state="Done"),
+        state(s2, "2025-03-05T00:00:00Z", state="In Progress"),
+        rel("BLOCKED_BY", ("Story", s2), ("Story", s1)),
+    ]
+    await ingest(api.store, parse_objects(records))
+    window = {"from": "2025-03-03T00:00:00Z", "to": "2025-03-10T00:00:00Z"}
+    vs = f"ValueStream:{org.id('vs')}"
+
+    async def cost(*fields: str) -> tuple[int, dict[str, Any]]:
+        before = api.store.round_trips
+        data = await api.graphql(stream_query(*fields), id=vs, **window)
+        return api.store.round_trips - before, data["node"]
+
+    # teamNetwork alone: node 1 + flow data 3 (stages, visits, resting) + stream work 1
+    # (owners and blockers) + team dependencies 1 = 6.
+    alone, network = await cost("teamNetwork")
+    assert alone == 6
+    # All four: node 1 + flow 3 + stream work 1, each once, then each field's own reads:
+    # teamNetwork 1 (dependencies), criticalPath 1 (item progress), skillGaps 2 (needs,
+    # team skills), recommendations 9 (dependencies, progress, delivery 2, needs, team
+    # skills, names of teams, skills and stages) = 5 + 13 = 18. Loading the work per
+    # field, as before, cost 3 more (21).
+    together, answers = await cost(*STREAM_WORK_FIELDS)
+    assert together == 18
+    # The shared loads change no answer.
+    assert answers["teamNetwork"] == network["teamNetwork"]
+    for name in ("criticalPath", "skillGaps", "recommendations"):
+        _, single = await cost(name)
+        assert answers[name] == single[name]
+
+
+SKILL_MATRICES = """
+query($id: ID!) { node(id: $id) { ... on Product { teams { key skillMatrix {
+  skills { key } best rows { person { key } levels }
+} } } } }
+"""
+
+
+async def test_skill_matrices_of_many_teams_cost_what_one_does(api: Api) -> None:
+    org = SmallOrg()
+    sql = ("Skill", org.id("sql"))
+    records = [*org.records(), node("Skill", sql[1], name="SQL")]
+
+    def team(n: int) -> list[dict[str, Any]]:
+        # Team n with one member, Person n, at SQL level n.
+        t, p = ("Team", org.id(f"team{n}")), ("Person", org.id(f"person{n}"))
+        return [
+            node("Team", t[1], name=f"Team {n}"),
+            node("Person", p[1], name=f"Person {n}"),
+            rel("CONTRIBUTES_TO", t, ("Product", org.product)),
+            rel("MEMBER_OF", p, t),
+            rel("HAS_SKILL", p, sql, level=n),
+        ]
+
+    async def cost() -> tuple[int, list[dict[str, Any]]]:
+        before = api.store.round_trips
+        data = await api.graphql(SKILL_MATRICES, id=f"Product:{org.product}")
+        return api.store.round_trips - before, data["node"]["teams"]
+
+    await ingest(api.store, parse_objects([*records, *team(1)]))
+    # node 1 + product teams 1 + team skills 1 + skills 1 + people 1 = 5, with SmallOrg's
+    # own team (no members: an empty matrix) and team 1.
+    few, teams = await cost()
+    assert few == 5
+    assert len(teams) == 2
+    await ingest(api.store, parse_objects([*team(2), *team(3), *team(4)]))
+    many, teams = await cost()
+    assert many == few  # the same 5 for five teams
+    matrices = {t["key"]: t["skillMatrix"] for t in teams}
+    assert len(matrices) == 5
+    assert matrices[org.id("team")] == {"skills": [], "best": [], "rows": []}
+    for n in (1, 2, 3, 4):
+        assert matrices[org.id(f"team{n}")] == {
+            "skills": [{"key": sql[1]}],
+            "best": [n],
+            "rows": [{"person": {"key": org.id(f"person{n}")}, "levels": [n]}],
+        }

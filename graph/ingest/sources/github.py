@@ -238,8 +238,8 @@ def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
 def convert(
     data: bytes, mapping: SourceMapping, *, links: LinkPolicy = LinkPolicy.IN_BATCH
 ) -> Converted:
-    """Convert a GitHub export: one repository object, or an array of them. Live sync passes
-    `links=LinkPolicy.ANY` and keeps links to nodes on later pages pending."""
+    """Convert a GitHub export: one repository object, or an array of them. File imports and
+    live sync pass `links=LinkPolicy.ANY` and check those links against the graph."""
     return convert_export(HOST, data, mapping, links, _export)
 
 

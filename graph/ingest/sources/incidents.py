@@ -9,8 +9,8 @@ Two formats:
   urgency (`high`/`low`). `resolvedAt` is `resolved_at`, else — for a resolved incident —
   the time of its resolve log entry, else `last_status_change_at`.
 - A generic CSV, header `id,title,severity,created_at,resolved_at,product,environment`
-  and an optional `deployment_id` (an explicit `CAUSED_BY`; without it the DORA metrics
-  attribute the incident to the latest earlier deployment).
+  and an optional `deployment_id` (an explicit `CAUSED_BY`; without it ingest infers
+  one: the latest successful deployment that finished before the incident).
 """
 
 from __future__ import annotations

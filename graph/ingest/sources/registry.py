@@ -37,7 +37,8 @@ class Source:
 
     `convert_keeping_links`, where a source has one, also keeps relationships to nodes
     outside the payload (a parent issue on another page, a commit of an earlier export):
-    the caller drops those the graph does not hold either (`hooks.drop_dangling`), so
+    the caller drops those the graph does not hold either (`exports.records_to_write` for
+    files, `hooks.drop_dangling` for webhooks, the sync walk for pages), so
     pages and exports can be imported one at a time.
     """
 
