@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from api.auth import TokenAuth, TokenCache
 from api.graphql_view import GraphQLView
 from api.http import exports, health, ingest, prometheus, webhooks
 from api.web import pages
@@ -30,6 +32,7 @@ def create_app(settings: Settings, connection: Connection) -> Starlette:
         finally:
             await store.close()
 
+    tokens = TokenCache(settings.token_cache_seconds)
     app = Starlette(
         routes=[
             Route("/graphql", GraphQLView(settings), methods=["GET", "POST"]),
@@ -45,6 +48,8 @@ def create_app(settings: Settings, connection: Connection) -> Starlette:
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(TokenAuth, settings=settings, tokens=tokens)],
     )
     app.state.settings = settings
+    app.state.tokens = tokens
     return app

@@ -11,6 +11,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -21,6 +22,7 @@ from api.cli_dora import add_dora_commands
 from api.cli_export import add_export_commands
 from api.cli_metrics import add_metrics_commands
 from api.cli_sync import add_sync_commands
+from api.cli_token import add_token_commands
 from api.runtime import database, embedded_config, opened_store
 from graph.embedded import EmbeddedDatabase
 from graph.entities import COUNT
@@ -33,7 +35,7 @@ from graph.ingest.sources.mapping import SourceMapping, load_mapping
 from graph.ingest.sources.payload import PayloadError
 from graph.ingest.sources.registry import SOURCES
 from graph.model import Label
-from graph.settings import ConfigError, Settings
+from graph.settings import ConfigError, Settings, is_loopback
 from graph.store import GraphStore
 
 console = Console(stderr=True)
@@ -91,6 +93,14 @@ async def _is_empty(store: GraphStore) -> bool:
     return total == 0
 
 
+def _auth_summary(settings: Settings) -> str:
+    if settings.auth_required:
+        return "required (create one with `vsg token create`)"
+    if is_loopback(settings.host):
+        return "not required on loopback; a token that is sent is checked"
+    return "[red]NOT required (VSG_AUTH=off): anyone who reaches this port has full access[/red]"
+
+
 async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -103,7 +113,11 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                     await _load_demo(store, settings, args)
                 else:
                     console.print("The database already holds data; not loading the demo.")
-        host, port = args.host or settings.host, args.port or settings.port
+        # The app decides whether tokens are required from the address it is bound to.
+        settings = replace(
+            settings, host=args.host or settings.host, port=args.port or settings.port
+        )
+        host, port = settings.host, settings.port
         app = create_app(settings, connection)
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
         base = f"http://{host}:{port}"
@@ -112,6 +126,7 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             f"  GraphQL API and IDE: {base}/graphql\n"
             f"  Health:              {base}/healthz\n"
             f"  Database (Bolt):     {connection.uri} (database {connection.database!r})\n"
+            f"  API tokens:          {_auth_summary(settings)}\n"
         )
         await server.serve()
     return 0
@@ -315,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(commands)
     add_analysis_commands(commands)
     add_export_commands(commands)
+    add_token_commands(commands)
 
     db = commands.add_parser(
         "db", help="the embedded database", description="Run or describe the embedded database."

@@ -9,6 +9,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.auth import request_principal
 from api.context import Context
 from api.loaders import Loaders
 from api.schema import build_schema
@@ -29,7 +30,13 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         state: Any = request.app.state
-        return Context(store=state.store, settings=state.settings, loaders=Loaders(state.store))
+        return Context(
+            store=state.store,
+            settings=state.settings,
+            loaders=Loaders(state.store),
+            principal=request_principal(request.state),
+            tokens=state.tokens,
+        )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())

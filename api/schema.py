@@ -5,7 +5,6 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -14,15 +13,16 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from api.areas import browse, dora, explore, influence, ingest, trace
+from api.areas import browse, dora, explore, influence, ingest, tokens, trace
 from api.limits import Limits, RequestLimits
+from api.permissions import IntrospectionForAdmins
 from api.types.base import MAX_PAGE
 from api.types.convert import TYPES
 from graph.errors import GraphError
 from graph.settings import ConfigError, Settings
 
-Query = merge_types("Query", (browse.Query, trace.Query, dora.Query, explore.Query))
-Mutation = merge_types("Mutation", (ingest.Mutation, influence.Mutation))
+Query = merge_types("Query", (browse.Query, trace.Query, dora.Query, explore.Query, tokens.Query))
+Mutation = merge_types("Mutation", (ingest.Mutation, influence.Mutation, tokens.Mutation))
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -47,7 +47,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: MaskErrors(should_mask_error=_should_mask),
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection)
+        extensions.append(IntrospectionForAdmins)
     return strawberry.Schema(
         query=Query, mutation=Mutation, types=list(TYPES.values()), extensions=extensions
     )

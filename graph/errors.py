@@ -5,6 +5,7 @@ GraphError
  ├── AlreadyExists   an entity that must be new exists already
  ├── InvalidInput    input that fails validation (carries per-record problems)
  ├── InvalidArgument a malformed argument (a cursor, an id)
+ ├── AccessDenied    the caller's role does not allow what it asked for
  ├── StoreUnavailable  the graph database cannot be reached
  └── QueryTimeout    a read took longer than the configured timeout and was abandoned
 """
@@ -50,6 +51,10 @@ class InvalidInput(GraphError):
 
 class InvalidArgument(GraphError):
     """Raised when an argument is malformed, e.g. a cursor that no page produced."""
+
+
+class AccessDenied(GraphError):
+    """Raised when the caller's role does not allow what it asked for."""
 
 
 class StoreUnavailable(GraphError):

@@ -39,6 +39,9 @@ class Label(StrEnum):
 #: An internal label, outside the value-stream model and never ingested: where a live
 #: sync stands (graph/sync/cursor.py); unique `id`, constraint in cypher/schema/.
 SYNC_CURSOR = "SyncCursor"
+#: An internal label: an API token (graph/tokens.py), its secret's hash and role; unique
+#: `id` and `tokenHash`, constraints in cypher/schema/.
+API_TOKEN = "ApiToken"
 
 
 class WorkItemKind(StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,18 @@ from pathlib import Path
 DEV_PASSWORD = "vsgraph-dev-password"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+AUTH_MODES = ("auto", "required", "off")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (what the API binds to) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: assume it is reachable
 
 
 class ConfigError(ValueError):
@@ -62,11 +75,26 @@ class Settings:
     graphql_introspection: bool | None = None
     #: Seconds a read transaction of an API request may take before it is abandoned.
     query_timeout_seconds: float = 30.0
+    #: auto | required | off: whether requests need an API token (SECURITY.md). auto
+    #: requires one unless the API is bound to a loopback address.
+    auth: str = "auto"
+    #: Whether `GET /metrics` is served without a token (for a Prometheus without one).
+    metrics_public: bool = False
+    #: Seconds a looked-up token is remembered; a revocation elsewhere takes this long.
+    token_cache_seconds: float = 10.0
 
     @property
     def embedded(self) -> bool:
         """Whether vsgraph runs its own embedded database (no external URI given)."""
         return self.neo4j_uri is None
+
+    @property
+    def auth_required(self) -> bool:
+        """Whether a request without a valid token is refused: always with
+        VSG_AUTH=required, never with off, and with auto unless bound to loopback."""
+        if self.auth == "auto":
+            return not is_loopback(self.host)
+        return self.auth == "required"
 
     @property
     def introspection(self) -> bool:
@@ -140,6 +168,9 @@ class Settings:
             graphql_max_cost=integer("VSG_GRAPHQL_MAX_COST", 200_000),
             graphql_introspection=flag("VSG_GRAPHQL_INTROSPECTION"),
             query_timeout_seconds=number("VSG_QUERY_TIMEOUT_SECONDS", 30.0),
+            auth=(env.get("VSG_AUTH") or "auto").strip().lower(),
+            metrics_public=flag("VSG_METRICS_PUBLIC") or False,
+            token_cache_seconds=number("VSG_TOKEN_CACHE_SECONDS", 10.0),
         )
         settings.check()
         return settings
@@ -166,6 +197,10 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
         if not self.query_timeout_seconds > 0:
             raise ConfigError("VSG_QUERY_TIMEOUT_SECONDS must be more than 0")
+        if self.auth not in AUTH_MODES:
+            raise ConfigError(f"VSG_AUTH must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}")
+        if self.token_cache_seconds < 0:
+            raise ConfigError("VSG_TOKEN_CACHE_SECONDS must be 0 or more")
         if self.metrics_cache_seconds < 0:
             raise ConfigError("VSG_METRICS_CACHE_SECONDS must be 0 or more")
         if self.export_max_nodes < 1:

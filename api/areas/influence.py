@@ -7,6 +7,7 @@ import strawberry
 
 from api.areas.ingest import RecordProblem
 from api.context import Info
+from api.permissions import IsEditor
 from api.types.base import split_global_id
 from api.types.work import WorkItem
 from graph.errors import InvalidInput
@@ -76,10 +77,11 @@ def _rejected(field: str, message: str) -> BacklogItemRejected:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
+        permission_classes=[IsEditor],
         description="Raise a Debt, Risk or Feature for a product from evidence: the item is "
         "written through ingest, FOR_PRODUCT the product, RAISED_FROM the stage, team or "
         "feedback, and enters the first stage of the product's value stream now, so it shows "
-        "in trace and in the flow metrics (stage WIP) at once."
+        "in trace and in the flow metrics (stage WIP) at once.",
     )
     async def raise_backlog_item(
         self, info: Info, input: RaiseBacklogItemInput

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.context import Info
+from api.permissions import IsEditor
 from graph.errors import InvalidInput
 from graph.ingest import records as record_format
 from graph.ingest.counters import EntryPoint, ingest_counters
@@ -44,9 +45,10 @@ IngestResult = Annotated[
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
+        permission_classes=[IsEditor],
         description="Validate and write records (see docs/ingest.md for the format). The "
         "whole input is validated first: with any invalid record nothing is written, unless "
-        "skipInvalid, which writes the valid records and reports the others. Idempotent."
+        "skipInvalid, which writes the valid records and reports the others. Idempotent.",
     )
     async def ingest(
         self, info: Info, records: list[JSON], skip_invalid: bool = False

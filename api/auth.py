@@ -1,0 +1,173 @@
+"""Who is asking: API tokens checked on every request, roles enforced per entry point.
+
+`TokenAuth` is an ASGI middleware in front of every route. It reads
+`Authorization: Bearer <token>`, looks the token up (graph/tokens.py, remembered for
+`VSG_TOKEN_CACHE_SECONDS`), and either refuses the request (401 without a valid token
+where one is required, 403 when the token's role is too low for the route) or records the
+caller as `scope["state"]["principal"]` for the route and GraphQL resolvers.
+
+What each route needs is `route_role` below. GraphQL needs a viewer to run anything; the
+mutations and admin fields ask for more themselves (`IsEditor`, `IsAdmin`). Webhooks are
+authenticated by their signatures only, and the pages and static files hold no data.
+
+Without `VSG_AUTH=required` and bound to loopback (the default), a request without a
+token acts as an admin: a single user on their own machine. A token that is sent is
+always checked, so a revoked token never works.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import Headers, QueryParams
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from graph.errors import StoreUnavailable
+from graph.settings import Settings
+from graph.store import GraphStore
+from graph.tokens import ApiToken, Role, find_token, secret_hash
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of one request: a token's role, or anonymous on an open server."""
+
+    role: Role
+    #: The token's id; None for an anonymous caller (auth not required).
+    token_id: str | None = None
+
+    def may(self, required: Role) -> bool:
+        """Whether this caller has `required` or a higher role."""
+        return self.role >= required
+
+
+#: Who calls an API that does not require tokens and is not sent one.
+ANONYMOUS = Principal(Role.ADMIN)
+
+#: Routes that need no token: pages and assets hold no data, webhooks are signed.
+_PUBLIC_PREFIXES = ("/healthz", "/webhooks/", "/explorer", "/dashboard", "/static/")
+
+
+def route_role(settings: Settings, method: str, path: str, query: QueryParams) -> Role | None:
+    """The role a request to `path` needs; None if it is public."""
+    if path.startswith(_PUBLIC_PREFIXES):
+        return None
+    if path == "/graphql" and method == "GET" and "query" not in query:
+        return None  # the IDE page itself; its requests carry the token the user enters
+    if path == "/ingest":
+        return Role.EDITOR
+    if path == "/metrics" and settings.metrics_public:
+        return None
+    return Role.VIEWER  # /graphql, /export/*, /metrics, and anything added later
+
+
+class TokenCache:
+    """Tokens looked up recently, by their secret's hash, for `ttl` seconds.
+
+    Keeps a lookup off the database for most requests. Revoking through this process
+    clears it at once; a revocation made elsewhere (another API replica, `vsg token
+    revoke`) takes effect here within `ttl`.
+    """
+
+    _MAX_ENTRIES = 10_000  # bounded: a flood of made-up tokens cannot grow it forever
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, ApiToken | None]] = {}
+
+    async def lookup(self, store: GraphStore, secret: str) -> ApiToken | None:
+        """The token `secret` belongs to (revoked or not), or None."""
+        key = secret_hash(secret)
+        now = time.monotonic()
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        token = await find_token(store, secret)
+        if len(self._entries) >= self._MAX_ENTRIES:
+            self._entries.clear()
+        if self.ttl > 0:
+            self._entries[key] = (now + self.ttl, token)
+        return token
+
+    def clear(self) -> None:
+        """Forget every token (after a revocation)."""
+        self._entries.clear()
+
+
+def bearer_secret(headers: Headers) -> str | None:
+    """The token of an `Authorization: Bearer ...` header, if there is one."""
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def _refuse(status: int, message: str) -> JSONResponse:
+    headers = {"WWW-Authenticate": 'Bearer realm="vsgraph"'} if status == 401 else None
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+class TokenAuth:
+    """The ASGI middleware described in the module docstring."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, tokens: TokenCache) -> None:
+        self.app = app
+        self.settings = settings
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        principal, refusal = await self._principal(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+    async def _principal(self, scope: Scope) -> tuple[Principal, JSONResponse | None]:
+        headers = Headers(scope=scope)
+        required = route_role(
+            self.settings,
+            scope["method"],
+            scope["path"],
+            QueryParams(scope.get("query_string", b"")),
+        )
+        secret = bearer_secret(headers)
+        if secret is None:
+            if required is not None and self.settings.auth_required:
+                return ANONYMOUS, _refuse(
+                    401, "this needs an API token: send `Authorization: Bearer <token>`"
+                )
+            return ANONYMOUS, None
+        token = await self._find(scope, secret)
+        if isinstance(token, JSONResponse):
+            return ANONYMOUS, token
+        if token is None or not token.active:
+            return ANONYMOUS, _refuse(401, "the API token is not valid (unknown or revoked)")
+        principal = Principal(token.role, token.id)
+        if required is not None and not principal.may(required):
+            return principal, _refuse(
+                403, f"this needs the {required.label} role; the token has {token.role.label}"
+            )
+        return principal, None
+
+    async def _find(self, scope: Scope, secret: str) -> ApiToken | JSONResponse | None:
+        store: GraphStore | None = getattr(scope["app"].state, "store", None)
+        if store is None:
+            return _refuse(503, "the database is not available yet; try again shortly")
+        try:
+            return await self.tokens.lookup(store, secret)
+        except StoreUnavailable as error:
+            return _refuse(503, f"the database is not available: {error}")
+
+
+def request_principal(state: Any) -> Principal:
+    """The caller `TokenAuth` recorded on a request's state. A request that did not pass
+    through it (an app assembled without the middleware) gets the lowest role."""
+    principal = getattr(state, "principal", None)
+    return principal if isinstance(principal, Principal) else Principal(Role.VIEWER)

@@ -1,0 +1,58 @@
+"""Role checks inside GraphQL: on mutations and admin fields, and on introspection.
+
+The middleware (api/auth.py) already let the request in as at least a viewer; these
+add what a field needs beyond reading. A refusal is a GraphQL error on that field, with
+a message naming the role, and nothing of the field runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import SchemaExtension
+from strawberry.permission import BasePermission
+
+from api.context import Info
+from graph.errors import AccessDenied
+from graph.tokens import Role
+
+
+class _RoleRequired(BasePermission):
+    required: ClassVar[Role]
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.principal.may(self.required)
+
+    def on_unauthorized(self) -> None:
+        # A domain error, so that error masking shows its message (api/schema.py).
+        raise AccessDenied(self.message or "")
+
+
+class IsEditor(_RoleRequired):
+    """Writes: ingest and the influence mutations."""
+
+    required = Role.EDITOR
+    message = "this needs the editor role (or admin); the token is a viewer's"
+
+
+class IsAdmin(_RoleRequired):
+    """Token management."""
+
+    required = Role.ADMIN
+    message = "this needs the admin role"
+
+
+class IntrospectionForAdmins(SchemaExtension):
+    """Where introspection is switched off (production), admins may still read the
+    schema; everyone else is refused as by strawberry's `DisableIntrospection`."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if not context.principal.may(Role.ADMIN):
+            self.execution_context.validation_rules = (
+                *self.execution_context.validation_rules,
+                NoSchemaIntrospectionCustomRule,
+            )
+        yield
