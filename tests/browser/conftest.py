@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 
 from api.app import create_app
 from graph import demo
@@ -76,12 +78,10 @@ async def demo_truth(session_store: GraphStore) -> demo.DemoTruth:
     return truth
 
 
-@pytest.fixture(scope="module")
-def site(connection: Connection, demo_truth: demo.DemoTruth) -> Iterator[Site]:
-    _require_tools()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def _served(app: Starlette) -> Iterator[str]:
+    """Serve `app` under uvicorn on a free loopback port; yield its base URL."""
     port = free_port()
-    app = create_app(Settings(), connection)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
@@ -92,7 +92,23 @@ def site(connection: Connection, demo_truth: demo.DemoTruth) -> Iterator[Site]:
         assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
         time.sleep(0.1)
     try:
-        yield Site(f"http://127.0.0.1:{port}", demo_truth)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def site(connection: Connection, demo_truth: demo.DemoTruth) -> Iterator[Site]:
+    _require_tools()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with _served(create_app(Settings(), connection)) as base:
+        yield Site(base, demo_truth)
+
+
+@pytest.fixture(scope="module")
+def secured_site(connection: Connection, demo_truth: demo.DemoTruth) -> Iterator[Site]:
+    """The same app, requiring API tokens (VSG_AUTH=required)."""
+    _require_tools()
+    with _served(create_app(Settings(auth="required"), connection)) as base:
+        yield Site(base, demo_truth)

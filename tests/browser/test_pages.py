@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from graph.store import GraphStore
+from graph.tokens import Role, create_token
 from tests.browser.conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
@@ -78,3 +80,18 @@ def test_dashboard_shows_the_constraint_and_the_cfd(site: Site) -> None:
     # Four flow tiles and four DORA tiles; some work is aging.
     assert found["tiles"] == 8
     assert found["agingRows"] > 0
+
+
+async def test_pages_ask_for_a_token_where_the_api_requires_one(
+    secured_site: Site, session_store: GraphStore
+) -> None:
+    issued = await create_token(session_store, "browser test", Role.VIEWER)
+    stream = secured_site.truth.value_streams[0]
+    found = secured_site.drive("token", token=issued.secret, node=f"ValueStream:{stream}")
+    # Asked once (the first read answered 401), then every read carried the token.
+    assert found["prompts"] == ["This vsgraph needs an API token (a viewer's is enough):"]
+    assert found["drawn"] > 1
+    # Chromium logs the refused first read as a failed resource; nothing else failed.
+    unauthorised = "the server responded with a status of 401"
+    assert [e for e in found["consoleErrors"] if unauthorised not in e] == []
+    assert [r for r in found["failedRequests"] if not r.endswith("/graphql 401")] == []

@@ -84,6 +84,16 @@ const scenarios = {
     await page.screenshot({ path: `${spec.artifacts}/dashboard.png`, fullPage: true });
     return result;
   },
+
+  async token(page, args) {
+    // A vsgraph that requires tokens: the page asks for one once, then draws.
+    const prompts = [];
+    page.on("dialog", async (dialog) => { prompts.push(dialog.message()); await dialog.accept(args.token); });
+    await visit(page, `/explorer?node=${encodeURIComponent(args.node)}`,
+      () => window.explorer && window.explorer.cy.nodes().length > 1);
+    const drawn = await page.evaluate(() => window.explorer.cy.nodes().length);
+    return { prompts, drawn };
+  },
 };
 
 const browser = await chromium.launch({

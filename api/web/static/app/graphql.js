@@ -1,10 +1,23 @@
+// Where the page keeps the API token the user entered: this tab only, gone when it closes.
+const TOKEN_KEY = "vsg.token";
+
+function post(query, variables) {
+  const headers = { "content-type": "application/json" };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.authorization = `Bearer ${token}`;
+  return fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+}
+
 // The one way the pages read data: a POST to /graphql that throws on any GraphQL error.
+// Where the API requires tokens (SECURITY.md), a 401 asks for one and tries again.
 export async function gql(query, variables = {}) {
-  const response = await fetch("/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
+  let response = await post(query, variables);
+  while (response.status === 401) {
+    const token = window.prompt("This vsgraph needs an API token (a viewer's is enough):");
+    if (!token) throw new Error("an API token is needed to read this vsgraph");
+    sessionStorage.setItem(TOKEN_KEY, token.trim());
+    response = await post(query, variables);
+  }
   const body = await response.json();
   if (body.errors && body.errors.length) {
     throw new Error(body.errors.map((e) => e.message).join("; "));
