@@ -46,6 +46,10 @@ def test_prometheus_scrapes_the_api() -> None:
     [job] = config["scrape_configs"]
     assert job["metrics_path"] == "/metrics"
     assert job["static_configs"] == [{"targets": ["api:8000"]}]
+    # With the token the API requires off loopback, from the directory compose mounts.
+    assert job["authorization"]["credentials_file"] == "/etc/prometheus/secrets/vsg-token"
+    mounts = load(ROOT / "docker-compose.yml")["services"]["prometheus"]["volumes"]
+    assert "./deploy/prometheus/secrets:/etc/prometheus/secrets:ro" in mounts
     interval, timeout = (
         int(config["global"][k].removesuffix("s")) for k in ("scrape_interval", "scrape_timeout")
     )
