@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -15,21 +15,46 @@ from api.graphql_view import GraphQLView
 from api.http import exports, health, ingest, prometheus, webhooks
 from api.web import pages
 from api.web.ide import STATIC_DIR
+from graph.connector import Retry, StoreConnector
+from graph.errors import StoreUnavailable
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
 
 
-def create_app(settings: Settings, connection: Connection) -> Starlette:
-    """Build the app; the store opens when it starts and closes when it stops."""
+def create_app(
+    settings: Settings,
+    connection: Connection,
+    *,
+    on_give_up: Callable[[str], None] | None = None,
+) -> Starlette:
+    """Build the app; the store opens when it starts and closes when it stops.
+
+    The app starts even when the database does not answer: requests then get a 503 at
+    once and `/healthz` says why, while the connector keeps trying in the background
+    (graph/connector.py); `on_give_up(reason)` is called if it runs out of attempts.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = await GraphStore.open(connection, read_timeout=settings.query_timeout_seconds)
+        store = GraphStore.create(
+            connection,
+            read_timeout=settings.query_timeout_seconds,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            retry_time=settings.db_retry_seconds,
+        )
+        retry = Retry(
+            settings.db_connect_attempts,
+            settings.db_connect_timeout_seconds,
+            settings.db_connect_backoff_max_seconds,
+        )
+        connector = StoreConnector(store, retry, on_give_up=on_give_up)
+        app.state.store = store
+        app.state.connector = connector
         try:
-            await store.apply_schema()
-            app.state.store = store
+            await connector.start()  # returns after the first attempt, whatever its outcome
             yield
         finally:
+            await connector.stop()
             await store.close()
 
     tokens = TokenCache(settings.token_cache_seconds)
@@ -52,4 +77,5 @@ def create_app(settings: Settings, connection: Connection) -> Starlette:
     )
     app.state.settings = settings
     app.state.tokens = tokens
+    app.add_exception_handler(StoreUnavailable, health.store_unavailable)
     return app

@@ -157,13 +157,11 @@ class TokenAuth:
         return principal, None
 
     async def _find(self, scope: Scope, secret: str) -> ApiToken | JSONResponse | None:
-        store: GraphStore | None = getattr(scope["app"].state, "store", None)
-        if store is None:
-            return _refuse(503, "the database is not available yet; try again shortly")
+        store: GraphStore = scope["app"].state.store
         try:
             return await self.tokens.lookup(store, secret)
         except StoreUnavailable as error:
-            return _refuse(503, f"the database is not available: {error}")
+            return _refuse(503, str(error))
 
 
 def request_principal(state: Any) -> Principal:

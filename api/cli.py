@@ -106,7 +106,17 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
-    async with database(settings) as connection:
+    failures: list[str] = []
+    servers: list[uvicorn.Server] = []
+
+    def give_up(reason: str) -> None:
+        # The database stayed unreachable (or the embedded one kept dying): stop serving
+        # and exit non-zero so that a supervisor restarts vsgraph (docs/deployment.md).
+        failures.append(reason)
+        for running in servers:
+            running.should_exit = True
+
+    async with database(settings, on_give_up=give_up) as connection:
         if args.demo:
             async with opened_store(settings, say=False) as store:
                 if await _is_empty(store):
@@ -118,8 +128,9 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             settings, host=args.host or settings.host, port=args.port or settings.port
         )
         host, port = settings.host, settings.port
-        app = create_app(settings, connection)
+        app = create_app(settings, connection, on_give_up=give_up)
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        servers.append(server)
         base = f"http://{host}:{port}"
         console.print(
             f"\nvsgraph is serving on {base}\n"
@@ -128,7 +139,11 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             f"  Database (Bolt):     {connection.uri} (database {connection.database!r})\n"
             f"  API tokens:          {_auth_summary(settings)}\n"
         )
-        await server.serve()
+        if not failures:
+            await server.serve()
+    if failures:
+        console.print(f"vsgraph stopped: {failures[0]}", style="red", markup=False)
+        return 1
     return 0
 
 
@@ -228,12 +243,13 @@ async def cmd_db_start(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  user {connection.user}, password in {config.data_dir / 'password'}")
     print(f"  data in {config.data_dir.resolve()}, log in {embedded.log_path}")
     print("Press Ctrl-C to stop it.", flush=True)
+    failures: list[str] = []
     try:
-        while embedded.alive():
-            await asyncio.sleep(1)
+        # Restarts the database if it dies; returns only when restarts run out.
+        await embedded.watch(settings.embedded_max_restarts, on_give_up=failures.append)
     finally:
         embedded.stop()
-    return 0
+    return 1 if failures else 0
 
 
 async def cmd_db_info(args: argparse.Namespace, settings: Settings) -> int:

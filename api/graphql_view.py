@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from api.auth import request_principal
 from api.context import Context
 from api.loaders import Loaders
 from api.schema import build_schema
 from api.web.ide import graphiql_html
+from graph.errors import StoreUnavailable
 from graph.settings import Settings
+
+#: `extensions.code` of the errors of a request the database was unavailable for; such a
+#: response has status 503 (its partial data, if any, cannot be trusted to be complete).
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+
+
+def _unavailable(response: GraphQLHTTPResponse) -> bool:
+    # strawberry types the formatted errors as `object`; they are GraphQL's error dicts.
+    errors: list[Any] = response.get("errors") or []
+    return any(error.get("extensions", {}).get("code") == DATABASE_UNAVAILABLE for error in errors)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -40,3 +54,40 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Decode a request body; one that is not UTF-8, or nested deeper than json's
+        decoder can recurse, is a 400 like any other undecodable body, not a 500 (both
+        found by tests/fuzz)."""
+        try:
+            return json.loads(data)
+        except (UnicodeDecodeError, RecursionError) as error:
+            # strawberry answers a JSONDecodeError with its 400 "Unable to parse ..."
+            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else "nested too deeply"
+            raise json.JSONDecodeError(reason, "", 0) from None
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Mark the errors that mean "the database is unavailable" with a code."""
+        response = await super().process_result(request, result)
+        errors: list[Any] = response.get("errors") or []
+        for error, formatted in zip(result.errors or (), errors, strict=True):
+            if isinstance(error.original_error, StoreUnavailable):
+                formatted["extensions"] = {
+                    **formatted.get("extensions", {}),
+                    "code": DATABASE_UNAVAILABLE,
+                }
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """Answer 503 when the database was unavailable for (part of) the request."""
+        response = super().create_response(response_data, sub_response)
+        answers = response_data if isinstance(response_data, list) else [response_data]
+        if any(_unavailable(answer) for answer in answers):
+            response.status_code = 503
+        return response

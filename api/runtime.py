@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 
 from graph.embedded import EmbeddedConfig, EmbeddedDatabase
 from graph.errors import StoreUnavailable
@@ -39,9 +40,15 @@ async def _already_running(connection: Connection) -> bool:
 
 
 @asynccontextmanager
-async def database(settings: Settings, *, say: bool = True) -> AsyncIterator[Connection]:
+async def database(
+    settings: Settings,
+    *,
+    say: bool = True,
+    on_give_up: Callable[[str], None] | None = None,
+) -> AsyncIterator[Connection]:
     """Yield a connection: to Neo4j if configured, else to the embedded database, which
-    is started for the duration (or reused if `vsg db start` already runs it)."""
+    is started for the duration (or reused if `vsg db start` already runs it) and
+    restarted by a watchdog if it dies (`on_give_up(reason)` once restarts run out)."""
     if not settings.embedded:
         yield external_connection(settings)
         return
@@ -56,9 +63,16 @@ async def database(settings: Settings, *, say: bool = True) -> AsyncIterator[Con
         print(f"Starting the embedded database ({config.data_dir}/) ...", flush=True)
     embedded = EmbeddedDatabase(config)
     await embedded.start()
+    watchdog = asyncio.create_task(
+        embedded.watch(settings.embedded_max_restarts, on_give_up=on_give_up),
+        name="vsgraph-embedded-watchdog",
+    )
     try:
         yield connection
     finally:
+        watchdog.cancel()
+        with suppress(asyncio.CancelledError):
+            await watchdog
         embedded.stop()
 
 

@@ -11,7 +11,10 @@ side leaves the other able to recover:
 - `start()` waits for the first Bolt answer and fails with the log's tail on time-out;
 - `stop()` asks for a clean shutdown (SIGTERM), killing only if that hangs;
 - after a hard kill, the next start replays ArcadeDB's write-ahead log: committed
-  transactions survive.
+  transactions survive;
+- `watch()` is a watchdog: it restarts the child when it dies (a crash, the OOM killer,
+  a `kill -9`), a bounded number of times, logging each restart, and reports when it
+  gives up.
 
 Run as `python -m graph.embedded DATA_DIR BOLT_PORT HTTP_PORT DATABASE` it is the child.
 """
@@ -19,6 +22,7 @@ Run as `python -m graph.embedded DATA_DIR BOLT_PORT HTTP_PORT DATABASE` it is th
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import signal
@@ -26,6 +30,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +41,8 @@ from graph.store import Connection, GraphStore
 USER = "root"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 LOG_NAME = "embedded.log"
+
+log = logging.getLogger(__name__)
 
 
 def free_port() -> int:
@@ -158,6 +165,59 @@ class EmbeddedDatabase:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+    def exit_description(self) -> str:
+        """How the child ended, e.g. "was killed by SIGKILL" or "exited with code 1"."""
+        code = None if self.process is None else self.process.poll()
+        if code is None:
+            return "is running" if self.process is not None else "was never started"
+        if code < 0:
+            try:
+                return f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"was killed by signal {-code}"
+        return f"exited with code {code}"
+
+    async def watch(
+        self,
+        max_restarts: int,
+        *,
+        interval: float = 0.5,
+        on_give_up: Callable[[str], None] | None = None,
+    ) -> None:
+        """Restart the child whenever it dies, at most `max_restarts` times in all; then
+        log why, call `on_give_up(reason)` and return. Runs until cancelled: cancel it
+        before `stop()`, or it restarts what `stop()` stopped."""
+        restarts = 0
+        while True:
+            await asyncio.sleep(interval)
+            if self.alive():
+                continue
+            ended = self.exit_description()
+            if restarts >= max_restarts:
+                reason = (
+                    f"the embedded database {ended} after {restarts} restart(s); not "
+                    f"restarting it again. Last lines of {self.log_path}:\n{self.log_tail()}"
+                )
+                log.error("%s", reason)
+                if on_give_up is not None:
+                    on_give_up(reason)
+                return
+            restarts += 1
+            log.warning(
+                "The embedded database %s; restarting it (restart %d of %d)",
+                ended,
+                restarts,
+                max_restarts,
+            )
+            try:
+                # The same ports and files: ArcadeDB replays its write-ahead log, so every
+                # committed transaction is there again; clients reconnect by themselves.
+                await self.start()
+            except StoreUnavailable as error:
+                log.error("The embedded database did not come back: %s", error)
+                continue
+            log.warning("The embedded database is back on bolt port %d", self.config.bolt_port)
 
     def log_tail(self, lines: int = 15) -> str:
         """The last lines the child wrote."""

@@ -75,6 +75,15 @@ class Settings:
     graphql_introspection: bool | None = None
     #: Seconds a read transaction of an API request may take before it is abandoned.
     query_timeout_seconds: float = 30.0
+    #: Database faults (docs/deployment.md#when-the-database-is-down): start-up attempts
+    #: before `vsg serve` gives up, seconds one attempt (one connection) may take, the
+    #: longest wait between attempts, seconds a transaction keeps retrying before its
+    #: request fails, and restarts of a dead embedded database before giving up.
+    db_connect_attempts: int = 10
+    db_connect_timeout_seconds: float = 5.0
+    db_connect_backoff_max_seconds: float = 30.0
+    db_retry_seconds: float = 5.0
+    embedded_max_restarts: int = 3
     #: auto | required | off: whether requests need an API token (SECURITY.md). auto
     #: requires one unless the API is bound to a loopback address.
     auth: str = "auto"
@@ -168,6 +177,11 @@ class Settings:
             graphql_max_cost=integer("VSG_GRAPHQL_MAX_COST", 200_000),
             graphql_introspection=flag("VSG_GRAPHQL_INTROSPECTION"),
             query_timeout_seconds=number("VSG_QUERY_TIMEOUT_SECONDS", 30.0),
+            db_connect_attempts=integer("VSG_DB_CONNECT_ATTEMPTS", 10),
+            db_connect_timeout_seconds=number("VSG_DB_CONNECT_TIMEOUT_SECONDS", 5.0),
+            db_connect_backoff_max_seconds=number("VSG_DB_CONNECT_BACKOFF_MAX_SECONDS", 30.0),
+            db_retry_seconds=number("VSG_DB_RETRY_SECONDS", 5.0),
+            embedded_max_restarts=integer("VSG_EMBEDDED_MAX_RESTARTS", 3),
             auth=(env.get("VSG_AUTH") or "auto").strip().lower(),
             metrics_public=flag("VSG_METRICS_PUBLIC") or False,
             token_cache_seconds=number("VSG_TOKEN_CACHE_SECONDS", 10.0),
@@ -205,3 +219,14 @@ class Settings:
             raise ConfigError("VSG_METRICS_CACHE_SECONDS must be 0 or more")
         if self.export_max_nodes < 1:
             raise ConfigError("VSG_EXPORT_MAX_NODES must be at least 1")
+        if self.db_connect_attempts < 1:
+            raise ConfigError("VSG_DB_CONNECT_ATTEMPTS must be at least 1")
+        # The driver waits up to 60 s for a pooled connection, and opening one must fit.
+        if not 0 < self.db_connect_timeout_seconds < 60:
+            raise ConfigError("VSG_DB_CONNECT_TIMEOUT_SECONDS must be more than 0 and below 60")
+        if not self.db_connect_backoff_max_seconds > 0:
+            raise ConfigError("VSG_DB_CONNECT_BACKOFF_MAX_SECONDS must be more than 0")
+        if self.db_retry_seconds < 0:
+            raise ConfigError("VSG_DB_RETRY_SECONDS must be 0 or more")
+        if self.embedded_max_restarts < 0:
+            raise ConfigError("VSG_EMBEDDED_MAX_RESTARTS must be 0 or more")

@@ -11,13 +11,20 @@ Time: values go in as naive UTC datetimes and come back as aware UTC datetimes. 
 embedded database stores timezone-aware values without their zone and then refuses to
 mix them with aware parameters, so naive UTC on the wire is the one representation that
 behaves the same on Neo4j and on the embedded database.
+
+Unavailability: a call that cannot reach the database (refused, reset, timed out while
+connecting, no free connection) raises StoreUnavailable once the driver's own retries
+(`retry_time`) are spent, with a message for the client; the detailed reason goes to
+`on_unavailable` (graph/connector.py), which may close the store's gate (`unavailable`)
+so that further calls fail at once until the database answers again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -28,7 +35,9 @@ from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    ConnectionAcquisitionTimeoutError,
     ConstraintError,
+    DriverError,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -63,6 +72,45 @@ def _lost_creation_race(error: ClientError) -> bool:
         return True
     code, prefix = _EXECUTION_FAILURE
     return error.code == code and (error.message or "").startswith(prefix)
+
+
+def lost_creation_race(error: BaseException) -> bool:
+    """Whether a write failed because another writer created one of its new nodes first
+    (its transaction was rolled back whole; planned again, it finds that node)."""
+    return isinstance(error, ClientError) and _lost_creation_race(error)
+
+
+#: What a client is told while the database cannot be reached. The detailed reason names
+#: hosts and ports, so it goes to the log and to `GET /healthz` only.
+UNAVAILABLE = "the database is unavailable; try again in a few seconds (GET /healthz says why)"
+
+#: The driver's errors that mean "the database cannot be reached right now", raised once
+#: its retries are spent: refused or lost connections, or no pooled connection in time.
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError)
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: BaseException | None = error
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__
+
+
+def describe_unavailable(error: BaseException, uri: str) -> str:
+    """One line saying why the database at `uri` cannot be used, for logs and /healthz."""
+    text = str(error)
+    if isinstance(error, AuthError):
+        return f"the database at {uri} refused the credentials"
+    if isinstance(error, ConnectionAcquisitionTimeoutError):
+        return f"no connection to {uri} became free in time"
+    causes = list(_causes(error))
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "Errno 111" in text:
+        return f"connection refused at {uri}"
+    if any(isinstance(c, TimeoutError) for c in causes) or "timed out" in text:
+        return f"no answer from {uri} in time"
+    if isinstance(error, SessionExpired | ServiceUnavailable | DriverError):
+        return f"lost the connection to {uri}: {text}"
+    return f"{uri}: {text}"
 
 
 class ParameterMismatch(TypeError):
@@ -139,10 +187,21 @@ class GraphStore:
     """Runs catalogue queries on one database through one shared async driver."""
 
     def __init__(
-        self, driver: neo4j.AsyncDriver, database: str, *, read_timeout: float | None = None
+        self,
+        driver: neo4j.AsyncDriver,
+        database: str,
+        *,
+        read_timeout: float | None = None,
+        uri: str = "the database",
     ) -> None:
         self._driver = driver
         self.database = database
+        self.uri = uri
+        #: While set, every query fails at once with StoreUnavailable(this message): the
+        #: database is known to be unreachable (graph/connector.py sets and clears it).
+        self.unavailable: str | None = None
+        #: Told the detailed reason each time a query found the database unreachable.
+        self.on_unavailable: Callable[[str], None] | None = None
         #: Seconds a `read` may take (None: no limit). Neo4j terminates the transaction
         #: itself (the transaction function's `timeout`); the embedded ArcadeDB ignores
         #: that over Bolt and runs on, so the caller also stops waiting at the same
@@ -159,6 +218,33 @@ class GraphStore:
         self.ingest_lock = asyncio.Lock()
 
     @classmethod
+    def create(
+        cls,
+        connection: Connection,
+        *,
+        read_timeout: float | None = None,
+        connect_timeout: float = 30.0,
+        retry_time: float = 30.0,
+    ) -> GraphStore:
+        """A store on `connection` that contacts the database only when first used.
+
+        `connect_timeout`: seconds to establish one connection (the driver's
+        `connection_timeout`, default 30). `retry_time`: seconds a managed transaction
+        keeps retrying transient errors and lost connections before the error is raised
+        (the driver's `max_transaction_retry_time`, default 30). The defaults are the
+        driver's. Waiting for a free pooled connection keeps the driver's 60 s: that is
+        load, not a fault, and a down database fails the connection attempt instead.
+        """
+        driver = AsyncGraphDatabase.driver(
+            connection.uri,
+            auth=(connection.user, connection.password),
+            max_connection_pool_size=50,
+            connection_timeout=connect_timeout,
+            max_transaction_retry_time=retry_time,
+        )
+        return cls(driver, connection.database, read_timeout=read_timeout, uri=connection.uri)
+
+    @classmethod
     async def open(
         cls,
         connection: Connection,
@@ -168,18 +254,11 @@ class GraphStore:
     ) -> GraphStore:
         """Connect, wait until the database answers, and return a store whose reads
         give up after `read_timeout` seconds (None: never)."""
-        driver = AsyncGraphDatabase.driver(
-            connection.uri,
-            auth=(connection.user, connection.password),
-            # Large batches of UNWIND rows are normal here; the default 30 s connection
-            # acquisition is kept, but the database's own transaction timeout applies.
-            max_connection_pool_size=50,
-        )
-        store = cls(driver, connection.database, read_timeout=read_timeout)
+        store = cls.create(connection, read_timeout=read_timeout)
         try:
             await store.wait_ready(ready_timeout)
         except BaseException:
-            await driver.close()
+            await store.close()
             raise
         return store
 
@@ -207,11 +286,19 @@ class GraphStore:
             delay = min(delay * 2, 1.0)
 
     async def ping(self) -> None:
-        """Ask the database for a trivial answer; raise StoreUnavailable if it gives none."""
+        """Ask the database for a trivial answer; raise StoreUnavailable, saying why, if it
+        gives none. Not held back by `unavailable`: this is how recovery is noticed."""
         try:
             await self._ping()
-        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as error:
-            raise StoreUnavailable(f"the database does not answer: {error}") from None
+        except (*_UNREACHABLE, AuthError, OSError) as error:
+            raise StoreUnavailable(describe_unavailable(error, self.uri)) from None
+        except ClientError as error:
+            # The embedded server answers Bolt a moment before it has opened its database.
+            if error.code != DATABASE_NOT_FOUND:
+                raise
+            raise StoreUnavailable(
+                f"the database {self.database!r} does not exist (yet) at {self.uri}"
+            ) from None
 
     async def _ping(self) -> None:
         # Auto-commit on purpose: a managed transaction would retry for 30 s on its own,
@@ -224,14 +311,33 @@ class GraphStore:
         """Close the driver and its connections."""
         await self._driver.close()
 
+    def _gate(self) -> None:
+        if self.unavailable is not None:
+            raise StoreUnavailable(self.unavailable)
+
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Turn the driver's "cannot reach the database" errors into StoreUnavailable,
+        telling `on_unavailable` the detailed reason."""
+        try:
+            yield
+        except _UNREACHABLE as error:
+            if self.on_unavailable is not None:
+                self.on_unavailable(describe_unavailable(error, self.uri))
+            raise StoreUnavailable(UNAVAILABLE) from error
+
     async def read(self, query: Query, **params: Any) -> list[Row]:
         """Run a read query in a managed read transaction and return its rows."""
         _check(query, params)
+        self._gate()
         self.round_trips += 1
         try:
             async with asyncio.timeout(self.read_timeout) as deadline:
-                async with self._driver.session(database=self.database) as session:
-                    return await session.execute_read(self._read_work, query.text, to_db(params))
+                with self._reachable():
+                    async with self._driver.session(database=self.database) as session:
+                        return await session.execute_read(
+                            self._read_work, query.text, to_db(params)
+                        )
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -247,6 +353,7 @@ class GraphStore:
     async def write(self, query: Query, **params: Any) -> list[Row]:
         """Run a write query in its own managed write transaction."""
         _check(query, params)
+        self._gate()
         self.round_trips += 1
         return await self._execute_write(_run, query.text, to_db(params))
 
@@ -258,6 +365,7 @@ class GraphStore:
         for query, params in statements:
             _check(query, params)
             prepared.append((query.text, to_db(params)))
+        self._gate()
         self.round_trips += len(prepared)
         return await self._execute_write(_run_many, prepared)
 
@@ -266,10 +374,12 @@ class GraphStore:
         them meanwhile (a lost creation race), run the idempotent `fallback` statements,
         with the same parameters, in one transaction instead."""
         _check(query, params)
+        self._gate()
         self.round_trips += 1
         try:
-            async with self._driver.session(database=self.database) as session:
-                await session.execute_write(_run, query.text, to_db(params))
+            with self._reachable():
+                async with self._driver.session(database=self.database) as session:
+                    await session.execute_write(_run, query.text, to_db(params))
         except ClientError as error:
             if not _lost_creation_race(error):
                 raise
@@ -279,8 +389,9 @@ class GraphStore:
         """Run `work` in a managed write transaction, again if it lost a creation race."""
         for attempt in range(1, CREATION_RACE_ATTEMPTS + 1):
             try:
-                async with self._driver.session(database=self.database) as session:
-                    return await session.execute_write(work, *args)
+                with self._reachable():
+                    async with self._driver.session(database=self.database) as session:
+                        return await session.execute_write(work, *args)
             except ClientError as error:
                 if attempt == CREATION_RACE_ATTEMPTS or not _lost_creation_race(error):
                     raise
@@ -290,8 +401,12 @@ class GraphStore:
 
     async def apply_schema(self) -> int:
         """Apply the catalogue's idempotent schema statements (`cypher/schema/`), in name
-        order, each in its own transaction (Neo4j runs schema changes alone)."""
+        order, each in its own transaction (Neo4j runs schema changes alone). Not held back
+        by `unavailable`: the connector applies it before opening the gate."""
         names = sorted(n for n in catalogue() if n.startswith(SCHEMA_PREFIX))
         for name in names:
-            await self.write(catalogue()[name])
+            query = catalogue()[name]
+            _check(query, {})
+            self.round_trips += 1
+            await self._execute_write(_run, query.text, {})
         return len(names)

@@ -1,19 +1,26 @@
-"""`GET /healthz`: is the API up, and can it reach the database?"""
+"""`GET /healthz`: is the API up, and can it reach the database? And the 503 every HTTP
+route answers while it cannot."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
-from graph.errors import StoreUnavailable
-from graph.store import GraphStore
+from graph.connector import StoreConnector
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """200 when the database answers, 503 with the reason when it does not."""
-    store: GraphStore = request.app.state.store
-    try:
-        await store.ping()
-    except StoreUnavailable as error:
-        return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "up"})
+    """200 when the database answers; 503 with the phase (`starting`, `reconnecting`,
+    `failed`) and the reason when it does not, e.g. `connection refused at bolt://...,
+    attempt 3 of 10, next in 4 s`."""
+    connector: StoreConnector = request.app.state.connector
+    state = await connector.check()
+    return JSONResponse(
+        {"status": str(state.phase), "database": state.reason},
+        status_code=200 if state.ok else 503,
+    )
+
+
+async def store_unavailable(request: Request, error: Exception) -> Response:
+    """The answer of any route whose database call raised StoreUnavailable."""
+    return JSONResponse({"error": str(error)}, status_code=503)
