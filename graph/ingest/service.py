@@ -1,12 +1,14 @@
-"""Ingest: validate a whole batch, then write it in batched, idempotent transactions.
+"""Ingest: validate a whole batch, then write it in idempotent transactions.
 
 Nothing is written unless the whole batch is valid (or `skip_invalid` drops the invalid
 records, and whatever depended on them, first). Writes are `UNWIND ...` statements per
-label and relationship type, in chunks of `batch_size` rows, each chunk one
-transaction: `MERGE` for what the graph already holds, `CREATE` for what validation found
-missing (and for links and visits touching it). Importing the same records twice changes
-nothing (the second time everything exists and is merged), and a retried import after an
-interruption completes it.
+label and relationship type: `MERGE` for what the graph already holds, `CREATE` for what
+validation found missing (and for links and visits touching it). A batch of at most
+`batch_size` rows is written in one transaction, all or nothing (a lost race to create a
+node with another process: validated again, and written again); a larger one in chunks
+of `batch_size` rows, each chunk one transaction. Importing the same records twice
+changes nothing (the second time everything exists and is merged), and a retried import
+after an interruption completes it (docs/ingest.md, "What an interruption leaves").
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord
 from graph.ingest.shipped import derive_shipped
 from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
 from graph.queries import Query, cypher
-from graph.store import GraphStore
+from graph.store import GraphStore, lost_creation_race
 
 
 def _snake(name: str) -> str:
@@ -69,6 +71,9 @@ Progress = Callable[[int, int], None]
 
 # How many ids one existence check sends; keeps parameter maps a sensible size.
 _LOOKUP_CHUNK = 20_000
+# How often a batch written in one transaction is planned again after losing a race to
+# create a node with another process (each plan sees more of the winners' nodes).
+REPLAN_ATTEMPTS = 3
 
 
 class StoreLookup(Lookup):
@@ -184,40 +189,138 @@ class _Writer:
             self._advance(len(chunk))
 
 
+def _plan_rows(plan: Plan) -> int:
+    return plan.node_count + plan.relationship_count + len(plan.visits)
+
+
+def fits_one_transaction(plan: Plan, batch_size: int) -> bool:
+    """Whether `write_plan` writes `plan` in one transaction (all or nothing)."""
+    return _plan_rows(plan) <= batch_size
+
+
+def _split_nodes(
+    plan: Plan, records: list[NodeRecord]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    new = [r for r in records if plan.is_new(r.ref)]
+    stored = [r for r in records if not plan.is_new(r.ref)]
+    return _node_rows(new), _node_rows(stored)
+
+
+def _split_relationships(
+    plan: Plan, spec: RelSpec, rels: list[RelationshipRecord]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    touches_new = [r for r in rels if plan.is_new(r.start) or plan.is_new(r.end)]
+    others = [r for r in rels if not (plan.is_new(r.start) or plan.is_new(r.end))]
+    return _rel_rows(spec, touches_new), _rel_rows(spec, others)
+
+
+def _split_visits(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Visits of new items, visits of stored items, and the stored items (sorted).
+
+    A new item's visits are its whole history, already chained by the plan; only items
+    with stored visits need their chain re-closed.
+    """
+    new_items = [v for v in plan.visits if plan.is_new(Ref(Label.WORK_ITEM, v.item))]
+    stored_items = [v for v in plan.visits if not plan.is_new(Ref(Label.WORK_ITEM, v.item))]
+    items = sorted({v.item for v in stored_items})
+    return _visit_rows(new_items), _visit_rows(stored_items), items
+
+
+def _node_groups(plan: Plan) -> list[tuple[Label, WorkItemKind | None, list[NodeRecord]]]:
+    ordered = sorted(plan.nodes.items(), key=lambda e: (e[0][0], e[0][1] or ""))
+    return [(label, kind, records) for (label, kind), records in ordered]
+
+
+def _one_transaction(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
+    """The statements of a plan that fits one transaction, in the chunked path's order.
+
+    No fallback here: a lost creation race fails the whole transaction, and `ingest`
+    plans again (validation then finds the winner's nodes and merges with them).
+    """
+    statements: list[tuple[Query, dict[str, Any]]] = []
+
+    def add(query: Query, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            statements.append((query, {"rows": rows}))
+
+    for label, kind, records in _node_groups(plan):
+        new, stored = _split_nodes(plan, records)
+        if kind is not None:
+            add(INSERT[kind], new)
+            add(CREATE_WORK_ITEMS[kind], [{"id": row["id"]} for row in stored])
+            add(SET_WORK_ITEM_PROPERTIES, stored)
+        else:
+            add(INSERT[label], new)
+            add(UPSERT[label], stored)
+    for spec, rels in plan.relationships.items():
+        touches_new, others = _split_relationships(plan, spec, rels)
+        add(INSERT_LINK[spec], touches_new)
+        add(LINK[spec], others)
+    new_visits, stored_visits, items = _split_visits(plan)
+    add(INSERT_LINK[IN_STAGE], new_visits)
+    add(LINK[IN_STAGE], stored_visits)
+    if items:
+        statements.append((NORMALISE_VISITS, {"items": items}))
+    return statements
+
+
 async def write_plan(
     store: GraphStore, plan: Plan, *, batch_size: int, progress: Progress | None = None
 ) -> None:
-    """Write a validated plan: nodes, then relationships, then stage visits."""
-    total = plan.node_count + plan.relationship_count + len(plan.visits)
+    """Write a validated plan: nodes, then relationships, then stage visits.
+
+    A plan of at most `batch_size` rows is written in one transaction: all of it or,
+    if that fails, none of it. A larger one is written in transactions of `batch_size`
+    rows each (per label, relationship type and chunk): an interruption leaves whole
+    chunks behind, and writing the same records again completes it.
+    """
+    total = _plan_rows(plan)
+    if fits_one_transaction(plan, batch_size):
+        statements = _one_transaction(plan)
+        if statements:
+            await store.write_together(statements)
+        if progress is not None:
+            progress(total, total)
+        return
     writer = _Writer(store, batch_size, total, progress)
-    for (label, kind), records in sorted(
-        plan.nodes.items(), key=lambda e: (e[0][0], e[0][1] or "")
-    ):
-        new = [r for r in records if plan.is_new(r.ref)]
-        stored = [r for r in records if not plan.is_new(r.ref)]
+    for label, kind, records in _node_groups(plan):
+        new, stored = _split_nodes(plan, records)
         if kind is not None:
             # A lost creation race falls back to the match-then-create path.
             fallback = [CREATE_WORK_ITEMS[kind], SET_WORK_ITEM_PROPERTIES]
-            await writer.new_nodes(INSERT[kind], fallback, _node_rows(new))
-            await writer.work_items(kind, _node_rows(stored))
+            await writer.new_nodes(INSERT[kind], fallback, new)
+            await writer.work_items(kind, stored)
         else:
-            await writer.new_nodes(INSERT[label], [UPSERT[label]], _node_rows(new))
-            await writer.rows(UPSERT[label], _node_rows(stored))
+            await writer.new_nodes(INSERT[label], [UPSERT[label]], new)
+            await writer.rows(UPSERT[label], stored)
     for spec, rels in plan.relationships.items():
-        touches_new = [r for r in rels if plan.is_new(r.start) or plan.is_new(r.end)]
-        others = [r for r in rels if not (plan.is_new(r.start) or plan.is_new(r.end))]
-        await writer.rows(INSERT_LINK[spec], _rel_rows(spec, touches_new))
-        await writer.rows(LINK[spec], _rel_rows(spec, others))
-    if plan.visits:
-        new_items = [v for v in plan.visits if plan.is_new(Ref(Label.WORK_ITEM, v.item))]
-        stored_items = [v for v in plan.visits if not plan.is_new(Ref(Label.WORK_ITEM, v.item))]
-        await writer.rows(INSERT_LINK[IN_STAGE], _visit_rows(new_items))
-        await writer.rows(LINK[IN_STAGE], _visit_rows(stored_items))
-        # A new item's visits are its whole history, already chained by the plan; only
-        # items with stored visits need their chain re-closed.
-        items = sorted({v.item for v in stored_items})
-        for start in range(0, len(items), batch_size):
-            await store.write(NORMALISE_VISITS, items=items[start : start + batch_size])
+        touches_new, others = _split_relationships(plan, spec, rels)
+        await writer.rows(INSERT_LINK[spec], touches_new)
+        await writer.rows(LINK[spec], others)
+    new_visits, stored_visits, items = _split_visits(plan)
+    await writer.rows(INSERT_LINK[IN_STAGE], new_visits)
+    await writer.rows(LINK[IN_STAGE], stored_visits)
+    for start in range(0, len(items), batch_size):
+        await store.write(NORMALISE_VISITS, items=items[start : start + batch_size])
+
+
+async def _validate(
+    parsed: list[Record], problems: list[Problem], lookup: Lookup, *, skip_invalid: bool
+) -> tuple[Plan, list[Problem]]:
+    """Plan the batch; raise InvalidInput on any problem, unless `skip_invalid`, which
+    plans the valid records and returns every problem, sorted by line."""
+    plan, batch_problems = await build_plan(parsed, lookup)
+    if not skip_invalid and (problems or batch_problems):
+        raise InvalidInput(sorted(problems + batch_problems, key=lambda p: p.line))
+    skipped = list(problems)
+    # Dropping an invalid record can orphan another (a relationship to a node that was
+    # dropped), so re-plan until no new problem appears.
+    while batch_problems:
+        skipped += batch_problems
+        bad_lines = {p.line for p in batch_problems}
+        parsed = [r for r in parsed if r.line not in bad_lines]
+        plan, batch_problems = await build_plan(parsed, lookup)
+    return plan, sorted(skipped, key=lambda p: p.line)
 
 
 async def ingest(
@@ -243,25 +346,30 @@ async def ingest(
 
     async with store.ingest_lock:
         lookup = StoreLookup(store)
-        plan, batch_problems = await build_plan(parsed, lookup)
-        if not skip_invalid and (problems or batch_problems):
-            raise InvalidInput(sorted(problems + batch_problems, key=lambda p: p.line))
-        # Dropping an invalid record can orphan another (a relationship to a node that was
-        # dropped), so re-plan until no new problem appears.
-        while batch_problems:
-            problems += batch_problems
-            bad_lines = {p.line for p in batch_problems}
-            parsed = [r for r in parsed if r.line not in bad_lines]
-            plan, batch_problems = await build_plan(parsed, lookup)
-
-        await write_plan(store, plan, batch_size=batch_size, progress=progress)
+        for attempt in range(1, REPLAN_ATTEMPTS + 1):
+            plan, skipped = await _validate(parsed, problems, lookup, skip_invalid=skip_invalid)
+            try:
+                await write_plan(store, plan, batch_size=batch_size, progress=progress)
+                break
+            except Exception as error:
+                # Another process created some of the nodes this plan creates, between
+                # validation and the write: the one transaction was rolled back whole,
+                # and planning again finds the winner's nodes and merges with them.
+                if (
+                    attempt == REPLAN_ATTEMPTS
+                    or not fits_one_transaction(plan, batch_size)
+                    or not lost_creation_race(error)
+                ):
+                    raise
         # Derived relationships (DORA): SHIPPED from the commit graph, then inferred incident
-        # causes; both recompute only what this batch touched and write only differences.
+        # causes; both recompute only what this batch touched and write only differences,
+        # each chunk in its own transaction. They are not part of the batch's transaction:
+        # what an interruption leaves of them is recomputed by the retry of the batch.
         await derive_shipped(store, plan, batch_size=batch_size)
         await attribute_incidents(store, plan, batch_size=batch_size)
     report.nodes = plan.node_count
     report.relationships = plan.relationship_count
     report.visits = len(plan.visits)
-    report.skipped = sorted(problems, key=lambda p: p.line)
+    report.skipped = skipped
     report.round_trips = store.round_trips - start_trips
     return report
