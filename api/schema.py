@@ -30,7 +30,12 @@ def _should_mask(error: GraphQLError) -> bool:
     # users; anything else may leak internals (Cypher text, stack frames) and is
     # replaced by a generic message; strawberry logs the original.
     original = error.original_error
-    return original is not None and not isinstance(original, GraphError)
+    if original is None or isinstance(original, GraphError):
+        return False
+    # A variable's value its type refuses (found by tests/fuzz): graphql-core reports it
+    # before anything runs, as "Variable '$v' got invalid value ...", with the scalar
+    # parser's exception as original; the message is about the input, so it is kept.
+    return not (error.path is None and error.message.startswith("Variable '$"))
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

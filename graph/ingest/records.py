@@ -115,6 +115,23 @@ def parse_time(value: Any, field: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+#: The integers a property can hold: Neo4j's (and Bolt's) 64-bit signed integers.
+_INT64 = range(-(2**63), 2**63)
+
+
+def _unicode(value: str, field: str) -> str:
+    """`value`, if it is text the database can store: JSON's `\\ud800` escapes decode to
+    lone surrogates, which are no Unicode characters (and UTF-8 cannot encode them)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise RecordError(
+                field, f"not valid Unicode text: a lone surrogate at position {error.start}"
+            ) from None
+    return value
+
+
 def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
@@ -131,15 +148,20 @@ def convert(value: Any, spec: PropSpec, field: str) -> Any:
                 raise RecordError(field, f"expected a string, got {_kind(value)}")
             if spec.choices and value not in spec.choices:
                 raise RecordError(field, f"{value!r} is not one of {sorted(spec.choices)}")
-            return value
+            return _unicode(value, field)
         case PropType.INTEGER:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise RecordError(field, f"expected an integer, got {_kind(value)}")
+            if value not in _INT64:  # the database (Bolt) cannot hold it: refuse, not crash
+                raise RecordError(field, f"{value} is outside the 64-bit integer range")
             return value
         case PropType.FLOAT:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise RecordError(field, f"expected a number, got {_kind(value)}")
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:  # an integer beyond the largest float
+                raise RecordError(field, f"{value} is too large for a number") from None
         case PropType.BOOLEAN:
             if not isinstance(value, bool):
                 raise RecordError(field, f"expected true or false, got {_kind(value)}")
@@ -149,7 +171,7 @@ def convert(value: Any, spec: PropSpec, field: str) -> Any:
         case PropType.STRING_LIST:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise RecordError(field, "expected a list of strings")
-            return list(value)
+            return [_unicode(v, field) for v in value]
 
 
 def convert_properties(
@@ -179,7 +201,7 @@ def _text(obj: Mapping[str, Any], key: str, prefix: str = "") -> str:
     if not isinstance(value, str) or not value.strip():
         what = "missing" if value is None else f"expected a non-empty string, got {_kind(value)}"
         raise RecordError(prefix + key, what)
-    return value
+    return _unicode(value, prefix + key)
 
 
 def _label(obj: Mapping[str, Any], prefix: str = "") -> tuple[Label, WorkItemKind | None]:
@@ -252,6 +274,9 @@ def parse_lines(lines: Iterable[str | bytes]) -> Iterator[Record | Problem]:
             obj = json.loads(text)
         except json.JSONDecodeError as error:
             yield Problem(number, "json", f"not valid JSON: {error.msg} at column {error.colno}")
+            continue
+        except RecursionError:  # json's decoder recurses once per nesting level
+            yield Problem(number, "json", "nested too deeply: no record needs that many levels")
             continue
         try:
             yield parse_record(obj, number)

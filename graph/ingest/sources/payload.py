@@ -66,6 +66,9 @@ def load_json(data: bytes) -> Any:
     except json.JSONDecodeError as error:
         position = f"line {error.lineno}, column {error.colno}"
         raise PayloadError([PayloadProblem(position, f"not valid JSON: {error.msg}")]) from None
+    except RecursionError:  # json's decoder recurses once per nesting level
+        problem = PayloadProblem("line 1", "not valid JSON: nested too deeply")
+        raise PayloadError([problem]) from None
 
 
 def looks_like_json(data: bytes) -> bool:
