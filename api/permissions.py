@@ -45,12 +45,15 @@ class IsAdmin(_RoleRequired):
 
 
 class IntrospectionForAdmins(SchemaExtension):
-    """Where introspection is switched off (production), admins may still read the
-    schema; everyone else is refused as by strawberry's `DisableIntrospection`."""
+    """Where introspection is switched off (production), requests with an admin token
+    may still read the schema; everyone else is refused as by strawberry's
+    `DisableIntrospection`."""
 
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if not context.principal.may(Role.ADMIN):
+        # An admin *token*: a caller without one (open on loopback) acts as admin for
+        # everything else, but VSG_GRAPHQL_INTROSPECTION=false must still mean off.
+        principal = self.execution_context.context.principal
+        if principal.token_id is None or not principal.may(Role.ADMIN):
             self.execution_context.validation_rules = (
                 *self.execution_context.validation_rules,
                 NoSchemaIntrospectionCustomRule,
