@@ -6,6 +6,7 @@ DataLoaders can turn a nested query into one round trip per relation, not per pa
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -67,8 +68,11 @@ class Page:
 
 async def list_nodes(store: GraphStore, label: Label, first: int, after: str | None) -> Page:
     """Up to `first` nodes of `label` after id `after`, in id order."""
-    rows = await store.read(LIST[label], first=first + 1, after=after)
-    total = (await store.read(COUNT[label]))[0]["total"]
+    # The page and the total do not depend on each other: ask for both at once.
+    rows, counted = await asyncio.gather(
+        store.read(LIST[label], first=first + 1, after=after), store.read(COUNT[label])
+    )
+    total = counted[0]["total"]
     nodes = [_row_node(r) for r in rows]
     return Page(nodes[:first], len(nodes) > first, total)
 
@@ -91,8 +95,11 @@ async def list_work_items(
     store: GraphStore, where: WorkItemFilter, first: int, after: str | None
 ) -> Page:
     """Up to `first` work items matching `where`, after id `after`, in id order."""
-    rows = await store.read(LIST_WORK_ITEMS, first=first + 1, after=after, **where.params())
-    total = (await store.read(COUNT_WORK_ITEMS, **where.params()))[0]["total"]
+    rows, counted = await asyncio.gather(
+        store.read(LIST_WORK_ITEMS, first=first + 1, after=after, **where.params()),
+        store.read(COUNT_WORK_ITEMS, **where.params()),
+    )
+    total = counted[0]["total"]
     nodes = [_row_node(r) for r in rows]
     return Page(nodes[:first], len(nodes) > first, total)
 

@@ -111,9 +111,9 @@ async def test_nested_list_costs_the_same_round_trips_for_more_products(api: Api
 
 @pytest.mark.xfail(
     strict=True,
-    reason="flow metrics load per value stream: api/loaders.py Loaders.flow awaits "
-    "load_flow_data once per FlowQuery (3 round trips each), so the nested list with "
-    "metrics costs 4 + 3 x streams; see docs/performance.md",
+    reason="flow metrics load per value stream: api/loaders.py Loaders.flow runs "
+    "load_flow_data once per FlowQuery (3 round trips each, side by side), so the nested "
+    "list with metrics costs 4 + 3 x streams; see docs/performance.md",
 )
 async def test_nested_list_with_flow_metrics_costs_the_same_for_more_streams(api: Api) -> None:
     await load_orgs(api.store, 2)
