@@ -358,16 +358,24 @@ class GraphStore:
         return await self._execute_write(_run, query.text, to_db(params))
 
     async def write_together(
-        self, statements: Iterable[tuple[Query, Mapping[str, Any]]]
+        self,
+        statements: Iterable[tuple[Query, Mapping[str, Any]]],
+        *,
+        retry_races: bool = True,
     ) -> list[list[Row]]:
-        """Run several write queries in one managed transaction: all or nothing."""
+        """Run several write queries in one managed transaction: all or nothing.
+
+        `retry_races=False` for statements that CREATE: run again they lose the same race
+        every time, so a lost race is raised at once for the caller to plan again.
+        """
         prepared = []
         for query, params in statements:
             _check(query, params)
             prepared.append((query.text, to_db(params)))
         self._gate()
         self.round_trips += len(prepared)
-        return await self._execute_write(_run_many, prepared)
+        attempts = CREATION_RACE_ATTEMPTS if retry_races else 1
+        return await self._execute_write(_run_many, prepared, attempts=attempts)
 
     async def insert(self, query: Query, fallback: Sequence[Query], **params: Any) -> None:
         """Run a CREATE of nodes believed not to exist; if another writer created one of
@@ -385,15 +393,21 @@ class GraphStore:
                 raise
             await self.write_together([(q, params) for q in fallback])
 
-    async def _execute_write(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
-        """Run `work` in a managed write transaction, again if it lost a creation race."""
-        for attempt in range(1, CREATION_RACE_ATTEMPTS + 1):
+    async def _execute_write(
+        self,
+        work: Callable[..., Awaitable[T]],
+        *args: Any,
+        attempts: int = CREATION_RACE_ATTEMPTS,
+    ) -> T:
+        """Run `work` in a managed write transaction, again (up to `attempts` in all) if
+        it lost a creation race."""
+        for attempt in range(1, attempts + 1):
             try:
                 with self._reachable():
                     async with self._driver.session(database=self.database) as session:
                         return await session.execute_write(work, *args)
             except ClientError as error:
-                if attempt == CREATION_RACE_ATTEMPTS or not _lost_creation_race(error):
+                if attempt == attempts or not _lost_creation_race(error):
                     raise
                 # A little jitter, so racing writers do not collide again in lockstep.
                 await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)

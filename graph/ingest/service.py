@@ -278,7 +278,8 @@ async def write_plan(
     if fits_one_transaction(plan, batch_size):
         statements = _one_transaction(plan)
         if statements:
-            await store.write_together(statements)
+            # Its CREATEs would lose a race again: `ingest` plans again instead.
+            await store.write_together(statements, retry_races=False)
         if progress is not None:
             progress(total, total)
         return
