@@ -1,9 +1,11 @@
-"""Analysis speed: constraints + team network + critical path of the largest value stream
-of a demo organisation, and the Monte Carlo forecast.
+"""Analysis speed: constraints + team network + critical path of a value stream holding
+100,000 work items, and the Monte Carlo forecast.
 
-    .venv/bin/python bench/analysis.py [--scale 100000] [--seed 7] [--repeat 3] [--keep DIR]
+    .venv/bin/python bench/analysis.py [--scale 125000] [--lead-items 104500] [--seed 7]
+                                       [--repeat 3] [--keep DIR]
 
-Loads a demo organisation into a fresh embedded database (minutes at 100,000 work items;
+Loads a demo organisation whose first product holds --lead-items work items (so its value
+stream holds about 100,000; bench/demo_stream.py) into a fresh embedded database (minutes;
 not timed), then times, for the value stream with the most work items, over the default
 window (the 90 days up to the end of the demo's history): loading its flow data and
 ranking its stations (constraints), loading its work and building the team network, and
@@ -20,17 +22,16 @@ import asyncio
 import json
 import tempfile
 import time
-from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from graph import demo
+from demo_stream import LEAD_ITEMS, SCALE, UNTIL, stream_demo
+
 from graph.analysis_load import ForecastScope, load_stream_work, load_throughput
 from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
 from graph.entities import COUNT
 from graph.flow import Window
 from graph.forecast import forecast_how_many, forecast_when
-from graph.ingest.records import StateRecord
 from graph.ingest.service import ingest
 from graph.model import Label
 from graph.store import GraphStore
@@ -44,18 +45,14 @@ from graph.stream_analysis import (
 
 TARGET_ANALYSES_S = 2.0
 TARGET_FORECAST_S = 0.5
-UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-async def run(scale: int, seed: int, repeat: int, keep: Path | None) -> dict[str, object]:
-    records, truth = demo.generate(demo.DemoConfig(work_items=scale, seed=seed, until=UNTIL))
-    stage_stream = {s: vs for vs, stages in truth.stages.items() for s in stages}
-    per_stream: dict[str, set[str]] = {vs: set() for vs in truth.value_streams}
-    records_list = list(records)
-    for r in records_list:
-        if isinstance(r, StateRecord) and r.stage is not None:
-            per_stream[stage_stream[r.stage]].add(r.item)
-    stream, stream_items = Counter({vs: len(i) for vs, i in per_stream.items()}).most_common(1)[0]
+async def run(
+    scale: int, lead_items: int | None, seed: int, repeat: int, keep: Path | None
+) -> dict[str, object]:
+    generated = stream_demo(scale, lead_items, seed)
+    records_list, truth = generated.records, generated.truth
+    stream, stream_items = generated.stream, generated.stream_items
 
     with tempfile.TemporaryDirectory() as tmp:
         where = keep or Path(tmp)
@@ -127,12 +124,22 @@ async def run(scale: int, seed: int, repeat: int, keep: Path | None) -> dict[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=100_000, help="work items (default 100000)")
+    parser.add_argument(
+        "--scale", type=int, default=SCALE, help=f"work items in all (default {SCALE})"
+    )
+    parser.add_argument(
+        "--lead-items",
+        type=int,
+        default=LEAD_ITEMS,
+        help=f"work items of the first product, whose stream is timed (default {LEAD_ITEMS}; "
+        "0: spread evenly like the plain demo)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the database in this directory")
     args = parser.parse_args()
-    result = asyncio.run(run(args.scale, args.seed, args.repeat, args.keep))
+    lead_items = args.lead_items or None
+    result = asyncio.run(run(args.scale, lead_items, args.seed, args.repeat, args.keep))
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

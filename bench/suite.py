@@ -4,7 +4,7 @@
                                     [--trace-items 40] [--out PATH]
 
 For each scale, loads the demo organisation (graph/demo, seed 7, history up to
-bench.metrics.UNTIL) into an embedded database (timed: ingest throughput), then serves
+bench/demo_stream.UNTIL) into an embedded database (timed: ingest throughput), then serves
 that one database three ways at once:
 
 - **vsgraph**: the real app (`api.app.create_app`) under uvicorn in a child process,
@@ -55,13 +55,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `bench.metrics` and `bench.analysis` import as modules
+sys.path.insert(0, str(ROOT / "bench"))  # ... and they import `demo_stream` as scripts do
 
 import httpx  # noqa: E402 - after the path set-up above
 import neo4j  # noqa: E402
+from demo_stream import UNTIL  # noqa: E402
 
 from bench.analysis import TARGET_ANALYSES_S, TARGET_FORECAST_S  # noqa: E402
 from bench.metrics import TARGET_S as TARGET_METRICS_S  # noqa: E402
-from bench.metrics import UNTIL  # noqa: E402
 from graph import demo  # noqa: E402
 from graph.analysis_load import ForecastScope, load_stream_work, load_throughput  # noqa: E402
 from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402

@@ -120,7 +120,11 @@ def _organisation(config: DemoConfig, until: datetime) -> _Org:
     days = round(config.months * _MONTH_DAYS)
     start = until - timedelta(days=days)
     specs = _PRODUCTS[: _product_count(config.work_items)]
-    counts = _work_counts(config.work_items, len(specs), rng)
+    if config.lead_items is None:
+        counts = _work_counts(config.work_items, len(specs), rng)
+    else:
+        lead = _work_counts(config.lead_items, 1, rng)
+        counts = lead + _work_counts(config.work_items - config.lead_items, len(specs) - 1, rng)
     cadences = _shuffled_cycle(list(_CADENCES), len(specs), rng)
     templates = _shuffled_cycle(list(_TEMPLATES), len(specs), rng)
     products = [
