@@ -25,6 +25,7 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -79,6 +80,9 @@ def lost_creation_race(error: BaseException) -> bool:
     (its transaction was rolled back whole; planned again, it finds that node)."""
     return isinstance(error, ClientError) and _lost_creation_race(error)
 
+
+#: Set (per task) while the database is being prepared: see GraphStore.preparing.
+_PREPARING: ContextVar[bool] = ContextVar("vsg_preparing", default=False)
 
 #: What a client is told while the database cannot be reached. The detailed reason names
 #: hosts and ports, so it goes to the log and to `GET /healthz` only.
@@ -143,8 +147,25 @@ def to_db(value: Any) -> Any:
     return value
 
 
+#: Values that come back from the driver as they should be returned.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def from_db(value: Any) -> Any:
-    """Convert a result value to plain Python: datetimes come back aware, in UTC."""
+    """Convert a result value to plain Python: datetimes come back aware, in UTC; nodes
+    as their property maps, relationships as (start, type, end), paths as lists.
+
+    Dispatches on the exact type, plain values first: a metrics result carries hundreds
+    of thousands of numbers and strings, and generic checks on each cost seconds."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list:
+        if _PLAIN.issuperset(map(type, value)):
+            return value
+        return [from_db(v) for v in value]
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else from_db(v) for k, v in value.items()}
     if isinstance(value, neo4j.time.DateTime):
         value = value.to_native()
     if isinstance(value, datetime):
@@ -157,6 +178,11 @@ def from_db(value: Any) -> Any:
         return value
     if isinstance(value, neo4j.graph.Node):
         return {k: from_db(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Relationship):
+        start, end = value.start_node, value.end_node
+        return (from_db(start) if start else None, value.type, from_db(end) if end else None)
+    if isinstance(value, neo4j.graph.Path):
+        return [from_db(n) for n in value.nodes]
     if isinstance(value, Mapping):
         return {k: from_db(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -174,7 +200,9 @@ def _check(query: Query, params: Mapping[str, Any]) -> None:
 
 async def _run(tx: AsyncManagedTransaction, text: str, params: dict[str, Any]) -> list[Row]:
     result = await tx.run(text, params)
-    return [from_db(record.data()) for record in [r async for r in result]]
+    # items(), not data(): data() walks every value once more to convert graph types,
+    # which from_db does anyway.
+    return [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
 
 
 async def _run_many(
@@ -312,8 +340,19 @@ class GraphStore:
         await self._driver.close()
 
     def _gate(self) -> None:
-        if self.unavailable is not None:
+        if self.unavailable is not None and not _PREPARING.get():
             raise StoreUnavailable(self.unavailable)
+
+    @contextmanager
+    def preparing(self) -> Iterator[None]:
+        """Let the statements of this task through the closed gate, with no read time
+        limit: the connector makes the database ready (schema, data migrations) before
+        it opens it to requests."""
+        token = _PREPARING.set(True)
+        try:
+            yield
+        finally:
+            _PREPARING.reset(token)
 
     @contextmanager
     def _reachable(self) -> Iterator[None]:
@@ -331,13 +370,14 @@ class GraphStore:
         _check(query, params)
         self._gate()
         self.round_trips += 1
+        # Preparing the database is not a request: no request's time limit applies.
+        preparing = _PREPARING.get()
+        timeout, work = (None, _run) if preparing else (self.read_timeout, self._read_work)
         try:
-            async with asyncio.timeout(self.read_timeout) as deadline:
+            async with asyncio.timeout(timeout) as deadline:
                 with self._reachable():
                     async with self._driver.session(database=self.database) as session:
-                        return await session.execute_read(
-                            self._read_work, query.text, to_db(params)
-                        )
+                        return await session.execute_read(work, query.text, to_db(params))
         except TimeoutError:
             if not deadline.expired():
                 raise
