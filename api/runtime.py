@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager, suppress
 
 from graph.embedded import EmbeddedConfig, EmbeddedDatabase
 from graph.errors import StoreUnavailable
+from graph.migrations import prepare
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
 
@@ -82,7 +83,7 @@ async def opened_store(settings: Settings, *, say: bool = True) -> AsyncIterator
     async with database(settings, say=say) as connection:
         store = await GraphStore.open(connection)
         try:
-            await store.apply_schema()
+            await prepare(store)
             yield store
         finally:
             await store.close()

@@ -20,6 +20,7 @@ from graph import demo
 from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
 from graph.ingest.records import NodeRecord, RelationshipRecord, StateRecord
 from graph.ingest.service import ingest
+from graph.migrations import prepare
 from graph.store import GraphStore
 
 TARGET = 20_000
@@ -37,7 +38,7 @@ async def run(scale: int, seed: int, batch_size: int) -> dict[str, object]:
         connection = await embedded.start()
         try:
             store = await GraphStore.open(connection)
-            await store.apply_schema()
+            await prepare(store)
             trips = store.round_trips
             began = time.perf_counter()
             report = await ingest(store, records, batch_size=batch_size)

@@ -50,6 +50,7 @@ from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
 from graph.entities import COUNT, follow, nodes_by_ids, relation
 from graph.ingest.records import NodeRecord, Record
 from graph.ingest.service import ingest
+from graph.migrations import prepare
 from graph.model import Label
 from graph.stats import percentile
 from graph.store import Connection, GraphStore
@@ -183,7 +184,7 @@ def _targets(records: Sequence[Record], truth: demo.DemoTruth) -> Targets:
     )
 
 
-async def prepare(store: GraphStore, scale: int, seed: int) -> Targets:
+async def load_targets(store: GraphStore, scale: int, seed: int) -> Targets:
     """Load the demo organisation unless the database holds one; the ids to use."""
     stream, truth = demo.generate(demo.DemoConfig(work_items=scale, seed=seed, until=UNTIL))
     records = list(stream)
@@ -519,7 +520,7 @@ async def _tokens(connection: Connection) -> tuple[str, str]:
     """A viewer's token for the readers and an editor's for the writers."""
     store = await GraphStore.open(connection)
     try:
-        await store.apply_schema()
+        await prepare(store)
         viewer = await create_token(store, "bench/load.py readers", Role.VIEWER)
         editor = await create_token(store, "bench/load.py writers", Role.EDITOR)
     finally:
@@ -685,9 +686,9 @@ async def main_async(args: argparse.Namespace) -> LoadResult:
         try:
             store = await GraphStore.open(connection)
             try:
-                await store.apply_schema()
+                await prepare(store)
                 began = time.perf_counter()
-                targets = await prepare(store, args.scale, args.seed)
+                targets = await load_targets(store, args.scale, args.seed)
                 print(f"demo ready in {time.perf_counter() - began:.1f} s", flush=True)
             finally:
                 await store.close()

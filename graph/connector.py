@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from graph.errors import StoreUnavailable
+from graph.migrations import prepare
 from graph.store import UNAVAILABLE, GraphStore
 
 log = logging.getLogger(__name__)
@@ -165,10 +166,10 @@ class StoreConnector:
             self._detail = None
             try:
                 await self._ping()
-                # Outside the attempt's time limit: creating indexes on a large database
-                # may take a while, and an unreachable database fails it within the
-                # driver's retry time anyway.
-                await self.store.apply_schema()
+                # Outside the attempt's time limit: creating indexes or running a data
+                # migration on a large database may take a while, and an unreachable
+                # database fails them within the driver's retry time anyway.
+                await prepare(self.store)
             except StoreUnavailable as error:
                 why = self._why(error)
             except Exception as error:

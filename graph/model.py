@@ -42,6 +42,9 @@ SYNC_CURSOR = "SyncCursor"
 #: An internal label: an API token (graph/tokens.py), its secret's hash and role; unique
 #: `id` and `tokenHash`, constraints in cypher/schema/.
 API_TOKEN = "ApiToken"
+#: An internal label: a data migration that has run on this database
+#: (graph/migrations.py); unique `id`, constraint in cypher/schema/.
+MIGRATION = "Migration"
 
 
 class WorkItemKind(StrEnum):
@@ -244,6 +247,12 @@ NODE_PROPERTIES: Mapping[Label, Mapping[str, PropSpec]] = {
         "text": S,
     },
 }
+
+#: Derived work-item properties, kept by ingest from the item's stage visits (never given
+#: in records): the stage of its open visit, and the last time it entered or left a
+#: stage. The flow metrics find a scope's items by them (docs/graph-model.md).
+CURRENT_STAGE = "currentStage"
+LAST_MOVED_AT = "lastMovedAt"
 
 #: Labels whose display name lives in `title` rather than `name`.
 TITLED = frozenset({Label.WORK_ITEM, Label.PULL_REQUEST, Label.INCIDENT, Label.FEEDBACK})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.migrations import prepare
 from graph.queries import cypher
 from graph.store import Connection, GraphStore
 
@@ -43,7 +44,7 @@ async def connection(db_dir: Path) -> AsyncIterator[Connection]:
 @pytest.fixture(scope="session")
 async def session_store(connection: Connection) -> AsyncIterator[GraphStore]:
     store = await GraphStore.open(connection)
-    await store.apply_schema()
+    await prepare(store)
     try:
         yield store
     finally:

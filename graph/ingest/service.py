@@ -14,7 +14,7 @@ after an interruption completes it (docs/ingest.md, "What an interruption leaves
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from graph.ingest.causes import attribute_incidents
 from graph.ingest.plan import Lookup, Plan, StageInfo, Visit, build_plan
 from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord
 from graph.ingest.shipped import derive_shipped
-from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
+from graph.model import CURRENT_STAGE, LAST_MOVED_AT, RELATIONSHIPS, Label, RelSpec, WorkItemKind
 from graph.queries import Query, cypher
 from graph.store import GraphStore, lost_creation_race
 
@@ -126,8 +126,29 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, An
         yield rows[start : start + size]
 
 
-def _node_rows(records: list[NodeRecord]) -> list[dict[str, Any]]:
-    return [{"id": r.id, "properties": r.properties} for r in records]
+def _node_rows(
+    records: list[NodeRecord], derived: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    extra = derived or {}
+    return [{"id": r.id, "properties": {**r.properties, **extra.get(r.id, {})}} for r in records]
+
+
+def _whereabouts(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Where each new work item with visits is now (docs/graph-model.md, derived
+    properties): the plan holds a new item's whole history, chained, the last visit open."""
+    latest: dict[str, Visit] = {}
+    for visit in plan.visits:
+        if plan.is_new(Ref(Label.WORK_ITEM, visit.item)):
+            seen = latest.get(visit.item)
+            if seen is None or visit.entered_at >= seen.entered_at:
+                latest[visit.item] = visit
+    return {
+        item: {
+            CURRENT_STAGE: visit.stage,
+            LAST_MOVED_AT: visit.entered_at,
+        }
+        for item, visit in latest.items()
+    }
 
 
 def _rel_rows(spec: RelSpec, records: list[RelationshipRecord]) -> list[dict[str, Any]]:
@@ -199,11 +220,12 @@ def fits_one_transaction(plan: Plan, batch_size: int) -> bool:
 
 
 def _split_nodes(
-    plan: Plan, records: list[NodeRecord]
+    plan: Plan, records: list[NodeRecord], derived: Mapping[str, Mapping[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of the nodes to create (with `derived` properties by id) and to update."""
     new = [r for r in records if plan.is_new(r.ref)]
     stored = [r for r in records if not plan.is_new(r.ref)]
-    return _node_rows(new), _node_rows(stored)
+    return _node_rows(new, derived), _node_rows(stored)
 
 
 def _split_relationships(
@@ -215,14 +237,17 @@ def _split_relationships(
 
 
 def _split_visits(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """Visits of new items, visits of stored items, and the stored items (sorted).
+    """Visits of new items, visits of stored items, and the items to normalise (sorted).
 
-    A new item's visits are its whole history, already chained by the plan; only items
-    with stored visits need their chain re-closed.
+    A new item's visits are its whole history, already chained by the plan (and where it
+    is now is written with the item, `_whereabouts`); items with stored visits, and any
+    item given `IN_STAGE` relationships directly, need their chain re-closed and their
+    whereabouts read again from all their visits.
     """
     new_items = [v for v in plan.visits if plan.is_new(Ref(Label.WORK_ITEM, v.item))]
     stored_items = [v for v in plan.visits if not plan.is_new(Ref(Label.WORK_ITEM, v.item))]
-    items = sorted({v.item for v in stored_items})
+    direct = [r.start.id for r in plan.relationships.get(IN_STAGE, [])]
+    items = sorted({v.item for v in stored_items} | set(direct))
     return _visit_rows(new_items), _visit_rows(stored_items), items
 
 
@@ -243,8 +268,9 @@ def _one_transaction(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
         if rows:
             statements.append((query, {"rows": rows}))
 
+    whereabouts = _whereabouts(plan)
     for label, kind, records in _node_groups(plan):
-        new, stored = _split_nodes(plan, records)
+        new, stored = _split_nodes(plan, records, whereabouts if kind is not None else {})
         if kind is not None:
             add(INSERT[kind], new)
             add(CREATE_WORK_ITEMS[kind], [{"id": row["id"]} for row in stored])
@@ -284,8 +310,9 @@ async def write_plan(
             progress(total, total)
         return
     writer = _Writer(store, batch_size, total, progress)
+    whereabouts = _whereabouts(plan)
     for label, kind, records in _node_groups(plan):
-        new, stored = _split_nodes(plan, records)
+        new, stored = _split_nodes(plan, records, whereabouts if kind is not None else {})
         if kind is not None:
             # A lost creation race falls back to the match-then-create path.
             fallback = [CREATE_WORK_ITEMS[kind], SET_WORK_ITEM_PROPERTIES]

@@ -173,3 +173,55 @@ async def test_writers_in_other_processes_that_race_to_create_a_node_all_succeed
         for other in others:
             await other.close()
     assert await counts(store) == (40, 0)
+
+
+WHEREABOUTS = parse(
+    "test/whereabouts",
+    "MATCH (w:WorkItem {id: $id}) RETURN w.currentStage AS stage, w.lastMovedAt AS moved",
+)
+
+
+async def test_ingest_keeps_the_stage_each_item_is_in_and_when_it_last_moved(
+    store: GraphStore,
+) -> None:
+    org = SmallOrg()
+    item, other = org.id("story1"), org.id("story2")
+    t = lambda d, h: datetime(2025, 1, d, h, tzinfo=UTC)  # noqa: E731 - a table of times
+    # A new item and its history in one batch: written with the item.
+    await load(
+        store,
+        [
+            *org.records(),
+            state(item, "2025-01-02T09:00:00Z", state="In Progress"),
+            state(item, "2025-01-03T09:00:00Z", state="In Review"),
+        ],
+    )
+    assert await store.read(WHEREABOUTS, id=item) == [
+        {"stage": org.stage("review"), "moved": t(3, 9)}
+    ]
+    # An earlier change arriving late does not move it; a later one does.
+    await load(store, [state(item, "2025-01-01T09:00:00Z", state="To Do")])
+    assert await store.read(WHEREABOUTS, id=item) == [
+        {"stage": org.stage("review"), "moved": t(3, 9)}
+    ]
+    await load(store, [state(item, "2025-01-04T09:00:00Z", state="Done")])
+    assert await store.read(WHEREABOUTS, id=item) == [
+        {"stage": org.stage("done"), "moved": t(4, 9)}
+    ]
+    # Visits imported as relationships are chained the same way; a closed last visit
+    # leaves the item in no stage, last moving when it left.
+    visit = lambda stage, **times: rel(  # noqa: E731 - a table of visits
+        "IN_STAGE", ("WorkItem", other), ("Stage", org.stage(stage)), **times
+    )
+    await load(
+        store,
+        [
+            visit("backlog", enteredAt="2025-01-02T09:00:00Z"),
+            visit("dev", enteredAt="2025-01-05T09:00:00Z", exitedAt="2025-01-06T09:00:00Z"),
+        ],
+    )
+    assert await store.read(WHEREABOUTS, id=other) == [{"stage": None, "moved": t(6, 9)}]
+    assert [(v["stage"], v["exited"]) for v in await store.read(VISITS, id=other)] == [
+        (org.stage("backlog"), t(5, 9)),
+        (org.stage("dev"), t(6, 9)),
+    ]

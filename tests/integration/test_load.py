@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.load import LoadOptions, Written, prepare, run_load, verify
+from bench.load import LoadOptions, Written, load_targets, run_load, verify
 from graph.store import Connection, GraphStore
 
 pytestmark = pytest.mark.db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.db
 async def test_a_short_load_has_no_errors_and_loses_no_accepted_write(
     connection: Connection, store: GraphStore
 ) -> None:
-    targets = await prepare(store, scale=200, seed=7)
+    targets = await load_targets(store, scale=200, seed=7)
     result = await run_load(connection, targets, LoadOptions(duration=3, readers=2, writers=1))
     assert result.error_samples == []
     assert result.total.errors == 0
@@ -26,7 +26,7 @@ async def test_a_short_load_has_no_errors_and_loses_no_accepted_write(
 
 
 async def test_verification_reports_a_write_the_graph_lacks(store: GraphStore) -> None:
-    targets = await prepare(store, scale=200, seed=7)
+    targets = await load_targets(store, scale=200, seed=7)
     feature = targets.features["payments"][0]
     stages = targets.stages["payments"][:3]
     # Neither the story nor the commit was ever written: both are reported lost.
