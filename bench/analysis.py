@@ -33,6 +33,7 @@ from graph.entities import COUNT
 from graph.flow import Window
 from graph.forecast import forecast_how_many, forecast_when
 from graph.ingest.service import ingest
+from graph.migrations import prepare
 from graph.model import Label
 from graph.store import GraphStore
 from graph.stream_analysis import (
@@ -60,7 +61,7 @@ async def run(
         connection = await embedded.start()
         try:
             store = await GraphStore.open(connection)
-            await store.apply_schema()
+            await prepare(store)
             if (await store.read(COUNT[Label.PRODUCT]))[0]["total"] == 0:
                 began = time.perf_counter()
                 await ingest(store, records_list)

@@ -38,6 +38,7 @@ from graph.flow import (
 )
 from graph.flow_queries import load_flow_data
 from graph.ingest.service import ingest
+from graph.migrations import prepare
 from graph.model import Label
 from graph.store import GraphStore
 
@@ -57,7 +58,7 @@ async def run(
         connection = await embedded.start()
         try:
             store = await GraphStore.open(connection)
-            await store.apply_schema()
+            await prepare(store)
             began = time.perf_counter()
             if (await store.read(COUNT[Label.PRODUCT]))[0]["total"] == 0:
                 await ingest(store, records_list)

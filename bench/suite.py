@@ -80,6 +80,7 @@ from graph.flow import (  # noqa: E402
 from graph.flow_queries import load_flow_data  # noqa: E402
 from graph.forecast import forecast_how_many, forecast_when  # noqa: E402
 from graph.ingest.service import ingest  # noqa: E402
+from graph.migrations import prepare  # noqa: E402
 from graph.model import Label  # noqa: E402
 from graph.store import Connection, GraphStore  # noqa: E402
 from graph.stream_analysis import (  # noqa: E402
@@ -571,7 +572,7 @@ async def run_scale(scale: int, where: Path, args: argparse.Namespace) -> dict[s
     try:
         store = await GraphStore.open(connection)
         try:
-            await store.apply_schema()
+            await prepare(store)
             print(f"[{scale:,}] loading the demo organisation ...", flush=True)
             ingest_figures = await load(store, scale, where)
             print(f"[{scale:,}] ingest: {ingest_figures}", flush=True)

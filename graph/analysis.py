@@ -25,11 +25,9 @@ literal-graph unit test. docs/analysis.md states every rule; in short:
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import networkx as nx
 
@@ -46,15 +44,6 @@ MAX_CYCLE_LENGTH = 8
 
 # ---------------------------------------------------------------------------------------
 # Team network
-
-
-@dataclass(frozen=True)
-class ItemVisits:
-    """An item's owner team and its stage visits as (stage id, entered at)."""
-
-    item: str
-    team: str | None
-    visits: tuple[tuple[str, datetime], ...]
 
 
 @dataclass(frozen=True)
@@ -93,27 +82,28 @@ class TeamNetwork:
     cycles: tuple[tuple[str, ...], ...]
 
 
-def stage_teams(items: Iterable[ItemVisits]) -> dict[str, str]:
-    """Who works each stage: the team owning the most items that visited it (ties: id)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in items:
-        if item.team is None:
-            continue
-        for stage in {stage for stage, _ in item.visits}:
-            counts[stage][item.team] += 1
-    return {stage: min(c.items(), key=lambda tc: (-tc[1], tc[0]))[0] for stage, c in counts.items()}
+def stage_teams(visiting: Mapping[str, Mapping[str, int]]) -> dict[str, str]:
+    """Who works each stage: the team owning the most items that visited it (ties: the
+    smaller id). `visiting`: per stage, per owner team, the items that visited it."""
+    return {
+        stage: min(per_team.items(), key=lambda tc: (-tc[1], tc[0]))[0]
+        for stage, per_team in visiting.items()
+        if per_team
+    }
 
 
-def handoffs(items: Iterable[ItemVisits], teams: Mapping[str, str]) -> Counter[tuple[str, str]]:
-    """Per (waiting team, team waited on): consecutive visits of an item from a stage one
-    team works to a stage another works (the later team waits on the earlier)."""
+def handoffs(
+    moves: Mapping[tuple[str, str], int], teams: Mapping[str, str]
+) -> Counter[tuple[str, str]]:
+    """Per (waiting team, team waited on): the moves of items from a stage one team
+    works to a stage another works (the later team waits on the earlier). `moves`: per
+    (stage left, stage entered), how many times an item went straight from one to the
+    other."""
     out: Counter[tuple[str, str]] = Counter()
-    for item in items:
-        ordered = sorted(item.visits, key=lambda v: v[1])
-        for (a, _), (b, _) in itertools.pairwise(ordered):
-            ta, tb = teams.get(a), teams.get(b)
-            if ta is not None and tb is not None and ta != tb:
-                out[(tb, ta)] += 1
+    for (a, b), n in moves.items():
+        ta, tb = teams.get(a), teams.get(b)
+        if ta is not None and tb is not None and ta != tb:
+            out[(tb, ta)] += n
     return out
 
 
@@ -377,11 +367,11 @@ def skill_gaps(
 
 
 def working_teams(
-    visits: Mapping[str, Mapping[str, int]], share: float = 0.1
+    visiting: Mapping[str, Mapping[str, int]], share: float = 0.1
 ) -> dict[str, list[str]]:
     """Per stage, the teams owning at least `share` of the items that visited it."""
     out = {}
-    for stage, per_team in visits.items():
+    for stage, per_team in visiting.items():
         total = sum(per_team.values())
         out[stage] = sorted(t for t, n in per_team.items() if total and n / total >= share)
     return out

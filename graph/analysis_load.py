@@ -10,19 +10,19 @@ open/done is read as the items stand now.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import networkx as nx
+import numpy as np
 
 from graph.analysis import (
     DONE,
     KIND,
     LABEL,
-    ItemVisits,
     SkillNeed,
     blocking_graph,
     handoffs,
@@ -70,52 +70,84 @@ def _time(epoch_millis: int) -> datetime:
 
 @dataclass(frozen=True)
 class StreamWork:
-    """The items of a value stream in the window, with owners and visits, and their
-    BLOCKED_BY links (item, item's team, blocker, blocker's team)."""
+    """The work of a value stream in a window (the items of its flow data): per stage
+    and owner team, how many of the items visited the stage; per pair of stages, how
+    many times an item went straight from one to the other; the items' owner teams; and
+    their BLOCKED_BY links (item, item's team, blocker, blocker's team)."""
 
-    items: tuple[ItemVisits, ...]
+    visiting: Mapping[str, Mapping[str, int]]
+    moves: Mapping[tuple[str, str], int]
+    teams: frozenset[str]
     blocked_by: tuple[tuple[str, str | None, str, str | None], ...]
 
 
-async def load_stream_work(store: GraphStore, data: FlowData) -> StreamWork:
-    """The items of a value stream's flow data (those in a stage other than a done one at
-    some time in the window, or moving in it) with their owners and blocking links (1
-    query: the visits are the flow data's, loaded once for the metrics too)."""
-    rows = await store.read(ITEM_OWNERS, items=[item.id for item in data.items])
-    owners = {r["item"]: r["team"] for r in rows}
-    items = tuple(
-        ItemVisits(
-            item.id,
-            owners.get(item.id),
-            tuple((v.stage, v.entered_at) for v in item.visits),
-        )
-        for item in data.items
+def visiting(data: FlowData) -> dict[str, dict[str, int]]:
+    """Per stage, per owner team, how many of the flow data's items visited the stage
+    (a revisit counts once; items no team owns count nowhere)."""
+    h = data.history
+    teams = sorted({t for t in h.teams if t is not None})
+    code = {t: n for n, t in enumerate(teams)}
+    team_of = np.array([code.get(t, -1) if t else -1 for t in h.teams], dtype=np.int64)
+    owned = team_of[h.item] >= 0
+    stages = len(data.stages)
+    pairs = np.unique(h.item[owned] * stages + h.stage[owned])
+    keys, counts = np.unique(
+        (pairs % stages) * len(teams) + team_of[pairs // stages], return_counts=True
     )
-    # Sorted by item and blocker only: teams may be null.
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, n in zip(keys.tolist(), counts.tolist(), strict=True):
+        out[data.stages[key // len(teams)].id][teams[key % len(teams)]] = n
+    return dict(out)
+
+
+def moves(data: FlowData) -> dict[tuple[str, str], int]:
+    """Per (stage left, stage entered), how many times one of the flow data's items
+    went from one straight to the other (consecutive visits, by entry)."""
+    h = data.history
+    same = h.item[1:] == h.item[:-1]
+    stages = data.stages
+    keys, counts = np.unique(
+        h.stage[:-1][same] * len(stages) + h.stage[1:][same], return_counts=True
+    )
+    return {
+        (stages[k // len(stages)].id, stages[k % len(stages)].id): n
+        for k, n in zip(keys.tolist(), counts.tolist(), strict=True)
+    }
+
+
+async def load_stream_work(store: GraphStore, data: FlowData) -> StreamWork:
+    """The work of a value stream's flow data (the items in a stage other than a done
+    one at some time in the window, or moving in it), with the owners of what blocks
+    them (1 query, only for the blockers: the items' own owners, blockers and visits are
+    the flow data's)."""
+    h = data.history
+    blockers = sorted({b for bs in h.blockers for b in bs})
+    rows = await store.read(ITEM_OWNERS, items=blockers) if blockers else []
+    owner = dict(rows[0]["owners"]) if rows else {}
     blocked = tuple(
         sorted(
             (
-                (r["item"], r["team"], blocker, blocker_team)
-                for r in rows
-                for blocker, blocker_team in r["blockers"]
+                (item, team, blocker, owner.get(blocker))
+                for item, team, bs in zip(h.ids, h.teams, h.blockers, strict=True)
+                for blocker in bs
             ),
+            # By item and blocker only: teams may be null.
             key=lambda link: (link[0], link[2]),
         )
     )
-    return StreamWork(items, blocked)
+    return StreamWork(
+        visiting(data), moves(data), frozenset(t for t in h.teams if t is not None), blocked
+    )
 
 
 async def load_team_graph(store: GraphStore, work: StreamWork) -> nx.DiGraph[str]:
     """The team network of the work: cross-team blocks, hand-offs and DEPENDS_ON among
     the teams owning it or its blockers (1 query)."""
-    owners = stage_teams(work.items)
+    owners = stage_teams(work.visiting)
     cross = [(a, b) for _, a, _, b in work.blocked_by if a and b and a != b]
-    teams = sorted(
-        {i.team for i in work.items if i.team}
-        | {t for _, a, _, b in work.blocked_by for t in (a, b) if t}
-    )
+    teams = sorted(work.teams | {t for _, a, _, b in work.blocked_by for t in (a, b) if t})
     depends = [(r["team"], r["on"]) for r in await store.read(TEAM_DEPENDENCIES, teams=teams)]
-    return team_graph(cross, handoffs(work.items, owners), depends)
+    return team_graph(cross, handoffs(work.moves, owners), depends)
 
 
 async def load_blocking_graph(
@@ -177,17 +209,6 @@ async def load_delivery_graph(
             g.add_node(fb, **{LABEL: "Feedback"})
             g.add_edge(fb, feature)
     return g
-
-
-def stage_team_counts(work: StreamWork) -> dict[str, dict[str, int]]:
-    """Per stage, how many of the work's items each team owns that visited it."""
-    out: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in work.items:
-        if item.team is None:
-            continue
-        for stage in {s for s, _ in item.visits}:
-            out[stage][item.team] += 1
-    return {s: dict(c) for s, c in out.items()}
 
 
 async def load_skill_needs(store: GraphStore, value_stream: str) -> list[SkillNeed]:

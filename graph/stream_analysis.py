@@ -25,7 +25,6 @@ from graph.analysis_load import (
     load_team_graph,
     load_team_skills,
     load_throughput,
-    stage_team_counts,
 )
 from graph.constraints import Constraints, rank_stations
 from graph.entities import nodes_by_ids
@@ -86,7 +85,7 @@ async def skill_gaps(
 ) -> tuple[SkillGap, ...]:
     """Needed skill levels not covered by the teams working each stage, constraint first."""
     needs = await load_skill_needs(store, value_stream)
-    teams_at = analysis.working_teams(stage_team_counts(work))
+    teams_at = analysis.working_teams(work.visiting)
     teams = sorted({t for ts in teams_at.values() for t in ts})
     levels = best_levels(await load_team_skills(store, teams))
     return analysis.skill_gaps(needs, teams_at, levels, constraint)

@@ -1,14 +1,11 @@
-// Per done stage among $stages, the work items in it through the whole window
-// [$start, $end) (entered before it, still there at its end), filtered like
-// metrics/load_visits ($kinds, $flowTypes, $team): rows {stage, items}, one per such stage.
-UNWIND $stages AS stageId
-// No :WorkItem on w: IN_STAGE only starts at work items (graph/model.py), and checking
-// the label can make the embedded database load every visiting node, not only kept ones.
-MATCH (s:Stage {id: stageId})<-[v:IN_STAGE]-(w)
-WHERE s.state = 'done'
-  AND v.enteredAt < $start
-  AND (v.exitedAt IS NULL OR v.exitedAt >= $end)
+// Per done stage among $doneStages, the work items that have sat in it since before
+// $start without moving (currentStage, lastMovedAt: derived at ingest), of one of the
+// labels $kinds and flow types $flowTypes: rows {stage, items}, one per such stage that
+// has any. They are in that stage through the whole window and add only to its CFD and
+// WIP, so they are counted here rather than loaded (metrics/load_visits leaves them out).
+MATCH (w:WorkItem)
+WHERE w.currentStage IN $doneStages
+  AND w.lastMovedAt < $start
   AND w.flowType IN $flowTypes
   AND any(label IN labels(w) WHERE label IN $kinds)
-  AND ($team IS NULL OR EXISTS { (w)<-[:OWNS]-(:Team {id: $team}) })
-RETURN stageId AS stage, count(DISTINCT w) AS items
+RETURN w.currentStage AS stage, count(w) AS items

@@ -1,32 +1,34 @@
-// The work items that moved in the window [$start, $end) or were in a stage other than a
-// done one during it, among the stages $stages; optionally only items owned by team
-// $team; of one of the labels $kinds and flow types $flowTypes. One row per item:
-// {item, labels, flowType, visits}: its visits to $stages entered before $end, each as
-// [stage id, enteredAt, exitedAt] in epoch milliseconds (exitedAt null while open;
-// lists, not three collects, because collect() drops nulls), in no particular order.
-// Times go out as numbers because decoding temporal values costs the driver more than
-// the query costs the database (measured on 4,000 items with 37,000 visits: 1.2 s of
-// client CPU as datetimes, 0.4 s as numbers); the stored values are naive UTC
-// (graph/store.py), so they are read with timezone 'UTC', on Neo4j and ArcadeDB alike.
-// Items resting in a done stage through the whole window are left out: they are counted
-// by metrics/count_items_done_throughout.
-UNWIND $stages AS stageId
-// No :WorkItem on w: IN_STAGE only starts at work items (graph/model.py), and checking
-// the label can make the embedded database load every visiting node, not only kept ones.
-MATCH (s:Stage {id: stageId})<-[v:IN_STAGE]-(w)
-WHERE v.enteredAt < $end
-  AND (v.exitedAt IS NULL OR v.exitedAt >= $start)
-  AND NOT (s.state = 'done' AND v.enteredAt < $start AND (v.exitedAt IS NULL OR v.exitedAt >= $end))
-WITH DISTINCT w
-WHERE w.flowType IN $flowTypes
+// The work items now in one of the stages $stages (currentStage) that moved since $start
+// or still sit in one of $openStages (its stages other than done ones), of one of the
+// labels $kinds and flow types $flowTypes, with their visits to $stages entered before
+// $end. One row {items}: one entry per item that has such a visit, [id, kind (its label
+// among $kinds), flowType, owner team (the smallest id of the teams that OWN it, or
+// null), ids of the items it is BLOCKED_BY, stage indexes, entries, exits]: the last
+// three lists run in step, one place per visit, in no particular order; a stage index is
+// its place in $stages (given as the map $stageIndex); times are epoch milliseconds, an
+// exit -1 while the visit is open. Owners and blockers serve the analyses of the same
+// items (graph/analysis_load.py), which would otherwise look the items up again.
+// Why this shape: it reads only the scope's items and their visits, never the whole
+// history of every stage (which grows with time, not with the window's activity);
+// one row, because the embedded database spends far more per row than per value; times
+// as numbers, because decoding temporal values costs the driver more than the query
+// costs the database. The stored values are naive UTC (graph/store.py), so they are read
+// with timezone 'UTC', on Neo4j and the embedded database alike.
+MATCH (w:WorkItem)
+WHERE w.currentStage IN $stages
+  AND (w.lastMovedAt >= $start OR w.currentStage IN $openStages)
+  AND w.flowType IN $flowTypes
   AND any(label IN labels(w) WHERE label IN $kinds)
-  AND ($team IS NULL OR EXISTS { (w)<-[:OWNS]-(:Team {id: $team}) })
 MATCH (w)-[x:IN_STAGE]->(t:Stage)
 WHERE x.enteredAt < $end AND t.id IN $stages
-RETURN w.id AS item, labels(w) AS labels, w.flowType AS flowType,
-       collect([
-         t.id,
-         datetime({datetime: x.enteredAt, timezone: 'UTC'}).epochMillis,
-         CASE WHEN x.exitedAt IS NULL THEN null
-              ELSE datetime({datetime: x.exitedAt, timezone: 'UTC'}).epochMillis END
-       ]) AS visits
+WITH w,
+     collect($stageIndex[t.id]) AS stages,
+     collect(datetime({datetime: x.enteredAt, timezone: 'UTC'}).epochMillis) AS entries,
+     collect(CASE WHEN x.exitedAt IS NULL THEN -1
+                  ELSE datetime({datetime: x.exitedAt, timezone: 'UTC'}).epochMillis END) AS exits
+RETURN collect([
+         w.id, head([label IN labels(w) WHERE label IN $kinds]), w.flowType,
+         COLLECT { MATCH (w)<-[:OWNS]-(o:Team) RETURN o.id ORDER BY o.id LIMIT 1 }[0],
+         [(w)-[:BLOCKED_BY]->(b:WorkItem) | b.id],
+         stages, entries, exits
+       ]) AS items

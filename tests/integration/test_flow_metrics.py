@@ -126,6 +126,25 @@ async def test_only_what_the_window_needs_is_loaded(store: GraphStore, org: Smal
     assert [v.stage for v in story4.visits] == [org.stage("dev"), org.stage("review")]
 
 
+async def test_an_item_done_through_the_window_and_reopened_after_it_is_counted_not_loaded(
+    store: GraphStore, org: SmallOrg
+) -> None:
+    # Done 01-20, reopened 03-15: it moved after the window began, so the database hands
+    # it over with the moving items, but in the window it only rested in Done.
+    later = org.id("later")
+    records = [
+        node("Story", later, title="later", createdAt="2025-01-01T00:00:00Z"),
+        rel("FOR_PRODUCT", ("Story", later), ("Product", org.product)),
+        state(later, "2025-01-10T00:00:00Z", state="In Progress"),
+        state(later, "2025-01-20T00:00:00Z", state="Done"),
+        state(later, "2025-03-15T00:00:00Z", state="In Progress"),
+    ]
+    await ingest(store, parse_objects(records))
+    data = await load_flow_data(store, query(org))
+    assert later not in {i.id for i in data.items}
+    assert data.resting == {org.stage("done"): 2}
+
+
 async def test_stage_metrics_and_cfd(store: GraphStore, org: SmallOrg) -> None:
     data = await load_flow_data(store, query(org))
     stages = {s.stage.id.removeprefix(org.id("stage-")): s for s in stage_metrics(data)}

@@ -11,7 +11,6 @@ import pytest
 
 from graph.analysis import (
     CriticalPath,
-    ItemVisits,
     SkillNeed,
     blocking_graph,
     commits_without_work_item,
@@ -28,9 +27,10 @@ from graph.analysis import (
     traceability_gaps,
     working_teams,
 )
+from graph.analysis_load import moves, visiting
 from graph.constraints import rank_stations, stations
-from graph.flow import Durations, FlowStage, StageMetrics
-from graph.model import StageState
+from graph.flow import Durations, FlowData, FlowItem, FlowStage, StageMetrics, Visit, Window
+from graph.model import FlowType, StageState, WorkItemKind
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -43,26 +43,19 @@ def at(hours: float) -> datetime:
 # Team network
 
 
-ITEMS = [
-    # i1 (team A) visits s1 then s2; i2 (A) only s1; i3 (B) s2, s2 again, then s3.
-    ItemVisits("i1", "A", (("s1", at(0)), ("s2", at(1)))),
-    ItemVisits("i2", "A", (("s1", at(0)),)),
-    ItemVisits("i3", "B", (("s2", at(0)), ("s2", at(1)), ("s3", at(2)))),
-    ItemVisits("i4", None, (("s3", at(0)),)),  # no owner: counted nowhere
-]
-
-
 def test_a_stage_is_worked_by_the_team_owning_most_of_its_items() -> None:
-    # s1: A owns i1, i2 -> A. s2: A (i1) and B (i3, a revisit counted once) tie 1-1 ->
-    # the smaller id, A. s3: B (i3); i4 has no owner.
-    assert stage_teams(ITEMS) == {"s1": "A", "s2": "A", "s3": "B"}
+    # s1: A owns 2 of its items -> A. s2: A and B own one each -> the smaller id, A.
+    # s3: only B.
+    visiting = {"s1": {"A": 2}, "s2": {"B": 1, "A": 1}, "s3": {"B": 1}}
+    assert stage_teams(visiting) == {"s1": "A", "s2": "A", "s3": "B"}
 
 
 def test_a_hand_off_is_a_move_between_stages_of_different_teams() -> None:
-    # With s1, s2 -> A and s3 -> B: i1 moves s1 -> s2 (A to A, none); i3 moves s2 -> s2
-    # (none) and s2 -> s3 (A to B): B waits on A once. i4 has one visit.
+    # With s1, s2 -> A and s3 -> B: s1 -> s2 (A to A) and s2 -> s2 are no hand-offs;
+    # s2 -> s3 twice (A to B): B waits on A twice; s4 is worked by nobody.
     teams = {"s1": "A", "s2": "A", "s3": "B"}
-    assert handoffs(ITEMS, teams) == Counter({("B", "A"): 1})
+    moves = {("s1", "s2"): 3, ("s2", "s2"): 1, ("s2", "s3"): 2, ("s3", "s4"): 5}
+    assert handoffs(moves, teams) == Counter({("B", "A"): 2})
 
 
 def test_team_network_betweenness_and_most_waited_on_team() -> None:
@@ -294,3 +287,34 @@ def test_a_shrinking_queue_scores_nothing_for_growth() -> None:
     assert [(r.stage.id, r.score) for r in ranking] == [("test", 1.0), ("dev", 0.8)]
     assert "queue shrank by 5" in ranking[1].reason
     assert rank_stations([]) == ()
+
+
+def test_the_work_of_a_stream_is_read_from_its_flow_data() -> None:
+    # s1 -> s2 -> s3; i1 (A) s1, s2; i2 (A) s1; i3 (B) s2, s1, s2, s3; i4 (no team) s3.
+    window = Window(at(0), at(100))
+    stages = tuple(
+        FlowStage(id, id, n, state, "vs")
+        for n, (id, state) in enumerate(
+            [("s1", StageState.NEW), ("s2", StageState.ACTIVE), ("s3", StageState.DONE)]
+        )
+    )
+
+    def item(id: str, team: str | None, *path: str) -> FlowItem:
+        visits = tuple(Visit(stage, at(n)) for n, stage in enumerate(path))
+        return FlowItem(id, WorkItemKind.STORY, FlowType.FEATURE, visits, team)
+
+    data = FlowData.of(
+        window,
+        stages,
+        [
+            item("i1", "A", "s1", "s2"),
+            item("i2", "A", "s1"),
+            item("i3", "B", "s2", "s1", "s2", "s3"),
+            item("i4", None, "s3"),
+        ],
+    )
+    # A revisit counts once per stage; i4 has no owner.
+    assert visiting(data) == {"s1": {"A": 2, "B": 1}, "s2": {"A": 1, "B": 1}, "s3": {"B": 1}}
+    assert moves(data) == {("s1", "s2"): 2, ("s2", "s1"): 1, ("s2", "s3"): 1}
+    assert visiting(FlowData.of(window, stages, [])) == {}
+    assert moves(FlowData.of(window, stages, [])) == {}

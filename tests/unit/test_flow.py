@@ -92,7 +92,7 @@ ZONED = item("6", FEATURE, F, ("a", datetime(2025, 3, 6, 23, tzinfo=EST)),
 # 7 young: started 03-09, still in a: in the load at 03-10 only, aged 1 d.
 YOUNG = item("7", STORY, F, ("a", at("03-09")))
 
-DATA = FlowData(
+DATA = FlowData.of(
     WINDOW,
     STAGES,
     (PLAIN, REOPENED, CROSSING, NEVER, REWORK, ZONED, YOUNG),
@@ -214,7 +214,7 @@ def test_aging_wip_flags_items_older_than_the_p85_flow_time() -> None:
 
 
 def test_an_empty_window_gives_counts_of_zero_and_no_statistics() -> None:
-    empty = FlowData(WINDOW, STAGES, ())
+    empty = FlowData.of(WINDOW, STAGES, ())
     m = flow_metrics(empty)
     assert (m.velocity, m.load, m.load_daily_mean) == (0, 0, 0.0)
     assert m.flow_time.median is m.flow_time.p85 is m.flow_time.mean is None
@@ -230,7 +230,7 @@ def test_an_empty_window_gives_counts_of_zero_and_no_statistics() -> None:
 
 
 def test_without_a_done_item_the_aging_flag_is_unknown() -> None:
-    aging = aging_wip(FlowData(WINDOW, STAGES, (YOUNG,)))
+    aging = aging_wip(FlowData.of(WINDOW, STAGES, (YOUNG,)))
     assert [(a.id, a.past_p85) for a in aging.items] == [("7", None)]
 
 
@@ -239,7 +239,7 @@ def test_done_again_after_reopening_counts_from_the_first_start() -> None:
     # window once, flow time 03-05 12:00 - 02-20 = 13.5 d; the reopened stretch counts.
     again = item("9", STORY, F, ("a", at("02-20")), ("d", at("02-25")), ("a", at("03-04")),
                  ("d", at("03-05 12:00")))  # fmt: skip
-    m = flow_metrics(FlowData(WINDOW, STAGES, (again,)))
+    m = flow_metrics(FlowData.of(WINDOW, STAGES, (again,)))
     assert (m.velocity, m.flow_time.median) == (1, 13.5)
     # in [02-20, 03-05 12:00]: a 5 + 1.5 d of 13.5 d; the done stretch is not active.
     assert m.efficiency == pytest.approx(6.5 / 13.5)
@@ -248,13 +248,13 @@ def test_done_again_after_reopening_counts_from_the_first_start() -> None:
 def test_done_is_the_entry_into_the_first_of_consecutive_done_stages() -> None:
     stages = (*STAGES, FlowStage("c", "Closed", 6, StageState.DONE, "vs"))
     closed = item("8", STORY, F, ("a", at("03-04")), ("d", at("03-05")), ("c", at("03-06")))
-    m = flow_metrics(FlowData(WINDOW, stages, (closed,)))
+    m = flow_metrics(FlowData.of(WINDOW, stages, (closed,)))
     assert (m.velocity, m.flow_time.median) == (1, 1.0)
 
 
 def test_a_done_item_never_started_counts_in_velocity_without_a_flow_time() -> None:
     closed = item("10", STORY, F, ("b", at("02-01")), ("d", at("03-04")))
-    m = flow_metrics(FlowData(WINDOW, STAGES, (closed,)))
+    m = flow_metrics(FlowData.of(WINDOW, STAGES, (closed,)))
     assert (m.velocity, m.flow_time.count, m.flow_time.median, m.efficiency) == (1, 0, None, None)
 
 
