@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import networkx as nx
@@ -35,6 +35,7 @@ from graph.forecast import daily_throughput
 from graph.model import WorkItemKind
 from graph.queries import cypher
 from graph.store import GraphStore
+from graph.times import from_millis
 
 ITEM_OWNERS = cypher("analysis/find_item_owners")
 ITEM_PROGRESS = cypher("analysis/find_item_progress")
@@ -45,7 +46,6 @@ SKILL_NEEDS = cypher("analysis/find_stage_skill_needs")
 TEAM_SKILLS = cypher("analysis/find_team_skills")
 OPEN_DESCENDANTS = cypher("analysis/count_open_descendants")
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PRODUCTION = "production"
 
 
@@ -62,10 +62,6 @@ DONE_TIMES = {
     ForecastScope.TEAM: cypher("analysis/find_done_times_of_team"),
     ForecastScope.WORK_ITEM: cypher("analysis/find_done_times_of_work_item"),
 }
-
-
-def _time(epoch_millis: int) -> datetime:
-    return EPOCH + timedelta(milliseconds=epoch_millis)
 
 
 @dataclass(frozen=True)
@@ -165,7 +161,7 @@ async def load_blocking_graph(
     for r in rows:
         if r["done"]:
             continue
-        age = None if r["started"] is None else max(days(at - _time(r["started"])), 0.0)
+        age = None if r["started"] is None else max(days(at - from_millis(r["started"])), 0.0)
         remaining[r["item"]] = remaining_days(age, median_flow_time, floor)
     return blocking_graph(((item, blocker) for item, _, blocker, _ in work.blocked_by), remaining)
 
@@ -259,7 +255,7 @@ async def load_done_times(
     rows = await store.read(
         DONE_TIMES[scope], id=id, start=window.start, end=window.end, kinds=[k.value for k in kinds]
     )
-    return sorted(_time(r["doneAt"]) for r in rows)
+    return sorted(from_millis(r["doneAt"]) for r in rows)
 
 
 async def load_throughput(

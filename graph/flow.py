@@ -44,14 +44,13 @@ from graph.flow_history import (
     Lives,
     as_days,
     counts_at,
-    instant,
     lives,
-    micros,
     per_flow_type,
     stage_flags,
 )
 from graph.model import FlowType, StageState, WorkItemKind
 from graph.stats import P85, percentile
+from graph.times import instant, micros
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)

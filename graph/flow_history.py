@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import numpy as np
@@ -23,24 +22,12 @@ from graph.model import FlowType, WorkItemKind
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 #: The end of an open visit: it never ends.
 NEVER = int(np.iinfo(np.int64).max)
 #: No such time: the item never started, or is not done.
 MISSING = int(np.iinfo(np.int64).min)
 FLOW_TYPES: tuple[FlowType, ...] = tuple(FlowType)
 _FLOW_TYPE_CODE = {t: n for n, t in enumerate(FLOW_TYPES)}
-
-
-def micros(at: datetime) -> int:
-    """A timezone-aware instant as microseconds since the epoch."""
-    return (at - EPOCH) // _MICROSECOND
-
-
-def instant(us: int) -> datetime:
-    """Microseconds since the epoch as an aware UTC datetime."""
-    return EPOCH + timedelta(microseconds=us)
 
 
 def as_days(us: Ints) -> npt.NDArray[np.float64]:

@@ -29,10 +29,11 @@ from typing import Any
 import numpy as np
 
 from graph.flow import FlowData, FlowQuery, FlowStage, ScopeKind
-from graph.flow_history import NEVER, History, ItemFacts, micros
+from graph.flow_history import NEVER, History, ItemFacts
 from graph.model import FlowType, StageState, WorkItemKind
 from graph.queries import cypher
 from graph.store import GraphStore, Row
+from graph.times import micros
 
 STAGES = {
     ScopeKind.VALUE_STREAM: cypher("metrics/load_stages_of_value_stream"),
