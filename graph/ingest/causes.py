@@ -23,7 +23,8 @@ from datetime import datetime
 from graph.ingest.plan import Plan
 from graph.model import Label, RelType
 from graph.queries import cypher
-from graph.store import GraphStore
+from graph.store import GraphStore, collected
+from graph.times import instant
 
 MARK_EXPLICIT = cypher("ingest/causes/mark_explicit")
 AFFECTED = cypher("ingest/causes/find_affected_incidents")
@@ -130,8 +131,9 @@ async def attribute_incidents(
         found += await store.read(INCIDENTS, ids=ids[start : start + _CHUNK])
     products = sorted({p for row in found for p in row["products"]})
     by_key: dict[tuple[str, str], list[tuple[datetime, str]]] = defaultdict(list)
-    for row in await store.read(PRODUCT_DEPLOYMENTS, products=products):
-        by_key[(row["product"], row["environment"])].append((row["finishedAt"], row["deployment"]))
+    rows = await store.read(PRODUCT_DEPLOYMENTS, products=products)
+    for product, deployment, environment, finished in collected(rows, "deployments"):
+        by_key[(product, environment)].append((instant(finished), deployment))
     candidates = {k: Candidates(tuple(sorted(set(v)))) for k, v in by_key.items()}
     deletes: list[dict[str, str]] = []
     creates: list[dict[str, str]] = []

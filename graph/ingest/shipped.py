@@ -33,9 +33,11 @@ from datetime import datetime
 from typing import Any
 
 from graph.ingest.plan import Plan
+from graph.ingest.records import Ref
 from graph.model import DeploymentStatus, Label, RelType
 from graph.queries import Query, cypher
-from graph.store import GraphStore
+from graph.store import GraphStore, collected
+from graph.times import instant
 
 DEPLOYMENT_SCOPES = cypher("ingest/shipped/find_deployment_scopes")
 COMMIT_SCOPES = cypher("ingest/shipped/find_commit_scopes")
@@ -120,27 +122,50 @@ class Touched:
 
     #: deployments written: node, head (DEPLOYED) or a SHIPPED given by a record
     deployments: frozenset[str]
-    #: commits given a parent: deployments that reach them reach more now
+    #: commits the graph held before, given a parent: deployments that reach them reach
+    #: more now
     with_parents: frozenset[str]
-    #: commits given a repository: walks that stopped at them go on now
+    #: commits the graph held before, given a repository: walks that stopped at them go
+    #: on now
     in_repository: frozenset[str]
+    #: deployments the batch created with no SHIPPED record: none has SHIPPED anything yet
+    unshipped: frozenset[str]
 
     @classmethod
     def of(cls, plan: Plan) -> Touched:
-        """What the plan's records touch."""
+        """What the plan's records touch.
+
+        Commits the batch creates need no lookup: nothing stored can have SHIPPED them,
+        what DEPLOYED them is in the batch (so among `deployments`), and a stored child
+        can only have gained one of them as parent by a record of the batch (so it is
+        among `with_parents`).
+        """
         deployments = {
             r.id for (label, _), rs in plan.nodes.items() for r in rs if label is Label.DEPLOYMENT
         }
         with_parents: set[str] = set()
         in_repository: set[str] = set()
+        given_shipped: set[str] = set()
         for spec, rels in plan.relationships.items():
             if spec.type in (RelType.DEPLOYED, RelType.SHIPPED):
                 deployments.update(r.start.id for r in rels)
+                if spec.type is RelType.SHIPPED:
+                    given_shipped.update(r.start.id for r in rels)
             elif spec.type is RelType.PARENT:
-                with_parents.update(r.start.id for r in rels)
+                with_parents.update(r.start.id for r in rels if not plan.is_new(r.start))
             elif spec.type is RelType.IN_REPO and spec.start is Label.COMMIT:
-                in_repository.update(r.start.id for r in rels)
-        return cls(frozenset(deployments), frozenset(with_parents), frozenset(in_repository))
+                in_repository.update(r.start.id for r in rels if not plan.is_new(r.start))
+        unshipped = {
+            d
+            for d in deployments
+            if plan.is_new(Ref(Label.DEPLOYMENT, d)) and d not in given_shipped
+        }
+        return cls(
+            frozenset(deployments),
+            frozenset(with_parents),
+            frozenset(in_repository),
+            frozenset(unshipped),
+        )
 
 
 def _earlier(a: Cut, b: Cut) -> Cut:
@@ -149,28 +174,30 @@ def _earlier(a: Cut, b: Cut) -> Cut:
     return min(a, b)
 
 
-async def _read_chunked(
-    store: GraphStore, query: Query, ids: Sequence[str]
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+async def _scopes(store: GraphStore, query: Query, ids: Sequence[str]) -> list[list[Any]]:
+    """The `scopes` of a find_*_scopes query over `ids`, a chunk at a time."""
+    scopes: list[list[Any]] = []
     for start in range(0, len(ids), _CHUNK):
-        rows += await store.read(query, ids=list(ids[start : start + _CHUNK]))
-    return rows
+        rows = await store.read(query, ids=list(ids[start : start + _CHUNK]))
+        scopes += collected(rows, "scopes")
+    return scopes
 
 
 async def _cuts(store: GraphStore, touched: Touched) -> dict[ChainKey, Cut]:
     cuts: dict[ChainKey, Cut] = {}
-    for row in await _read_chunked(store, DEPLOYMENT_SCOPES, sorted(touched.deployments)):
-        key = (row["repository"], row["environment"])
-        cut: Cut = None if row["shipped"] else (row["at"], row["deployment"])
+    for deployment, repository, environment, at, shipped in await _scopes(
+        store, DEPLOYMENT_SCOPES, sorted(touched.deployments)
+    ):
+        key = (repository, environment)
+        cut: Cut = None if shipped else (instant(at), deployment)
         cuts[key] = _earlier(cuts[key], cut) if key in cuts else cut
     # A commit newly in a repository may also be a head or shipped itself.
     commits = sorted(touched.with_parents | touched.in_repository)
-    rows = await _read_chunked(store, COMMIT_SCOPES, commits)
-    rows += await _read_chunked(store, CHILD_SCOPES, sorted(touched.in_repository))
-    for row in rows:
-        key = (row["repository"], row["environment"])
-        cut = (row["at"], row["deployment"])
+    scopes = await _scopes(store, COMMIT_SCOPES, commits)
+    scopes += await _scopes(store, CHILD_SCOPES, sorted(touched.in_repository))
+    for deployment, repository, environment, at in scopes:
+        key = (repository, environment)
+        cut = (instant(at), deployment)
         cuts[key] = _earlier(cuts[key], cut) if key in cuts else cut
     return cuts
 
@@ -180,11 +207,10 @@ async def _chains(
 ) -> dict[ChainKey, list[ChainDeployment]]:
     wanted = [{"repository": r, "environment": e} for r, e in sorted(keys)]
     chains: dict[ChainKey, list[ChainDeployment]] = defaultdict(list)
-    for row in await store.read(CHAINS, chains=wanted):
-        chains[(row["repository"], row["environment"])].append(
-            ChainDeployment(
-                row["deployment"], row["status"], row["at"], tuple(sorted(row["heads"]))
-            )
+    found = collected(await store.read(CHAINS, chains=wanted), "deployments")
+    for repository, environment, deployment, status, at, heads in found:
+        chains[(repository, environment)].append(
+            ChainDeployment(deployment, status, instant(at), tuple(sorted(heads)))
         )
     for chain in chains.values():
         chain.sort(key=lambda d: d.position)
@@ -213,22 +239,50 @@ async def _region(
             environment=environment,
             recompute=ids,
         )
-        for row in rows:
-            if row["id"] not in seen:
-                seen.add(row["id"])
-                if not row["stop"]:
-                    region[row["id"]] = row["parents"]
+        for commit, parents, stop in collected(rows, "commits"):
+            if commit not in seen:
+                seen.add(commit)
+                if not stop:
+                    region[commit] = parents
         frontier = sorted({p for parents in region.values() for p in parents if p not in seen})
     return None
 
 
+def fresh_commit_graphs(plan: Plan) -> dict[str, dict[str, list[str]]]:
+    """The commit graphs the batch holds whole: per repository the batch creates whose
+    commits it all creates too, every commit with its parents. Nothing stored can add to
+    them (a new commit's links can only come from the batch), so a derivation over such
+    a repository need not read back what the batch just wrote."""
+    commits: dict[str, list[str]] = defaultdict(list)
+    parents: dict[str, list[str]] = defaultdict(list)
+    for spec, rels in plan.relationships.items():
+        if spec.type is RelType.IN_REPO and spec.start is Label.COMMIT:
+            for r in rels:
+                commits[r.end.id].append(r.start.id)
+        elif spec.type is RelType.PARENT:
+            for r in rels:
+                parents[r.start.id].append(r.end.id)
+    return {
+        repository: {c: parents.get(c, []) for c in members}
+        for repository, members in commits.items()
+        if plan.is_new(Ref(Label.REPOSITORY, repository))
+        and all(plan.is_new(Ref(Label.COMMIT, c)) for c in members)
+    }
+
+
 async def _parents(
-    store: GraphStore, key: ChainKey, recompute: Sequence[ChainDeployment], whole: bool
+    store: GraphStore,
+    key: ChainKey,
+    recompute: Sequence[ChainDeployment],
+    whole: bool,
+    fresh: Mapping[str, dict[str, list[str]]],
 ) -> dict[str, list[str]]:
     repository, environment = key
     if whole:  # nothing shipped before: every commit of the repository may be reached
+        if repository in fresh:
+            return fresh[repository]
         rows = await store.read(REPOSITORY_COMMITS, repository=repository)
-        return {row["id"]: row["parents"] for row in rows}
+        return dict(collected(rows, "commits"))
     region = await _region(store, key, recompute)
     if region is not None:
         return region
@@ -238,25 +292,29 @@ async def _parents(
         environment=environment,
         recompute=[d.id for d in recompute],
     )
-    return {row["id"]: row["parents"] for row in rows}
+    return dict(collected(rows, "commits"))
 
 
 async def _existing(store: GraphStore, deployments: Sequence[str]) -> dict[str, set[str]]:
     existing: dict[str, set[str]] = {}
     for start in range(0, len(deployments), _CHUNK):
         chunk = list(deployments[start : start + _CHUNK])
-        for row in await store.read(SHIPPED, deployments=chunk):
-            existing[row["deployment"]] = set(row["commits"])
+        for deployment, commits in collected(
+            await store.read(SHIPPED, deployments=chunk), "shipped"
+        ):
+            existing[deployment] = set(commits)
     return existing
 
 
 async def derive_shipped(store: GraphStore, plan: Plan, *, batch_size: int = 5000) -> ShippedReport:
     """Recompute SHIPPED for the chains a written batch touched; write only differences."""
     report = ShippedReport()
-    cuts = await _cuts(store, Touched.of(plan))
+    touched = Touched.of(plan)
+    cuts = await _cuts(store, touched)
     if not cuts:
         return report
     desired: dict[str, set[str]] = defaultdict(set)
+    fresh = fresh_commit_graphs(plan)
     for key, chain in (await _chains(store, cuts)).items():
         cut = cuts[key]
         first = (
@@ -269,12 +327,12 @@ async def derive_shipped(store: GraphStore, plan: Plan, *, batch_size: int = 500
             continue
         whole = not any(d.status == DeploymentStatus.SUCCESS for d in chain[:first])
         for deployment, commits in ship(
-            recompute, await _parents(store, key, recompute, whole)
+            recompute, await _parents(store, key, recompute, whole, fresh)
         ).items():
             desired[deployment] |= commits
         report.chains += 1
     ids = sorted(desired)
-    existing = await _existing(store, ids)
+    existing = await _existing(store, [d for d in ids if d not in touched.unshipped])
     deletes = [
         {"deployment": d, "commit": c}
         for d in ids

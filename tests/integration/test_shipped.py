@@ -117,6 +117,22 @@ async def test_a_deployment_with_no_previous_one_ships_its_heads_whole_history(
     assert await shipped(store, repo) == {"d1": {"c0", "c1", "c2"}}
 
 
+@pytest.mark.parametrize("apart", [False, True], ids=["one batch", "commits first"])
+async def test_the_commit_graph_is_the_same_from_the_batch_or_from_the_graph(
+    store: GraphStore, apart: bool
+) -> None:
+    repo = Repo()
+    # c0 <- c1 <- c2 <- c3 and a branch c1 <- b1; d1 deploys b1: b1, c1, c0. In one batch
+    # the derivation walks the batch's own commit graph (a new repository, all its
+    # commits new); commits first, it reads the graph back: the same answer.
+    commits = [*repo.base(), *repo.linear(4), *repo.commit("b1", "c1", day=9)]
+    deploy = repo.deployment("d1", "b1", "2025-03-10T10:00:00Z")
+    batches = [commits, deploy] if apart else [commits + deploy]
+    for batch in batches:
+        await load(store, batch)
+    assert await shipped(store, repo) == {"d1": {"c0", "c1", "b1"}}
+
+
 async def test_a_failed_deployment_between_two_successful_ones_ships_nothing(
     store: GraphStore,
 ) -> None:

@@ -1,6 +1,6 @@
 // Successful, finished deployments of the given products (FOR_PRODUCT, or through the
-// repository of their head commit): rows {product, deployment, environment, finishedAt},
-// one per product and deployment.
+// repository of their head commit): one row {deployments}, a list with one [product,
+// deployment, environment, finishedAt (epoch microseconds)] per product and deployment.
 UNWIND $products AS productId
 MATCH (p:Product {id: productId})
 CALL (p) {
@@ -12,5 +12,7 @@ CALL (p) {
 }
 WITH p, d
 WHERE d.status = 'success' AND d.finishedAt IS NOT NULL
-RETURN p.id AS product, d.id AS deployment, d.environment AS environment,
-       d.finishedAt AS finishedAt
+WITH p, d, datetime({datetime: d.finishedAt, timezone: 'UTC'}) AS finished
+RETURN collect([
+         p.id, d.id, d.environment, finished.epochSeconds * 1000000 + finished.nanosecond / 1000
+       ]) AS deployments

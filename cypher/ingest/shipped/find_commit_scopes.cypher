@@ -1,9 +1,13 @@
 // Deployments whose SHIPPED set a new parent link of the given commits may alter: those
-// that shipped or deployed one of them. One row per such deployment and repository of
-// its heads: {deployment, repository, environment, at} (as find_deployment_scopes).
+// that shipped or deployed one of them. One row {scopes}, a list with one [deployment,
+// repository, environment, at] per such deployment and repository of its heads (as
+// find_deployment_scopes).
 UNWIND $ids AS commitId
 MATCH (:Commit {id: commitId})<-[:SHIPPED|DEPLOYED]-(d:Deployment)
 WITH DISTINCT d
 MATCH (d)-[:DEPLOYED]->(:Commit)-[:IN_REPO]->(r:Repository)
-RETURN DISTINCT d.id AS deployment, r.id AS repository, d.environment AS environment,
-       coalesce(d.finishedAt, d.startedAt) AS at
+WITH DISTINCT d, r,
+     datetime({datetime: coalesce(d.finishedAt, d.startedAt), timezone: 'UTC'}) AS at
+RETURN collect([
+         d.id, r.id, d.environment, at.epochSeconds * 1000000 + at.nanosecond / 1000
+       ]) AS scopes

@@ -1,4 +1,7 @@
-// Every commit of the repository with its parents: rows {id, parents}, one per commit.
+// Every commit of the repository with its parents: one row {commits}, a list with one
+// [id, parent ids] per commit (one row, not one per commit: the embedded database spends
+// far more per row than per value, and a repository holds tens of thousands of commits).
 MATCH (:Repository {id: $repository})<-[:IN_REPO]-(c:Commit)
 OPTIONAL MATCH (c)-[:PARENT]->(p:Commit)
-RETURN c.id AS id, collect(p.id) AS parents
+WITH c, collect(p.id) AS parents
+RETURN collect([c.id, parents]) AS commits

@@ -1,5 +1,6 @@
-// The commits each given deployment SHIPPED: rows {deployment, commits}, one per
-// deployment that shipped any.
+// The commits each given deployment SHIPPED: one row {shipped}, a list with one
+// [deployment, commit ids] per deployment that shipped any.
 UNWIND $deployments AS deploymentId
 MATCH (:Deployment {id: deploymentId})-[:SHIPPED]->(c:Commit)
-RETURN deploymentId AS deployment, collect(c.id) AS commits
+WITH deploymentId, collect(c.id) AS commits
+RETURN collect([deploymentId, commits]) AS shipped
