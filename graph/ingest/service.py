@@ -58,6 +58,7 @@ LINK = {
 STAGES = cypher("ingest/stages")
 WORK_ITEM_PRODUCTS = cypher("ingest/work_item_products")
 NORMALISE_VISITS = cypher("ingest/normalise_visits")
+NEW_VISITS = cypher("ingest/new_visits")
 INSERT_LINK = {
     spec: cypher(
         f"ingest/new_relationships/{spec.type.lower()}__{_snake(spec.start)}__{_snake(spec.end)}"
@@ -176,6 +177,38 @@ def _visit_rows(visits: list[Visit]) -> list[dict[str, Any]]:
     ]
 
 
+def _visits_by_item(visits: list[Visit]) -> list[dict[str, Any]]:
+    """Rows of ingest/new_visits: one per item, with its visits."""
+    by_item: dict[str, list[dict[str, Any]]] = {}
+    for v in visits:
+        # The last known visit is left open (exitedAt null): a later import may close it.
+        by_item.setdefault(v.item, []).append(
+            {"stage": v.stage, "enteredAt": v.entered_at, "exitedAt": v.exited_at}
+        )
+    return [{"item": item, "visits": rows} for item, rows in by_item.items()]
+
+
+def _new_visits_params(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Parameters of ingest/new_visits for some of `_visits_by_item`'s rows."""
+    stages = sorted({visit["stage"] for row in rows for visit in row["visits"]})
+    return {"rows": rows, "stages": stages}
+
+
+def _visit_chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+    """Rows of ingest/new_visits in chunks of about `size` visits (an item's visits are
+    never split)."""
+    chunk: list[dict[str, Any]] = []
+    visits = 0
+    for row in rows:
+        if chunk and visits + len(row["visits"]) > size:
+            yield chunk
+            chunk, visits = [], 0
+        chunk.append(row)
+        visits += len(row["visits"])
+    if chunk:
+        yield chunk
+
+
 class _Writer:
     def __init__(self, store: GraphStore, batch_size: int, total: int, progress: Progress | None):
         self.store, self.batch_size, self.total, self.progress = store, batch_size, total, progress
@@ -190,6 +223,11 @@ class _Writer:
         for chunk in _chunks(rows, self.batch_size):
             await self.store.write(query, rows=chunk)
             self._advance(len(chunk))
+
+    async def new_visits(self, rows: list[dict[str, Any]]) -> None:
+        for chunk in _visit_chunks(rows, self.batch_size):
+            await self.store.write(NEW_VISITS, **_new_visits_params(chunk))
+            self._advance(sum(len(row["visits"]) for row in chunk))
 
     async def new_nodes(
         self, insert: Query, fallback: list[Query], rows: list[dict[str, Any]]
@@ -237,7 +275,8 @@ def _split_relationships(
 
 
 def _split_visits(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """Visits of new items, visits of stored items, and the items to normalise (sorted).
+    """Visits of new items (by item), visits of stored items, and the items to normalise
+    (sorted).
 
     A new item's visits are its whole history, already chained by the plan (and where it
     is now is written with the item, `_whereabouts`); items with stored visits, and any
@@ -248,7 +287,7 @@ def _split_visits(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     stored_items = [v for v in plan.visits if not plan.is_new(Ref(Label.WORK_ITEM, v.item))]
     direct = [r.start.id for r in plan.relationships.get(IN_STAGE, [])]
     items = sorted({v.item for v in stored_items} | set(direct))
-    return _visit_rows(new_items), _visit_rows(stored_items), items
+    return _visits_by_item(new_items), _visit_rows(stored_items), items
 
 
 def _node_groups(plan: Plan) -> list[tuple[Label, WorkItemKind | None, list[NodeRecord]]]:
@@ -283,7 +322,8 @@ def _one_transaction(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
         add(INSERT_LINK[spec], touches_new)
         add(LINK[spec], others)
     new_visits, stored_visits, items = _split_visits(plan)
-    add(INSERT_LINK[IN_STAGE], new_visits)
+    if new_visits:
+        statements.append((NEW_VISITS, _new_visits_params(new_visits)))
     add(LINK[IN_STAGE], stored_visits)
     if items:
         statements.append((NORMALISE_VISITS, {"items": items}))
@@ -326,7 +366,7 @@ async def write_plan(
         await writer.rows(INSERT_LINK[spec], touches_new)
         await writer.rows(LINK[spec], others)
     new_visits, stored_visits, items = _split_visits(plan)
-    await writer.rows(INSERT_LINK[IN_STAGE], new_visits)
+    await writer.new_visits(new_visits)
     await writer.rows(LINK[IN_STAGE], stored_visits)
     for start in range(0, len(items), batch_size):
         await store.write(NORMALISE_VISITS, items=items[start : start + batch_size])

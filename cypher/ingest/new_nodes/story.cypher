@@ -1,4 +1,19 @@
-// Creates Story work items that do not exist yet (ingest checked); no rows.
+// Creates Story work items that do not exist yet (ingest checked); no rows. CREATE, not
+// MERGE, and every property written out rather than `SET n += row.properties`: the
+// embedded database writes it several times faster. An absent property is null, and
+// CREATE stores no null. currentStage and lastMovedAt come from the item's visits.
+// tests/unit/test_ingest_statements.py checks the list is the model's.
 UNWIND $rows AS row
-CREATE (n:WorkItem:Story {id: row.id})
-SET n += row.properties
+CREATE (n:WorkItem:Story {
+  id: row.id,
+  source: row.properties.source,
+  url: row.properties.url,
+  title: row.properties.title,
+  flowType: row.properties.flowType,
+  createdAt: row.properties.createdAt,
+  priority: row.properties.priority,
+  points: row.properties.points,
+  description: row.properties.description,
+  currentStage: row.properties.currentStage,
+  lastMovedAt: row.properties.lastMovedAt
+})
