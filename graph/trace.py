@@ -1,38 +1,29 @@
 """Trace a work item from the portfolio through delivery to the customer.
 
-A trace is assembled from a fixed number of queries (ancestors, descendants, portfolio,
-pull requests, commits, builds, deployments, releases, incidents, feedback, start), each
-taking the whole set of ids found so far: its cost does not grow with round trips per
-artifact, only with the size of the answer.
+A trace is one statement (cypher/trace/lineage.cypher): the item's ancestors and
+descendants, its portfolio, the pull requests and commits implementing it, their builds,
+deployments and releases, the incidents those caused and the feedback about it. One round
+trip whatever the size of the answer; the statement returns its parts unordered and this
+module orders them (oldest first) and reads the milestones.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from graph.entities import node_from
 from graph.model import Milestone, MilestoneGap, Node
 from graph.queries import cypher
-from graph.store import GraphStore, Row
+from graph.store import GraphStore
 
-ANCESTORS = cypher("trace/ancestors")
-DESCENDANTS = cypher("trace/descendants")
-PORTFOLIO = cypher("trace/portfolio")
-PULL_REQUESTS = cypher("trace/pull_requests")
-COMMITS = cypher("trace/commits")
-BUILDS = cypher("trace/builds")
-DEPLOYMENTS = cypher("trace/deployments")
-RELEASES = cypher("trace/releases")
-INCIDENTS = cypher("trace/incidents")
-FEEDBACK = cypher("trace/feedback")
-STARTED = cypher("trace/started")
-ITEM = cypher("nodes/by_ids/work_item")
+LINEAGE = cypher("trace/lineage")
 
 PRODUCTION = "production"
+_LAST = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -72,8 +63,14 @@ class Trace:
         ]
 
 
-def _nodes(rows: Sequence[Row]) -> list[Node]:
-    return [node_from(r["node"], r["labels"]) for r in rows]
+def _nodes(found: Iterable[Sequence[Any]], *, by: str | None = None) -> list[Node]:
+    """Nodes from [properties, labels] pairs, each once (first kept), oldest first by the
+    time property `by` (then id) when given."""
+    nodes = list({n.id: n for n in reversed([node_from(p, ls) for p, ls in found])}.values())
+    nodes.reverse()
+    if by is not None:
+        nodes.sort(key=lambda n: (n.time(by) or _LAST, n.id))
+    return nodes
 
 
 def _earliest(nodes: Sequence[Node], key: str) -> datetime | None:
@@ -113,63 +110,37 @@ def milestones(
 
 async def trace(store: GraphStore, item_id: str) -> Trace | None:
     """The trace of work item `item_id`, or None if there is no such work item."""
-    found = await store.read(ITEM, ids=[item_id])
+    found = await store.read(LINEAGE, id=item_id)
     if not found:
         return None
-    item = node_from(found[0]["node"], found[0]["labels"])
-    # Reads that need only what is already known run side by side: the request waits for
-    # four rounds instead of eleven statements one after another.
-    ancestor_rows, descendant_rows, portfolio = await asyncio.gather(
-        store.read(ANCESTORS, id=item_id),
-        store.read(DESCENDANTS, id=item_id),
-        store.read(PORTFOLIO, id=item_id),
-    )
-    ancestors, descendants = _nodes(ancestor_rows), _nodes(descendant_rows)
-    product = business_line = None
-    if portfolio:
-        row = portfolio[0]
-        product = node_from(row["product"], row["productLabels"])
-        if row["businessLine"] is not None:
-            business_line = node_from(row["businessLine"], row["businessLineLabels"])
-
-    ids = [item_id, *(d.id for d in descendants)]
-    pull_request_rows, feedback_rows, started_rows = await asyncio.gather(
-        store.read(PULL_REQUESTS, ids=ids),
-        store.read(FEEDBACK, ids=ids),
-        store.read(STARTED, ids=ids),
-    )
-    pull_requests, feedback = _nodes(pull_request_rows), _nodes(feedback_rows)
-    started = started_rows[0]["started"]
-    commits = _nodes(await store.read(COMMITS, ids=ids, pullRequests=[p.id for p in pull_requests]))
-    commit_ids = [c.id for c in commits]
-    build_rows, deployment_rows = await asyncio.gather(
-        store.read(BUILDS, commits=commit_ids), store.read(DEPLOYMENTS, commits=commit_ids)
-    )
-    builds, deployments = _nodes(build_rows), _nodes(deployment_rows)
-    deployment_ids = [d.id for d in deployments]
-    release_rows, incident_rows = await asyncio.gather(
-        store.read(RELEASES, deployments=deployment_ids, ids=ids),
-        store.read(INCIDENTS, deployments=deployment_ids),
-    )
-    releases = _nodes(release_rows)
-    incidents = [
-        IncidentCause(node_from(r["node"], r["labels"]), r["deployment"], r["inferred"])
-        for r in incident_rows
+    row = found[0]
+    item = node_from(*row["item"])
+    product = node_from(*row["product"]) if row["product"] else None
+    business_line = node_from(*row["businessLine"]) if row["businessLine"] else None
+    pull_requests = _nodes(row["pullRequests"], by="createdAt")
+    commits = _nodes(row["commits"], by="authoredAt")
+    deployments = _nodes(row["deployments"], by="startedAt")
+    releases = _nodes(row["releases"], by="releasedAt")
+    feedback = _nodes(row["feedback"], by="createdAt")
+    causes = [
+        IncidentCause(node_from(props, labels), deployment, inferred)
+        for props, labels, deployment, inferred in row["incidents"]
     ]
+    causes.sort(key=lambda c: (c.incident.time("createdAt") or _LAST, c.incident.id))
     return Trace(
         item=item,
         business_line=business_line,
         product=product,
-        ancestors=ancestors,
-        descendants=descendants,
+        ancestors=_nodes(row["ancestors"]),
+        descendants=_nodes(row["descendants"]),
         pull_requests=pull_requests,
         commits=commits,
-        builds=builds,
+        builds=_nodes(row["builds"], by="startedAt"),
         deployments=deployments,
         releases=releases,
-        incidents=incidents,
+        incidents=causes,
         feedback=feedback,
         milestones=milestones(
-            item, started, commits, pull_requests, deployments, releases, feedback
+            item, row["started"], commits, pull_requests, deployments, releases, feedback
         ),
     )

@@ -76,5 +76,5 @@ def _query_names_in_source() -> set[str]:
 
 def test_every_literal_query_name_in_the_code_exists() -> None:
     names = _query_names_in_source()
-    assert "trace/ancestors" in names
+    assert "trace/lineage" in names
     assert names <= set(catalogue())
