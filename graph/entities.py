@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.model import Label, Node, WorkItemKind
 from graph.queries import Query, cypher
-from graph.store import GraphStore, Row
+from graph.store import GraphStore, Row, collected
 
 
 def _snake(name: str) -> str:
@@ -140,8 +140,8 @@ async def follow(store: GraphStore, rel: Relation, keys: Sequence[str]) -> list[
     """For each parent id in `keys`, the nodes reached over `rel`, in the query's order."""
     rows = await store.read(rel.query, ids=list(dict.fromkeys(keys)))
     grouped: dict[str, list[Related]] = defaultdict(list)
-    for row in rows:
-        grouped[row["key"]].append(Related(_row_node(row), row["rel"] or {}))
+    for key, properties, labels, rel_properties in collected(rows, "related"):
+        grouped[key].append(Related(node_from(properties, labels), rel_properties or {}))
     return [grouped.get(k, []) for k in keys]
 
 
@@ -164,9 +164,8 @@ async def follow_page(
 ) -> list[RelatedPage]:
     """For each parent id, the first `first` related nodes after id `after`, by id."""
     rows = await store.read(PAGED[name], ids=list(dict.fromkeys(keys)), first=first, after=after)
-    nodes: dict[str, list[Node]] = defaultdict(list)
-    totals: dict[str, int] = {}
-    for row in rows:
-        nodes[row["key"]].append(_row_node(row))
-        totals[row["key"]] = row["total"]
-    return [RelatedPage(nodes.get(k, []), totals.get(k, 0)) for k in keys]
+    pages = {
+        key: RelatedPage([node_from(p, ls) for p, ls in found], int(total))
+        for key, found, total in collected(rows, "pages")
+    }
+    return [pages.get(k, RelatedPage([], 0)) for k in keys]

@@ -1,10 +1,10 @@
 // For each given Product id, its first $first work items after id $after (null: from the
-// start), by id: rows {key, node, labels, total}, total counting every match after $after.
+// start), by id: one row {pages}, a list of [key, [[node properties, labels]], total], total
+// counting every match after $after.
 UNWIND $ids AS key
 MATCH (:Product {id: key})<-[:FOR_PRODUCT]-(n:WorkItem)
 WHERE $after IS NULL OR n.id > $after
 WITH key, n
 ORDER BY n.id
 WITH key, collect(n) AS items
-UNWIND items[..$first] AS n
-RETURN key, n {.*} AS node, labels(n) AS labels, size(items) AS total
+RETURN collect([key, [n IN items[..$first] | [n {.*}, labels(n)]], size(items)]) AS pages

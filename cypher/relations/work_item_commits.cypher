@@ -1,6 +1,9 @@
-// For each given WorkItem id, the related nodes in order: rows {key, node, labels, rel}.
+// For each given WorkItem id, the related nodes in order: one row
+// {related}, a list of [key, node properties, labels, relationship properties] (one row,
+// not one per node: the embedded database spends far more per row than per value).
 UNWIND $ids AS key
 MATCH (p:WorkItem {id: key})
 MATCH (p)<-[r:IMPLEMENTS]-(n:Commit)
-RETURN key, n {.*} AS node, labels(n) AS labels, properties(r) AS rel
+WITH key, n, r
 ORDER BY key, n.authoredAt
+RETURN collect([key, n {.*}, labels(n), properties(r)]) AS related
