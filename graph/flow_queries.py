@@ -1,4 +1,5 @@
-"""Loading what the flow metrics need (graph/flow.py) from the graph, in three queries.
+"""Loading what the flow metrics need (graph/flow.py) from the graph, in three queries
+for any number of scopes (a nested list of value streams costs what one does).
 
 A scope is a set of stages: a value stream's, a product's value streams', or those of
 the value streams of the products a team contributes to (a team's scope counts only the
@@ -23,7 +24,8 @@ items and the window's activity, not the length of the history.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -32,7 +34,7 @@ from graph.flow import FlowData, FlowQuery, FlowStage, ScopeKind
 from graph.flow_history import NEVER, History, ItemFacts
 from graph.model import FlowType, StageState, WorkItemKind
 from graph.queries import cypher
-from graph.store import GraphStore, Row
+from graph.store import GraphStore, collected
 from graph.times import micros
 
 STAGES = {
@@ -52,13 +54,14 @@ _OPEN = -1
 _MILLI = 1000
 
 
-def _stage(row: Row) -> FlowStage:
+def _stage(row: list[Any]) -> FlowStage:
+    id, name, order, state, value_stream = row
     return FlowStage(
-        id=row["id"],
-        name=str(row["name"] or row["id"]),
-        order=int(row["order"] or 0),
-        state=StageState(row["state"]),
-        value_stream=row["valueStream"],
+        id=id,
+        name=str(name or id),
+        order=int(order or 0),
+        state=StageState(state),
+        value_stream=value_stream,
     )
 
 
@@ -99,42 +102,83 @@ def _in_window(
     return (h if live_items.all() else h.subset(live_items)), resting
 
 
-async def load_flow_data(store: GraphStore, query: FlowQuery) -> FlowData:
-    """The stages, moving items and resting counts of a scope over a window."""
-    stages = tuple(_stage(r) for r in await store.read(STAGES[query.scope], id=query.id))
-    if not stages:
-        return FlowData.of(query.window, (), (), {}, query.flow_types)
+async def _stages(
+    store: GraphStore, queries: Sequence[FlowQuery]
+) -> dict[tuple[ScopeKind, str], tuple[FlowStage, ...]]:
+    """The stages of every scope asked for, one statement per kind of scope."""
+    wanted: dict[ScopeKind, list[str]] = defaultdict(list)
+    for q in queries:
+        if q.id not in wanted[q.scope]:
+            wanted[q.scope].append(q.id)
+    kinds = list(wanted)
+    found = await asyncio.gather(*(store.read(STAGES[k], ids=wanted[k]) for k in kinds))
+    return {
+        (kind, id): tuple(_stage(s) for s in stages)
+        for kind, rows in zip(kinds, found, strict=True)
+        for id, stages in collected(rows, "scopes")
+    }
+
+
+def _scope(query: FlowQuery, stages: tuple[FlowStage, ...]) -> dict[str, Any]:
+    """What metrics/load_visits and metrics/count_items_done_throughout take of a scope."""
     ids = [s.id for s in stages]
-    filters: dict[str, Any] = {
+    scope: dict[str, Any] = {
+        "stages": ids,
+        "openStages": [s.id for s in stages if s.state is not StageState.DONE],
+        "doneStages": [s.id for s in stages if s.state is StageState.DONE],
+        "stageIndex": {s: n for n, s in enumerate(ids)},
         "start": query.window.start,
+        "end": query.window.end,
         "kinds": [k.value for k in query.kinds],
         "flowTypes": [t.value for t in query.flow_types],
     }
     if query.scope is ScopeKind.TEAM:
-        filters["team"] = query.id
-    visits = VISITS_OF_TEAM if query.scope is ScopeKind.TEAM else VISITS
-    resting_query = RESTING_OF_TEAM if query.scope is ScopeKind.TEAM else RESTING
-    # Independent reads: run side by side (the database has cores to spare for both).
-    moving, counts = await asyncio.gather(
-        store.read(
-            visits,
-            **filters,
-            end=query.window.end,
-            stages=ids,
-            stageIndex={s: n for n, s in enumerate(ids)},
-            openStages=[s.id for s in stages if s.state is not StageState.DONE],
-        ),
-        store.read(
-            resting_query,
-            **filters,
-            doneStages=[s.id for s in stages if s.state is StageState.DONE],
-        ),
-    )
-    history, resting = _in_window(
-        _history(query, stages, moving[0]["items"] if moving else []),
-        stages,
-        micros(query.window.start),
-        micros(query.window.end),
-    )
-    resting.update({r["stage"]: int(r["items"]) for r in counts})
-    return FlowData(query.window, stages, history, dict(resting), query.flow_types)
+        scope["team"] = query.id
+    return scope
+
+
+async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -> list[FlowData]:
+    """The stages, moving items and resting counts of several scopes and windows, in
+    the same round trips as one: the stages first, then every scope's items and resting
+    counts side by side (team scopes apart, as they start from the team)."""
+    stages = await _stages(store, queries)
+    scoped = [(q, stages.get((q.scope, q.id), ())) for q in queries]
+    teams = [n for n, (q, s) in enumerate(scoped) if s and q.scope is ScopeKind.TEAM]
+    others = [n for n, (q, s) in enumerate(scoped) if s and q.scope is not ScopeKind.TEAM]
+    families = [(VISITS_OF_TEAM, RESTING_OF_TEAM, teams), (VISITS, RESTING, others)]
+    reads = []
+    for visits_query, resting_query, members in families:
+        if members:
+            scopes = [_scope(*scoped[n]) for n in members]
+            reads += [
+                store.read(visits_query, scopes=scopes),
+                store.read(resting_query, scopes=scopes),
+            ]
+    answers = iter(await asyncio.gather(*reads))
+    moving: dict[int, list[Any]] = {}
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for _, _, members in families:
+        if members:
+            for n, items in collected(next(answers), "scopes"):
+                moving[members[n]] = items
+            for n, stage, items in collected(next(answers), "counts"):
+                counts[members[n]][stage] = int(items)
+    out = []
+    for n, (query, scope_stages) in enumerate(scoped):
+        if not scope_stages:
+            out.append(FlowData.of(query.window, (), (), {}, query.flow_types))
+            continue
+        history, resting = _in_window(
+            _history(query, scope_stages, moving.get(n, [])),
+            scope_stages,
+            micros(query.window.start),
+            micros(query.window.end),
+        )
+        resting.update(counts[n])
+        out.append(FlowData(query.window, scope_stages, history, dict(resting), query.flow_types))
+    return out
+
+
+async def load_flow_data(store: GraphStore, query: FlowQuery) -> FlowData:
+    """The stages, moving items and resting counts of a scope over a window."""
+    return (await load_flow_data_many(store, [query]))[0]

@@ -1,7 +1,10 @@
-// The stages of the value streams of every product team $id contributes to, by value
-// stream then order: rows {id, name, order, state, valueStream}; one per stage.
-MATCH (:Team {id: $id})-[:CONTRIBUTES_TO]->(:Product)-[:HAS_VALUE_STREAM]->(vs:ValueStream)
+// The stages of the value streams of every product each team $ids contributes to, by
+// value stream then order: one row {scopes}, a list with one [team id, stages] per team
+// whose products have stages, each stage [id, name, order, state, value stream id].
+UNWIND $ids AS id
+MATCH (:Team {id: id})-[:CONTRIBUTES_TO]->(:Product)-[:HAS_VALUE_STREAM]->(vs:ValueStream)
 MATCH (vs)-[:HAS_STAGE]->(s:Stage)
-WITH DISTINCT vs, s
-RETURN s.id AS id, s.name AS name, s.order AS order, s.state AS state, vs.id AS valueStream
+WITH DISTINCT id, vs, s
 ORDER BY vs.id, s.order, s.id
+WITH id, collect([s.id, s.name, s.order, s.state, vs.id]) AS stages
+RETURN collect([id, stages]) AS scopes

@@ -1,5 +1,9 @@
-// The stages of value stream $id in order: rows {id, name, order, state, valueStream};
-// one per stage, none if there is no such value stream.
-MATCH (vs:ValueStream {id: $id})-[:HAS_STAGE]->(s:Stage)
-RETURN s.id AS id, s.name AS name, s.order AS order, s.state AS state, vs.id AS valueStream
+// The stages of each value stream $ids in order: one row {scopes}, a list with one
+// [value stream id, stages] per value stream that has stages, each stage [id, name,
+// order, state, value stream id].
+UNWIND $ids AS id
+MATCH (vs:ValueStream {id: id})-[:HAS_STAGE]->(s:Stage)
+WITH id, vs, s
 ORDER BY s.order, s.id
+WITH id, collect([s.id, s.name, s.order, s.state, vs.id]) AS stages
+RETURN collect([id, stages]) AS scopes
