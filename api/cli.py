@@ -29,7 +29,7 @@ from graph.entities import COUNT
 from graph.errors import GraphError, InvalidInput, Problem
 from graph.ingest import exports
 from graph.ingest.records import Record, parse_lines
-from graph.ingest.service import IngestReport, ingest
+from graph.ingest.service import IngestReport, ingest, ingest_stream
 from graph.ingest.service import Progress as ProgressFn
 from graph.ingest.sources.mapping import SourceMapping, load_mapping
 from graph.ingest.sources.payload import PayloadError
@@ -79,7 +79,8 @@ async def _load_demo(store: GraphStore, settings: Settings, args: argparse.Names
         f"Generating the demo organisation: {config.work_items:,} work items, seed {config.seed}"
     )
     with progress_bar("Loading demo") as update:
-        report = await ingest(
+        # A chunk at a time: a large demo does not fit in memory as one batch.
+        report = await ingest_stream(
             store, records, batch_size=settings.ingest_batch_size, progress=update
         )
     _report(report)

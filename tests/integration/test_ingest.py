@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from graph import demo
 from graph.errors import InvalidInput
 from graph.ingest.records import parse_lines
-from graph.ingest.service import ingest
+from graph.ingest.service import ingest, ingest_stream
 from graph.queries import parse
 from graph.store import Connection, GraphStore
+from tests.conftest import DELETE_ALL
 from tests.factories import SmallOrg, ndjson, node, rel, state
 
 pytestmark = pytest.mark.db
@@ -225,3 +228,36 @@ async def test_ingest_keeps_the_stage_each_item_is_in_and_when_it_last_moved(
         (org.stage("backlog"), t(5, 9)),
         (org.stage("dev"), t(6, 9)),
     ]
+
+
+GRAPH = parse(
+    "test/whole_graph",
+    "CALL () { MATCH (n) WHERE NOT n:Migration "
+    "RETURN collect([labels(n), properties(n)]) AS nodes } "
+    "CALL () { MATCH (a)-[r]->(b) "
+    "RETURN collect([a.id, type(r), b.id, properties(r)]) AS relationships } "
+    "RETURN nodes, relationships",
+)
+
+
+def _sortable(graph: dict[str, list[list[Any]]]) -> tuple[list[str], list[str]]:
+    """Nodes and relationships as comparable text, labels and properties in order."""
+    nodes = [repr((sorted(labels), sorted(props.items()))) for labels, props in graph["nodes"]]
+    rels = [repr((*ends, sorted(props.items()))) for *ends, props in graph["relationships"]]
+    return sorted(nodes), sorted(rels)
+
+
+async def test_a_stream_in_chunks_writes_the_same_graph_as_one_batch(store: GraphStore) -> None:
+    config = demo.DemoConfig(work_items=300, seed=5, until=datetime(2025, 6, 1, tzinfo=UTC))
+    whole = await ingest(store, list(demo.generate(config)[0]))
+    expected = _sortable((await store.read(GRAPH))[0])
+    await store.write(DELETE_ALL)
+    seen: list[tuple[int, int]] = []
+    # Small chunks: items' histories, repositories and deployment chains straddle them.
+    streamed = await ingest_stream(
+        store, demo.generate(config)[0], chunk=1500, progress=lambda d, t: seen.append((d, t))
+    )
+    assert _sortable((await store.read(GRAPH))[0]) == expected
+    assert (streamed.records, streamed.written) == (whole.records, whole.written)
+    assert seen[-1] == (whole.records, whole.records)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
