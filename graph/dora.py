@@ -35,7 +35,8 @@ from graph.flow import Window
 from graph.model import DeploymentStatus
 from graph.queries import cypher
 from graph.stats import P85, percentile
-from graph.store import GraphStore, Row
+from graph.store import GraphStore, Row, collected
+from graph.times import instant
 
 PRODUCT_DEPLOYMENTS = cypher("dora/find_product_deployments")
 REPOSITORY_DEPLOYMENTS = cypher("dora/find_repository_deployments")
@@ -354,15 +355,22 @@ def four_keys(
 # From the graph
 
 
-def _deployments(rows: Sequence[Row]) -> list[DeploymentFact]:
+def _instant(us: int | None) -> datetime | None:
+    return None if us is None else instant(us)
+
+
+def _deployments(rows: list[Row]) -> list[DeploymentFact]:
     return [
-        DeploymentFact(r["id"], r["status"], r["finishedAt"], r["repository"], r["incidents"])
-        for r in rows
+        DeploymentFact(id, status, _instant(finished), repository, int(incidents))
+        for id, status, finished, repository, incidents in collected(rows, "deployments")
     ]
 
 
-def _incidents(rows: Sequence[Row]) -> list[IncidentFact]:
-    return [IncidentFact(r["id"], r["createdAt"], r["resolvedAt"]) for r in rows]
+def _incidents(rows: list[Row]) -> list[IncidentFact]:
+    return [
+        IncidentFact(id, instant(created), _instant(resolved))
+        for id, created, resolved in collected(rows, "incidents")
+    ]
 
 
 async def _changes(
@@ -370,15 +378,18 @@ async def _changes(
 ) -> list[ShippedChange]:
     ids = [d.id for d in deployments if d.succeeded_in(window)]
     changes = []
-    for row in await store.read(CHANGES, deployments=ids, environment=environment):
-        if row["pullRequest"] is not None:
-            key = f"pr:{row['pullRequest']}"
-        elif row["inPullRequest"]:
+    rows = await store.read(CHANGES, deployments=ids, environment=environment)
+    for deployment, commit, pull_request, first, in_pull_request, shipped in collected(
+        rows, "changes"
+    ):
+        if pull_request is not None:
+            key = f"pr:{pull_request}"
+        elif in_pull_request:
             continue  # a branch commit: its pull request is the change
         else:
-            key = f"commit:{row['commit']}"
+            key = f"commit:{commit}"
         changes.append(
-            ShippedChange(key, row["deployment"], row["firstCommitAt"], tuple(row["shippedAt"]))
+            ShippedChange(key, deployment, instant(first), tuple(instant(t) for t in shipped))
         )
     return changes
 

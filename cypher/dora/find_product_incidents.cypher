@@ -1,5 +1,13 @@
 // Incidents affecting the product in the environment (an incident naming none counts as
-// production): rows {id, createdAt, resolvedAt}, one per incident.
+// production): one row {incidents}, a list with one [id, createdAt, resolvedAt] per
+// incident, times in epoch microseconds (resolvedAt null while open).
 MATCH (i:Incident)-[:AFFECTS]->(:Product {id: $product})
 WHERE coalesce(i.environment, 'production') = $environment
-RETURN DISTINCT i.id AS id, i.createdAt AS createdAt, i.resolvedAt AS resolvedAt
+WITH DISTINCT i,
+     datetime({datetime: i.createdAt, timezone: 'UTC'}) AS created,
+     datetime({datetime: i.resolvedAt, timezone: 'UTC'}) AS resolved
+RETURN collect([
+         i.id, created.epochSeconds * 1000000 + created.nanosecond / 1000,
+         CASE WHEN i.resolvedAt IS NULL THEN null
+              ELSE resolved.epochSeconds * 1000000 + resolved.nanosecond / 1000 END
+       ]) AS incidents
