@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import Label, Node, WorkItemKind
+from graph.model import TITLED, Label, Node, WorkItemKind
 from graph.queries import Query, cypher
 from graph.store import GraphStore, Row, collected
 
@@ -31,7 +31,13 @@ COUNT: dict[Label, Query] = {
 }
 LIST_WORK_ITEMS = cypher("nodes/list_work_items")
 COUNT_WORK_ITEMS = cypher("nodes/count_work_items")
-SEARCH = cypher("explore/search")
+SEARCH_KEYS = cypher("explore/search/keys")
+SEARCH_NAMES = cypher("explore/search/names")
+SEARCH_PREFIX = {label: cypher(f"explore/search/prefix_of_{_snake(label)}") for label in Label}
+SEARCH_TITLES = {
+    label: cypher(f"explore/search/titles_of_{_snake(label)}") for label in sorted(TITLED, key=str)
+}
+_WORK_ITEM_KINDS = frozenset(k.value for k in WorkItemKind)
 
 
 def node_from(properties: Mapping[str, Any], labels: Sequence[str]) -> Node:
@@ -104,15 +110,46 @@ async def list_work_items(
     return Page(nodes[:first], len(nodes) > first, total)
 
 
+def _wants(label: Label, wanted: Sequence[str]) -> bool:
+    kinds = _WORK_ITEM_KINDS if label is Label.WORK_ITEM else frozenset()
+    return label.value in wanted or bool(kinds & set(wanted))
+
+
 async def search(
     store: GraphStore, text: str, labels: Sequence[str] | None, first: int
 ) -> list[Node]:
-    """Nodes whose id equals `text` or whose name/title contains it (case-insensitive)."""
+    """Nodes whose id is `text` or starts with it (as typed; for work items also in
+    capitals), or whose name or title contains it (ignoring case): exact ids first, then
+    the other id matches, then name matches, each by id.
+
+    Every id lookup goes through an index, one statement per label; names are read from
+    the organisation's few nodes, and titles (of labels with millions of nodes) only of
+    the wanted labels, each scan stopping at `first` matches (docs/explorer.md)."""
     # Always a label list: the graph also holds internal nodes (sync cursors) that are no
     # part of the model and must not turn up.
     wanted = list(labels) if labels else [label.value for label in Label]
-    rows = await store.read(SEARCH, text=text, labels=wanted, first=first)
-    return [_row_node(r) for r in rows]
+    lower, upper, base = text.lower(), text.upper(), {"labels": wanted, "first": first}
+    exact = store.read(SEARCH_KEYS, text=text, upper=upper, labels=wanted)
+    reads = [store.read(SEARCH_NAMES, lower=lower, **base)]
+    for label in Label:
+        if _wants(label, wanted):
+            prefixes = {text, upper} if label is Label.WORK_ITEM else {text}
+            reads += [store.read(SEARCH_PREFIX[label], prefix=p, **base) for p in prefixes]
+            if label in SEARCH_TITLES:
+                reads.append(store.read(SEARCH_TITLES[label], lower=lower, **base))
+    exact_rows, *other_rows = await asyncio.gather(exact, *reads)
+    matches = [node_from(p, ls) for rows in other_rows for p, ls in collected(rows, "found")]
+
+    def rank(node: Node) -> tuple[int, str]:
+        by_id = node.id.startswith(text) or node.id.startswith(upper)
+        return (1 if by_id else 2, node.id)
+
+    # Exact ids (already by id), then id matches, then name matches; each node once.
+    exacts = [node_from(p, ls) for p, ls in collected(exact_rows, "found")]
+    ranked = {(n.label, n.id): n for n in exacts}
+    for node in sorted(matches, key=rank):
+        ranked.setdefault((node.label, node.id), node)
+    return list(ranked.values())[:first]
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,10 @@ class Query:
         return TYPES[label].from_domain(found) if found else None
 
     @strawberry.field(
-        description="Nodes whose key equals `text` or whose name/title contains it "
-        "(ignoring case), exact key matches first; optionally only nodes with one of "
-        "`labels` or work items of one of `kinds`."
+        description="Nodes whose key is `text` or starts with it (as typed or in capitals), "
+        "or whose name or title contains it (ignoring case): exact keys first, then the "
+        "other key matches, then name matches, each in key order; optionally only nodes "
+        "with one of `labels` or work items of one of `kinds`."
     )
     async def search(
         self,
