@@ -8,6 +8,7 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -22,6 +23,9 @@ from graph.errors import GraphError
 from graph.settings import ConfigError, Settings
 
 Query = merge_types("Query", (browse.Query, trace.Query, dora.Query, explore.Query, tokens.Query))
+#: Distinct query texts whose parse is kept (ParserCache).
+PARSED_DOCUMENTS = 256
+
 Mutation = merge_types("Mutation", (ingest.Mutation, influence.Mutation, tokens.Mutation))
 
 
@@ -46,6 +50,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     limits = Limits(max_page=settings.graphql_max_page, max_cost=settings.graphql_max_cost)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        # Dashboards and pages send the same few documents again and again: parse each
+        # once (bounded LRU, keyed by the text and the token limit).
+        lambda: ParserCache(maxsize=PARSED_DOCUMENTS),
         lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: RequestLimits(limits),
