@@ -159,8 +159,8 @@ async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for _, _, members in families:
         if members:
-            for n, items in collected(next(answers), "scopes"):
-                moving[members[n]] = items
+            for row in next(answers):
+                moving[members[row["n"]]] = row["items"]
             for n, stage, items in collected(next(answers), "counts"):
                 counts[members[n]][stage] = int(items)
     out = []

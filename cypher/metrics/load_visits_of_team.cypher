@@ -1,28 +1,31 @@
 // As metrics/load_visits, for scopes of teams ($scopes, each with its team): the items
 // the team OWNS now in one of the scope's stages that moved since its start or still sit
 // in one of its openStages, of one of its kinds and flow types, with their visits to its
-// stages entered before its end. One row {scopes}, a list of [scope's place in $scopes,
-// items], each item [id, kind, flowType, owner team, blockers, stage indexes (places in
-// the scope's stages, given as its stageIndex), entries, exits (epoch ms, -1 while
-// open)]. Starts from the team: its items are fewer than those of the stages it works in.
+// stages entered before its end. One row {n, items} per scope that has such items (n
+// its place in $scopes), each item [id, kind, flowType, owner team, blockers, stage
+// indexes (places in the scope's stages, given as its stageIndex), entries, exits
+// (epoch ms, -1 while open)]. Starts from the team: its items are fewer than those of
+// the stages it works in.
 UNWIND range(0, size($scopes) - 1) AS n
 WITH n, $scopes[n] AS scope
-MATCH (:Team {id: scope.team})-[:OWNS]->(w:WorkItem)
-WHERE w.currentStage IN scope.stages
-  AND (w.lastMovedAt >= scope.start OR w.currentStage IN scope.openStages)
-  AND w.flowType IN scope.flowTypes
-  AND any(label IN labels(w) WHERE label IN scope.kinds)
-MATCH (w)-[x:IN_STAGE]->(t:Stage)
-WHERE x.enteredAt < scope.end AND t.id IN scope.stages
-WITH n, scope, w,
-     collect(scope.stageIndex[t.id]) AS stages,
-     collect(datetime({datetime: x.enteredAt, timezone: 'UTC'}).epochMillis) AS entries,
-     collect(CASE WHEN x.exitedAt IS NULL THEN -1
-                  ELSE datetime({datetime: x.exitedAt, timezone: 'UTC'}).epochMillis END) AS exits
-WITH n, collect([
-       w.id, head([label IN labels(w) WHERE label IN scope.kinds]), w.flowType,
-       COLLECT { MATCH (w)<-[:OWNS]-(o:Team) RETURN o.id ORDER BY o.id LIMIT 1 }[0],
-       [(w)-[:BLOCKED_BY]->(b:WorkItem) | b.id],
-       stages, entries, exits
-     ]) AS items
-RETURN collect([n, items]) AS scopes
+CALL (scope) {
+  MATCH (:Team {id: scope.team})-[:OWNS]->(w:WorkItem)
+  WHERE w.currentStage IN scope.stages
+    AND (w.lastMovedAt >= scope.start OR w.currentStage IN scope.openStages)
+    AND w.flowType IN scope.flowTypes
+    AND any(label IN labels(w) WHERE label IN scope.kinds)
+  MATCH (w)-[x:IN_STAGE]->(t:Stage)
+  WHERE x.enteredAt < scope.end AND t.id IN scope.stages
+  WITH scope, w,
+       collect(scope.stageIndex[t.id]) AS stages,
+       collect(datetime({datetime: x.enteredAt, timezone: 'UTC'}).epochMillis) AS entries,
+       collect(CASE WHEN x.exitedAt IS NULL THEN -1
+                    ELSE datetime({datetime: x.exitedAt, timezone: 'UTC'}).epochMillis END) AS exits
+  RETURN collect([
+           w.id, head([label IN labels(w) WHERE label IN scope.kinds]), w.flowType,
+           COLLECT { MATCH (w)<-[:OWNS]-(o:Team) RETURN o.id ORDER BY o.id LIMIT 1 }[0],
+           [(w)-[:BLOCKED_BY]->(b:WorkItem) | b.id],
+           stages, entries, exits
+         ]) AS items
+}
+RETURN n, items
