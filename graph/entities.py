@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,22 +65,40 @@ async def nodes_by_ids(store: GraphStore, label: Label, ids: Sequence[str]) -> l
 
 @dataclass(frozen=True)
 class Page:
-    """One page of nodes in id order, and whether more follow."""
+    """One page of nodes in id order, whether more follow, and how many there are in all
+    (None when not counted)."""
 
     nodes: list[Node]
     has_next: bool
-    total: int
+    total: int | None
 
 
-async def list_nodes(store: GraphStore, label: Label, first: int, after: str | None) -> Page:
-    """Up to `first` nodes of `label` after id `after`, in id order."""
-    # The page and the total do not depend on each other: ask for both at once.
-    rows, counted = await asyncio.gather(
-        store.read(LIST[label], first=first + 1, after=after), store.read(COUNT[label])
-    )
-    total = counted[0]["total"]
+async def _page_of(
+    first: int, page: Awaitable[list[Row]], count: Awaitable[list[Row]] | None
+) -> Page:
+    """The page from `first` + 1 rows (the extra one tells whether more follow)."""
+    # The page and the total do not depend on each other: ask for both at once. Counting
+    # costs as much as reading the page or more (every match of a filter over millions of
+    # work items), so it is skipped when nobody asked for the total.
+    if count is None:
+        rows, total = await page, None
+    else:
+        rows, counted = await asyncio.gather(page, count)
+        total = counted[0]["total"]
     nodes = [_row_node(r) for r in rows]
     return Page(nodes[:first], len(nodes) > first, total)
+
+
+async def list_nodes(
+    store: GraphStore, label: Label, first: int, after: str | None, *, count: bool = True
+) -> Page:
+    """Up to `first` nodes of `label` after id `after`, in id order; counted in all if
+    `count`."""
+    return await _page_of(
+        first,
+        store.read(LIST[label], first=first + 1, after=after),
+        store.read(COUNT[label]) if count else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -98,16 +116,15 @@ class WorkItemFilter:
 
 
 async def list_work_items(
-    store: GraphStore, where: WorkItemFilter, first: int, after: str | None
+    store: GraphStore, where: WorkItemFilter, first: int, after: str | None, *, count: bool = True
 ) -> Page:
-    """Up to `first` work items matching `where`, after id `after`, in id order."""
-    rows, counted = await asyncio.gather(
+    """Up to `first` work items matching `where`, after id `after`, in id order; counted
+    in all if `count`."""
+    return await _page_of(
+        first,
         store.read(LIST_WORK_ITEMS, first=first + 1, after=after, **where.params()),
-        store.read(COUNT_WORK_ITEMS, **where.params()),
+        store.read(COUNT_WORK_ITEMS, **where.params()) if count else None,
     )
-    total = counted[0]["total"]
-    nodes = [_row_node(r) for r in rows]
-    return Page(nodes[:first], len(nodes) > first, total)
 
 
 def _wants(label: Label, wanted: Sequence[str]) -> bool:

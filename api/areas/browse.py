@@ -5,7 +5,15 @@ from typing import TypeVar
 import strawberry
 
 from api.context import Info
-from api.types.base import DEFAULT_PAGE, Connection, Node, decode_cursor, page_size, split_global_id
+from api.types.base import (
+    DEFAULT_PAGE,
+    Connection,
+    Node,
+    decode_cursor,
+    page_size,
+    selects,
+    split_global_id,
+)
 from api.types.convert import TYPES, to_graphql
 from api.types.organisation import BusinessLine, Product, Team, Tool
 from api.types.stream import ValueStream
@@ -26,7 +34,11 @@ async def _page(
     info: Info, label: Label, kind: type[N], first: int, after: str | None
 ) -> Connection[N]:
     page = await entities.list_nodes(
-        info.context.store, label, page_size(first), decode_cursor(after)
+        info.context.store,
+        label,
+        page_size(first),
+        decode_cursor(after),
+        count=selects(info, "totalCount"),
     )
     return _connection(kind, page)
 
@@ -118,6 +130,10 @@ class Query:
             tuple(DomainKind(k) for k in kinds) if kinds else None, product, team
         )
         page = await entities.list_work_items(
-            info.context.store, where, page_size(first), decode_cursor(after)
+            info.context.store,
+            where,
+            page_size(first),
+            decode_cursor(after),
+            count=selects(info, "totalCount"),
         )
         return _connection(WorkItem, page)

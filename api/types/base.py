@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Generic, Self, TypeVar
 
 import strawberry
+from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph.errors import InvalidArgument
 from graph.model import Label
@@ -99,19 +101,40 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
     page_info: PageInfo = strawberry.field(description="Paging information.")
-    total_count: int = strawberry.field(
+    total: strawberry.Private[int | None]
+
+    @strawberry.field(
         description="How many items the list holds in all (after the cursor, for nested lists)."
     )
+    def total_count(self) -> int:
+        if self.total is None:
+            # Lists count only when the request selects totalCount (`selects`), so this
+            # cannot happen unless that check is wrong: fail loudly, never answer 0.
+            raise RuntimeError("the list was not counted")
+        return self.total
 
     @classmethod
     def build(
-        cls, items: Sequence[T], keys: Sequence[str], has_next: bool, total: int
+        cls, items: Sequence[T], keys: Sequence[str], has_next: bool, total: int | None
     ) -> Connection[T]:
-        """A connection from items and their ids."""
+        """A connection from items and their ids; `total` None if not counted."""
         edges = [Edge(cursor=encode_cursor(k), node=i) for i, k in zip(items, keys, strict=True)]
         end = edges[-1].cursor if edges else None
         return cls(
-            edges=edges,
-            page_info=PageInfo(has_next_page=has_next, end_cursor=end),
-            total_count=total,
+            edges=edges, page_info=PageInfo(has_next_page=has_next, end_cursor=end), total=total
         )
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the request selects the field `name` directly under the field being
+    resolved (through fragments too, whatever their type conditions and directives: when
+    in doubt, yes)."""
+    pending: list[Selection] = [s for field in info.selected_fields for s in field.selections]
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        else:
+            pending += selection.selections
+    return False
