@@ -5,12 +5,14 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 
@@ -48,13 +50,21 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if settings.graphql_max_page > MAX_PAGE:
         raise ConfigError(f"VSG_GRAPHQL_MAX_PAGE can be at most {MAX_PAGE}")
     limits = Limits(max_page=settings.graphql_max_page, max_cost=settings.graphql_max_cost)
+    # The depth and alias rules are made once, not per request: the validation cache is
+    # keyed by the rule classes, and each limiter makes a new class when constructed.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        # Dashboards and pages send the same few documents again and again: parse each
-        # once (bounded LRU, keyed by the text and the token limit).
+        # Dashboards and pages send the same few documents again and again: parse and
+        # validate each once (bounded LRUs, keyed by the text and the token limit, then
+        # by the parsed document and the rules). Validating the dashboard's document
+        # costs more than some of the reads it makes.
         lambda: ParserCache(maxsize=PARSED_DOCUMENTS),
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=PARSED_DOCUMENTS),
         lambda: RequestLimits(limits),
         lambda: MaskErrors(should_mask_error=_should_mask),
     ]

@@ -48,8 +48,13 @@ async def test_depth_over_the_limit_is_refused(connection: Connection, store: Gr
     async with serve(connection, graphql_max_depth=3) as api:
         assert await api.graphql(DEPTH_3) == {"products": {"edges": []}}
         body = await api.graphql_raw(DEPTH_4)
+        # Validation results are cached per document and rules: asked again, the same.
+        again = await api.graphql_raw(DEPTH_4)
     assert body.get("data") is None
-    assert messages(body) == ["'anonymous' exceeds maximum operation depth of 3"]
+    assert messages(body) == messages(again) == ["'anonymous' exceeds maximum operation depth of 3"]
+    # The cached refusal belongs to those rules: an app allowing depth 4 runs the query.
+    async with serve(connection, graphql_max_depth=4) as api:
+        assert await api.graphql(DEPTH_4) == {"products": {"edges": []}}
 
 
 async def test_aliases_over_the_limit_are_refused(
