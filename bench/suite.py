@@ -685,8 +685,9 @@ def table(result: dict[str, Any]) -> str:
         runs = figures["vsgraph"]["runs"]
         counts = trips[name] if isinstance(trips[name], list) else [trips[name]]
         count = " to ".join(str(c) for c in sorted({min(counts), max(counts)}))
+        trips_word = "round trip" if max(counts) == 1 else "round trips"
         lines.append(
-            f"| `{name}` ({runs} runs, {count} round trips) | {cell('vsgraph')} "
+            f"| `{name}` ({runs} runs, {count} {trips_word}) | {cell('vsgraph')} "
             f"| {cell('peer')} | {cell('floor')} | {ratio('peer')} | {ratio('floor')} |"
         )
     ingest_figures, analysed, memory = result["ingest"], result["analytics"], result["memory_mib"]
