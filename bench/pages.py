@@ -1,0 +1,267 @@
+"""How long the explorer's and the dashboard's own requests take on a large organisation.
+
+    .venv/bin/python bench/pages.py [--scale 1000000] [--keep DIR] [--runs 5]
+
+Loads the demo organisation (as bench/suite.py does, seed 7; with --keep DIR a database
+already in DIR is reused, so `--keep BENCH/scale-1000000` reuses the suite's), serves
+the real app under uvicorn in a child process and sends, over HTTP, the GraphQL
+documents the pages send: they are read out of api/web/static/app/explorer.js and
+dashboard.js, so what is timed is what a browser asks. For each request: the median and
+the slowest of --runs runs after one warm-up, and the size of the answer (a page must
+never receive an unbounded neighbourhood). Prints a table and writes JSON (default
+bench/results/pages-<scale>.json). Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import httpx  # noqa: E402 - after the path set-up above
+from demo_stream import UNTIL  # noqa: E402
+
+from bench.suite import DATABASE, child, load, wait_http  # noqa: E402
+from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402
+from graph.migrations import prepare  # noqa: E402
+from graph.queries import parse  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
+
+APP = ROOT / "api" / "web" / "static" / "app"
+RESULTS_DIR = ROOT / "bench" / "results"
+SUITE = ROOT / "bench" / "suite.py"
+#: The dashboard's default window, in days.
+WINDOW_DAYS = 90
+
+#: Bench-only lookups (what to ask about), through indexes: the largest value stream by
+#: where its items are now, its product and done stage, and two work items of two products.
+LARGEST_STREAM = parse(
+    "largest_stream",
+    """MATCH (p:Product)-[:HAS_VALUE_STREAM]->(v:ValueStream)-[:HAS_STAGE]->(s:Stage)
+    MATCH (w:WorkItem {currentStage: s.id})
+    WITH p, v, count(w) AS items ORDER BY items DESC, v.id LIMIT 1
+    MATCH (v)-[:HAS_STAGE]->(done:Stage {state: 'done'})
+    RETURN p.id AS product, v.id AS stream, items, collect(done.id)[0] AS done""",
+)
+ITEM_AT = parse(
+    "item_at",
+    """MATCH (w:WorkItem {currentStage: $stage})
+    RETURN w.id AS id, w.title AS title ORDER BY id LIMIT 1""",
+)
+OTHER_DONE_STAGE = parse(
+    "other_done_stage",
+    """MATCH (p:Product)-[:HAS_VALUE_STREAM]->(:ValueStream)-[:HAS_STAGE]->(s:Stage)
+    WHERE p.id <> $product AND s.state = 'done'
+    RETURN s.id AS id ORDER BY id LIMIT 1""",
+)
+
+
+def documents(source: Path) -> dict[str, str]:
+    """The GraphQL documents a page's script declares (`const NAME = \\`...\\``), with
+    `${CAPTION}`-style fragments put in, plus those written inline (`gql(\\`...\\``)."""
+    text = source.read_text()
+    declared = dict(re.findall(r"const ([A-Z_]+) = `(.*?)`;", text, re.S))
+    inline = re.findall(r"gql\(`(.*?)`", text, re.S)
+    for n, document in enumerate(inline):
+        declared[f"INLINE_{n}"] = document
+
+    def expand(document: str) -> str:
+        return re.sub(r"\$\{([A-Z_]+)\}", lambda m: declared[m.group(1)], document)
+
+    return {name: expand(document) for name, document in declared.items()}
+
+
+async def subjects(store: GraphStore) -> dict[str, Any]:
+    """What the timed requests ask about: the largest stream, its product, its done
+    stage, a work item there, one of another product, and words to search for."""
+    [largest] = await store.read(LARGEST_STREAM)
+    [item] = await store.read(ITEM_AT, stage=largest["done"])
+    [other_done] = await store.read(OTHER_DONE_STAGE, product=largest["product"])
+    [other] = await store.read(ITEM_AT, stage=other_done["id"])
+    words = re.findall(r"[A-Za-z]{4,}", item["title"] or "")
+    return {**largest, "item": item["id"], "other": other["id"], "word": (words or ["data"])[0]}
+
+
+#: (page, what is asked, GraphQL document, variables)
+Request = tuple[str, str, str, dict[str, Any]]
+
+
+def iso(instant: datetime) -> str:
+    """A UTC instant as GraphQL's DateTime takes it."""
+    return instant.isoformat().replace("+00:00", "Z")
+
+
+def requests(
+    explorer: dict[str, str], dashboard: dict[str, str], s: dict[str, Any]
+) -> list[Request]:
+    """(page, what, document, variables) of every request timed."""
+    end = UNTIL
+    start = end - timedelta(days=WINDOW_DAYS)
+    forecast = next(d for d in dashboard.values() if "forecast(" in d)
+    window = {"id": f"ValueStream:{s['stream']}", "from": iso(start), "to": iso(end)}
+    item, other = f"WorkItem:{s['item']}", f"WorkItem:{s['other']}"
+    prefix = s["item"][:-1].lower()
+    return [
+        ("dashboard", "value streams (selector)", dashboard["STREAMS"], {}),
+        ("dashboard", f"dashboard of {s['stream']}", dashboard["DASHBOARD"], window),
+        (
+            "dashboard",
+            "forecast",
+            forecast,
+            {"id": window["id"], "start": iso(end), "by": iso(end + timedelta(days=30))},
+        ),
+        ("explorer", f"search '{s['item']}' (a key)", explorer["SEARCH"], {"text": s["item"]}),
+        ("explorer", f"search '{prefix}' (a key's prefix)", explorer["SEARCH"], {"text": prefix}),
+        (
+            "explorer",
+            f"search '{s['word']}' (a title word)",
+            explorer["SEARCH"],
+            {"text": s["word"]},
+        ),
+        ("explorer", "search 'zzqq' (nothing matches)", explorer["SEARCH"], {"text": "zzqq"}),
+        (
+            "explorer",
+            f"neighbours of product {s['product']}",
+            explorer["NEIGHBOURHOOD"],
+            {"id": f"Product:{s['product']}", "first": 50, "after": None},
+        ),
+        (
+            "explorer",
+            f"neighbours of stage {s['done']}",
+            explorer["NEIGHBOURHOOD"],
+            {"id": f"Stage:{s['done']}", "first": 50, "after": None},
+        ),
+        (
+            "explorer",
+            f"neighbours of {s['item']}",
+            explorer["NEIGHBOURHOOD"],
+            {"id": item, "first": 50, "after": None},
+        ),
+        ("explorer", f"details of {s['item']}", explorer["DETAILS"], {"id": item}),
+        (
+            "explorer",
+            f"path {s['item']} → product",
+            explorer["PATH"],
+            {"from": item, "to": f"Product:{s['product']}"},
+        ),
+        (
+            "explorer",
+            f"path {s['item']} → {s['other']}",
+            explorer["PATH"],
+            {"from": item, "to": other},
+        ),
+        ("explorer", f"trace of {s['item']}", explorer["TRACE"], {"key": s["item"]}),
+    ]
+
+
+async def time_requests(url: str, asked: list[Request], runs: int) -> list[dict[str, Any]]:
+    """Each request once untimed, then `runs` times: median, slowest, answer size."""
+    rows = []
+    async with httpx.AsyncClient(timeout=300) as http:
+        for page, what, document, variables in asked:
+            seconds, size = [], 0
+            for n in range(runs + 1):
+                began = time.perf_counter()
+                response = await http.post(url, json={"query": document, "variables": variables})
+                elapsed = time.perf_counter() - began
+                body = response.json()
+                if response.status_code != 200 or body.get("errors"):
+                    raise RuntimeError(f"{what}: {response.status_code} {str(body)[:500]}")
+                size = len(response.content)
+                if n:
+                    seconds.append(elapsed)
+            rows.append(
+                {
+                    "page": page,
+                    "request": what,
+                    "p50_ms": round(statistics.median(seconds) * 1000, 1),
+                    "max_ms": round(max(seconds) * 1000, 1),
+                    "answer_kib": round(size / 1024, 1),
+                }
+            )
+            print(f"  {page:9} {what:45} {rows[-1]['p50_ms']:9.1f} ms", flush=True)
+    return rows
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    where: Path = args.keep / f"scale-{args.scale}"
+    where.mkdir(parents=True, exist_ok=True)
+    embedded = EmbeddedDatabase(EmbeddedConfig(where, free_port(), free_port(), DATABASE))
+    connection = await embedded.start()
+    try:
+        store = await GraphStore.open(connection)
+        try:
+            await prepare(store)
+            print(f"[{args.scale:,}] the demo organisation ...", flush=True)
+            await load(store, args.scale, where)
+            about = await subjects(store)
+        finally:
+            await store.close()
+        asked = requests(documents(APP / "explorer.js"), documents(APP / "dashboard.js"), about)
+        port = free_port()
+        command = [sys.executable, str(SUITE), "--serve-api", str(where)]
+        command += [str(embedded.config.bolt_port), str(port)]
+        log = where / "pages-api.log"
+        with child(command, log) as api:
+            url = f"http://127.0.0.1:{port}/graphql"
+            async with httpx.AsyncClient(timeout=120) as http:
+                await wait_http(http, url, api, log)
+            print(f"[{args.scale:,}] timing the pages' requests ...", flush=True)
+            rows = await time_requests(url, asked, args.runs)
+        return {"work_items": args.scale, "runs": args.runs, "subjects": about, "requests": rows}
+    finally:
+        embedded.stop()
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"### Pages on {result['work_items']:,} work items ({result['runs']} runs each)",
+        "",
+        "| page | request | p50 | slowest | answer |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for r in result["requests"]:
+        lines.append(
+            f"| {r['page']} | {r['request']} | {r['p50_ms']:,.1f} ms | {r['max_ms']:,.1f} ms "
+            f"| {r['answer_kib']:,.1f} KiB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").splitlines()[0],
+        epilog="Figures: docs/performance.md (Pages).",
+    )
+    parser.add_argument("--scale", type=int, default=1_000_000, help="work items (default 1000000)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=Path(".bench-dbs"),
+        metavar="DIR",
+        help="keep the database in DIR/scale-N and reuse it (default .bench-dbs)",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per request (default 5)")
+    parser.add_argument("--out", type=Path, help="JSON path (default bench/results/pages-N.json)")
+    args = parser.parse_args()
+    result = asyncio.run(main_async(args))
+    out = args.out or RESULTS_DIR / f"pages-{args.scale}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(table(result))
+    print(f"\nwritten to {out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
