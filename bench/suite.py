@@ -529,7 +529,7 @@ async def analytics(store: GraphStore, stream: str, repeat: int) -> dict[str, An
 
 
 async def compare(
-    sides: Sides, runs: int, trace_items: list[str], warmup: int
+    sides: Sides, runs: int, trace_items: list[str], warmup: int, metrics_runs: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check that the three sides agree, then time them; (latency, round trips)."""
     # Same answers first: a broken peer or floor must not look fast.
@@ -556,13 +556,13 @@ async def compare(
     }
     # Warm-up (not timed): every query on every side, the trace over all its items.
     await interleaved(warmup, nested_sides, Timings())
-    await interleaved(warmup, metrics_side, Timings())
+    await interleaved(min(warmup, metrics_runs), metrics_side, Timings())
     await interleaved(max(warmup, len(trace_items)), trace_sides, Timings())
 
     latency: dict[str, Any] = {}
     for name, query_sides, rounds in (
         ("nested", nested_sides, runs),
-        ("nested+metrics", metrics_side, runs),
+        ("nested+metrics", metrics_side, metrics_runs),
         ("trace", trace_sides, max(runs, len(trace_items))),
     ):
         timings = Timings()
@@ -639,7 +639,10 @@ async def measure(
                 await wait_http(http, sides.api_url, api, where / "suite-api.log")
                 await wait_http(http, sides.peer_url, peer, where / "suite-peer.log")
                 print(f"[{scale:,}] comparing vsgraph, peer and floor ...", flush=True)
-                latency, trips = await compare(sides, args.runs, trace_items, args.warmup)
+                metrics_runs = args.metrics_runs or args.runs
+                latency, trips = await compare(
+                    sides, args.runs, trace_items, args.warmup, metrics_runs
+                )
             # Read while the processes still run: /proc/<pid> goes with them.
             memory = {"api": peak_memory_mib(api.pid), "peer": peak_memory_mib(peer.pid)}
     print(f"[{scale:,}] flow metrics, constraints, forecast ...", flush=True)
@@ -746,6 +749,12 @@ def main() -> None:
         "--keep", type=Path, metavar="DIR", help="keep each scale's database in DIR/scale-N"
     )
     parser.add_argument("--runs", type=int, default=30, help="timed runs per side (default 30)")
+    parser.add_argument(
+        "--metrics-runs",
+        type=int,
+        help="timed runs of nested+metrics (default: --runs; each reads the flow history "
+        "of every value stream, some seconds at 1,000,000 work items)",
+    )
     parser.add_argument("--warmup", type=int, default=5, help="untimed runs first (default 5)")
     parser.add_argument(
         "--trace-items", type=int, default=40, help="work items traced (default 40)"
