@@ -124,7 +124,10 @@ async def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Analysis speed: constraints + team network + critical path of a value "
+        "stream holding 100,000 work items, and the Monte Carlo forecast."
+    )
     parser.add_argument(
         "--scale", type=int, default=SCALE, help=f"work items in all (default {SCALE})"
     )
@@ -135,9 +138,11 @@ def main() -> None:
         help=f"work items of the first product, whose stream is timed (default {LEAD_ITEMS}; "
         "0: spread evenly like the plain demo)",
     )
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="keep the database in this directory")
+    parser.add_argument("--seed", type=int, default=7, help="demo seed (default 7)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (best is reported)")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the database in DIR and reuse it"
+    )
     args = parser.parse_args()
     lead_items = args.lead_items or None
     result = asyncio.run(run(args.scale, lead_items, args.seed, args.repeat, args.keep))

@@ -65,8 +65,10 @@ async def run(scale: int, seed: int, batch_size: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100_000, help="work items (default 100000)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=7, help="demo seed (default 7)")
+    parser.add_argument(
+        "--batch-size", type=int, default=5000, help="rows per write transaction (default 5000)"
+    )
     args = parser.parse_args()
     result = asyncio.run(run(args.scale, args.seed, args.batch_size))
     width = max(len(k) for k in result)

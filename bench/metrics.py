@@ -110,7 +110,7 @@ def main() -> None:
         help=f"work items of the first product, whose stream is timed (default {LEAD_ITEMS}; "
         "0: spread evenly like the plain demo)",
     )
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7, help="demo seed (default 7)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (best is reported)")
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="keep the database in DIR and reuse it"
