@@ -104,7 +104,8 @@ class Connection(Generic[T]):
     total: strawberry.Private[int | None]
 
     @strawberry.field(
-        description="How many items the list holds in all (after the cursor, for nested lists)."
+        description="How many items the list holds in all (after the cursor, for nested "
+        "lists). Counting a long list costs a read of every item: ask only when needed."
     )
     def total_count(self) -> int:
         if self.total is None:
