@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 import strawberry
 
 from api.context import Info
+from api.types.base import page_size
 from graph import flow
 from graph.flow import FlowQuery, Interval, ScopeKind, Window
 from graph.model import FlowType as DomainFlowType
@@ -74,6 +75,16 @@ FlowTypesArg = Annotated[
     strawberry.argument(description="Flow types counted (default: all)."),
 ]
 IntervalArg = Annotated[Interval, strawberry.argument(description="DAY (default) or WEEK buckets.")]
+#: Aging items listed unless `first` says otherwise: a stream of a large organisation
+#: has thousands in progress, more than anyone reads and a page should receive.
+AGING_ITEMS = 100
+AgingFirstArg = Annotated[
+    int,
+    strawberry.argument(
+        description=f"How many of the oldest items to list (default {AGING_ITEMS}, at most "
+        "the page limit); `count` says how many there are."
+    ),
+]
 
 
 @strawberry.type(
@@ -315,14 +326,18 @@ class AgingWip:
     p85_flow_time_days: float | None = strawberry.field(
         description="The p85 flow time the ages are compared with; null if nothing was done."
     )
-    items: list[AgingItem] = strawberry.field(description="The items, oldest first.")
+    count: int = strawberry.field(description="How many items are in progress at `to`.")
+    items: list[AgingItem] = strawberry.field(
+        description="The `first` oldest of them, oldest first."
+    )
 
     @classmethod
-    def from_domain(cls, a: flow.AgingWip) -> AgingWip:
-        """Map the domain aging WIP."""
+    def from_domain(cls, a: flow.AgingWip, first: int) -> AgingWip:
+        """Map the domain aging WIP, listing its `first` oldest items."""
         return cls(
             at=a.at,
             p85_flow_time_days=a.p85_flow_time,
+            count=len(a.items),
             items=[
                 AgingItem(
                     item_id=i.id,
@@ -334,7 +349,7 @@ class AgingWip:
                     days_in_stage=i.in_stage,
                     past_p85=i.past_p85,
                 )
-                for i in a.items
+                for i in a.items[:first]
             ],
         )
 
@@ -378,9 +393,10 @@ async def cfd(info: Info, query: FlowQuery, interval: Interval) -> Cfd:
     return Cfd.from_domain(flow.cfd(await info.context.loaders.flow().load(query), interval))
 
 
-async def aging_wip(info: Info, query: FlowQuery) -> AgingWip:
+async def aging_wip(info: Info, query: FlowQuery, first: int) -> AgingWip:
     """The agingWip field."""
-    return AgingWip.from_domain(flow.aging_wip(await info.context.loaders.flow().load(query)))
+    data = await info.context.loaders.flow().load(query)
+    return AgingWip.from_domain(flow.aging_wip(data), first)
 
 
 @strawberry.interface(
@@ -456,5 +472,7 @@ class FlowScope:
         to: ToArg = None,
         kinds: KindsArg = None,
         flow_types: FlowTypesArg = None,
+        first: AgingFirstArg = AGING_ITEMS,
     ) -> AgingWip:
-        return await aging_wip(info, self._query(info, start, to, kinds, flow_types))
+        query = self._query(info, start, to, kinds, flow_types)
+        return await aging_wip(info, query, page_size(first))

@@ -15,7 +15,7 @@ import pytest
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from tests.api.conftest import Api
-from tests.factories import SmallOrg, state
+from tests.factories import SmallOrg, node, rel, state
 
 pytestmark = pytest.mark.db
 
@@ -115,6 +115,35 @@ async def test_value_stream_fields_answer(api: Api) -> None:
         "item": {"key": org.id("story2"), "title": "Story 2"}, "kind": "STORY",
         "flowType": "FEATURE", "ageDays": 5.0, "daysInStage": 5.0,
         "stage": {"key": org.stage("dev")}, "pastP85": False}]  # fmt: skip
+
+
+async def test_aging_wip_lists_the_oldest_first_and_counts_them_all(api: Api) -> None:
+    org = SmallOrg()
+    started = ["2025-03-02", "2025-02-25", "2025-03-07", "2025-03-01"]  # story0 .. story3
+    records = [*org.records()]
+    for n, day in enumerate(started):
+        story = org.id(f"aging{n}")
+        records += [
+            node("Story", story, title=f"Aging {n}", createdAt="2025-01-01T00:00:00Z"),
+            rel("FOR_PRODUCT", ("Story", story), ("Product", org.product)),
+            state(story, f"{day}T00:00:00Z", state="In Progress"),
+        ]
+    await ingest(api.store, parse_objects(records))
+    query = """query($id: ID!, $first: Int!) { node(id: $id) { ... on ValueStream {
+      agingWip(to: "2025-03-10T00:00:00Z", first: $first) { count items { item { key } ageDays } }
+    } } }"""
+    vs = f"ValueStream:{org.id('vs')}"
+
+    two = (await api.graphql(query, id=vs, first=2))["node"]["agingWip"]
+    every = (await api.graphql(query, id=vs, first=10))["node"]["agingWip"]
+
+    assert two == {"count": 4, "items": [
+        {"item": {"key": org.id("aging1")}, "ageDays": 13.0},
+        {"item": {"key": org.id("aging3")}, "ageDays": 9.0}]}  # fmt: skip
+    assert every["count"] == 4
+    assert [i["ageDays"] for i in every["items"]] == [13.0, 9.0, 8.0, 3.0]
+    refused = await api.graphql_raw(query, id=vs, first=501)
+    assert "largest page" in refused["errors"][0]["message"]
 
 
 async def test_product_and_team_answer_the_same_for_a_one_stream_org(api: Api) -> None:

@@ -19,7 +19,7 @@ const DASHBOARD = `
           flowVelocityWeekly { start count }
         }
         cfd(from: $from, to: $to, interval: DAY) { points { end counts } stages { name } }
-        agingWip(from: $from, to: $to) { p85FlowTimeDays items { ageDays daysInStage pastP85 kind item { id key title } stage { name } } }
+        agingWip(from: $from, to: $to, first: 15) { count p85FlowTimeDays items { ageDays daysInStage pastP85 kind item { id key title } stage { name } } }
         constraints(from: $from, to: $to) { constraint { reason score stage { id name } queue { id name } } }
         product {
           name
@@ -130,9 +130,10 @@ function drawDora(product) {
 }
 
 function drawAging(aging) {
-  const items = [...aging.items].sort((a, b) => b.ageDays - a.ageDays).slice(0, 15);
+  // The API lists the oldest first, as many as asked for (`first`); `count` is all of them.
+  const items = aging.items;
   $("aging").replaceChildren(
-    el("div", { class: "muted" }, `${aging.items.length} items in progress; p85 flow time ${fmt(aging.p85FlowTimeDays)} d; the 15 oldest:`),
+    el("div", { class: "muted" }, `${aging.count} items in progress; p85 flow time ${fmt(aging.p85FlowTimeDays)} d; the ${items.length} oldest:`),
     el("table", {}, el("tr", {}, ["Item", "Kind", "Title", "Stage", "Age (d)", "In stage (d)"].map((h) => el("th", {}, h))),
       items.map((a) => el("tr", {},
         el("td", {}, a.item ? el("a", { href: `/explorer?node=${encodeURIComponent(a.item.id)}` }, a.item.key) : "–"),
