@@ -25,6 +25,7 @@ data (no deployment, change or resolved incident in the window); counts stay cou
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -399,14 +400,14 @@ async def product_dora(
 ) -> Dora:
     """The four keys of a product: its deployments (FOR_PRODUCT or through its
     repositories) and the incidents affecting it."""
-    deployments = _deployments(
-        await store.read(PRODUCT_DEPLOYMENTS, product=product, environment=environment)
+    # The incidents do not depend on the deployments: read them side by side.
+    deployment_rows, incident_rows = await asyncio.gather(
+        store.read(PRODUCT_DEPLOYMENTS, product=product, environment=environment),
+        store.read(PRODUCT_INCIDENTS, product=product, environment=environment),
     )
+    deployments = _deployments(deployment_rows)
     changes = await _changes(store, deployments, window, environment)
-    incidents = _incidents(
-        await store.read(PRODUCT_INCIDENTS, product=product, environment=environment)
-    )
-    return four_keys(window, environment, deployments, changes, incidents)
+    return four_keys(window, environment, deployments, changes, _incidents(incident_rows))
 
 
 async def repositories_dora(
