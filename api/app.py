@@ -54,6 +54,9 @@ def create_app(
             await connector.start()  # returns after the first attempt, whatever its outcome
             yield
         finally:
+            cache = getattr(app.state, "metrics_cache", None)  # made by the first scrape
+            if cache is not None:
+                await cache.close()
             await connector.stop()
             await store.close()
 

@@ -248,31 +248,68 @@ def render(families: Sequence[Family]) -> str:
 
 
 class ExpositionCache(Generic[T]):
-    """One computed value, served for `ttl` seconds; concurrent callers share one
-    computation (the others wait for it rather than start their own)."""
+    """One computed value, served for `ttl` seconds and then while its successor is being
+    computed; concurrent callers share one computation.
+
+    Past `ttl`, a caller gets the old value at once and starts the next computation in
+    the background: at a million work items computing takes longer than a scrape's
+    timeout, and a scrape should never wait for it. Only the first caller (nothing
+    computed yet) and the first one after a failed computation wait, so a failure is
+    seen (a 503) instead of old figures being served for ever; how old the served figures
+    are is in `vsg_metrics_computed_timestamp_seconds`. With a `ttl` of 0 every caller
+    waits for a computation of its own (shared with those arriving meanwhile).
+    """
 
     def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.clock = clock
         self.computations = 0
         self._value: tuple[float, T] | None = None
-        self._lock = asyncio.Lock()
+        self._running: asyncio.Task[T] | None = None
+        self._failed = False
 
     def _fresh(self) -> T | None:
         if self._value is None or self.clock() - self._value[0] >= self.ttl:
             return None
         return self._value[1]
 
+    async def _compute(self, compute: Callable[[], Awaitable[T]]) -> T:
+        try:
+            value = await compute()
+        except BaseException:
+            self._failed = True
+            raise
+        finally:
+            self._running = None
+        self._failed = False
+        self.computations += 1
+        self._value = (self.clock(), value)
+        return value
+
+    @staticmethod
+    def _observe(task: asyncio.Task[T]) -> None:
+        # A refresh nobody waits for: its error is reported to the next caller (who
+        # computes again and waits), not left as an "exception never retrieved".
+        if not task.cancelled():
+            task.exception()
+
     async def get(self, compute: Callable[[], Awaitable[T]]) -> T:
-        """The cached value, or a newly computed one once it is `ttl` seconds old."""
+        """The value: fresh, or old while the next one is computed, or newly computed."""
         held = self._fresh()
         if held is not None:
             return held
-        async with self._lock:
-            held = self._fresh()  # computed by whoever held the lock before us
-            if held is not None:
-                return held
-            value = await compute()
-            self.computations += 1
-            self._value = (self.clock(), value)
-            return value
+        running = self._running
+        if running is None:
+            running = self._running = asyncio.create_task(self._compute(compute))
+            running.add_done_callback(self._observe)
+        if self._value is not None and not self._failed and self.ttl > 0:
+            return self._value[1]
+        # Shielded: a caller that gives up (a client that disconnects) does not cancel the
+        # computation the others share.
+        return await asyncio.shield(running)
+
+    async def close(self) -> None:
+        """Stop a computation still running (the app is shutting down)."""
+        if self._running is not None:
+            self._running.cancel()
+            await asyncio.gather(self._running, return_exceptions=True)

@@ -62,11 +62,44 @@ def test_the_cache_serves_one_value_for_its_ttl_and_shares_a_computation() -> No
         now[0] = 59.9
         held = await cache.get(compute)
         now[0] = 60.0
+        # Past its time: the old value at once, twice, while one refresh runs ...
+        stale = [await cache.get(compute), await cache.get(compute)]
+        await asyncio.sleep(0.05)
+        # ... and its result once it is done.
         fresh = await cache.get(compute)
-        return [*first, held, fresh]
+        return [*first, held, *stale, fresh]
 
     # Three concurrent scrapes share the first computation; 59.9 s later it is still
-    # served; at 60 s it is computed again.
-    assert asyncio.run(run()) == [1, 1, 1, 1, 2]
+    # served; at 60 s it is served while the next is computed, once.
+    assert asyncio.run(run()) == [1, 1, 1, 1, 1, 1, 2]
     assert calls == [0.0, 60.0]
     assert cache.computations == 2
+
+
+def test_after_a_failed_refresh_callers_wait_and_see_errors_not_old_figures() -> None:
+    now = [0.0]
+    cache: ExpositionCache[int] = ExpositionCache(60, clock=lambda: now[0])
+    down = RuntimeError("database down")
+    outcomes: list[int | Exception] = [1, down, down, 4]
+
+    async def compute() -> int:
+        await asyncio.sleep(0)
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def run() -> list[object]:
+        seen: list[object] = [await cache.get(compute)]
+        now[0] = 61.0
+        seen.append(await cache.get(compute))  # the old value; its refresh fails meanwhile
+        await asyncio.sleep(0.01)
+        try:
+            await cache.get(compute)  # no old value now: waits, and its computation fails
+        except RuntimeError as error:
+            seen.append(str(error))
+        seen.append(await cache.get(compute))  # waits again, and gets the new value
+        return seen
+
+    assert asyncio.run(run()) == [1, 1, "database down", 4]
+    assert outcomes == []
