@@ -299,6 +299,9 @@ $("search").addEventListener("input", () => {
   if (!text) { $("results").hidden = true; return; }
   searchTimer = setTimeout(() => run(async () => {
     const data = await gql(SEARCH, { text });
+    // On a large graph a search can take most of a second: an answer to text since
+    // typed over must not replace the results of what the box holds now.
+    if ($("search").value.trim() !== text) return;
     $("results").replaceChildren(...(data.search.length ? data.search.map((n) => el("div", {
       onclick: () => { $("results").hidden = true; run(() => open(n.id)); },
     }, el("i", { style: `display:inline-block;width:10px;height:10px;border-radius:50%;background:${COLOURS[label(n)]}` }), ` ${label(n)} · ${caption(n)}`)) : [el("div", { class: "muted" }, "No match")]));
