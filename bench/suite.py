@@ -1,7 +1,7 @@
 """The benchmark suite: vsgraph against its peer (@neo4j/graphql) and a hand-written floor.
 
     .venv/bin/python bench/suite.py [--scales 10000,100000] [--keep DIR] [--runs 30]
-                                    [--trace-items 40] [--out PATH]
+                                    [--metrics-runs N] [--trace-items 40] [--out PATH]
 
 For each scale, loads the demo organisation (graph/demo, seed 7, history up to
 bench/demo_stream.UNTIL) into an embedded database (timed: ingest throughput), then serves
