@@ -44,12 +44,12 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import QueryTimeout, StoreUnavailable
+from graph.queries import Query, catalogue, cypher
 
 try:  # see wire_datetime
     from neo4j._codec.packstream import Structure as _Structure
 except ImportError:  # pragma: no cover - a driver release without it
     _Structure = None
-from graph.queries import Query, catalogue, cypher
 
 Row = dict[str, Any]
 T = TypeVar("T")

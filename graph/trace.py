@@ -66,8 +66,11 @@ class Trace:
 def _nodes(found: Iterable[Sequence[Any]], *, by: str | None = None) -> list[Node]:
     """Nodes from [properties, labels] pairs, each once (first kept), oldest first by the
     time property `by` (then id) when given."""
-    nodes = list({n.id: n for n in reversed([node_from(p, ls) for p, ls in found])}.values())
-    nodes.reverse()
+    unique: dict[str, Node] = {}
+    for properties, labels in found:
+        node = node_from(properties, labels)
+        unique.setdefault(node.id, node)
+    nodes = list(unique.values())
     if by is not None:
         nodes.sort(key=lambda n: (n.time(by) or _LAST, n.id))
     return nodes
