@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -127,12 +128,33 @@ def test_without_a_product_mapping_nothing_is_for_a_product() -> None:
     assert rels(convert("payments.json", SourceMapping()), "FOR_PRODUCT") == set()
 
 
-def test_a_malformed_export_names_the_position() -> None:
+def _malformed() -> bytes:
     export = json.loads((FIXTURES / "payments.json").read_text())
     del export["commits"][1]["commit"]["author"]["date"]
     export["deployments"][0]["statuses"][0]["state"] = "exploded"
+    return json.dumps(export).encode()
+
+
+def test_a_malformed_item_is_skipped_and_reported_and_the_rest_converts() -> None:
+    converted = github.convert(_malformed(), MAPPING)
+    assert [(s.kind, s.field, s.reason) for s in converted.skipped] == [
+        ("commit", "commits[1].commit.author.date", "missing"),
+        (
+            "deployment",
+            "deployments[0].statuses[0].state",
+            "unknown deployment state 'exploded' "
+            "(success, failure, error, in_progress, queued, pending, inactive)",
+        ),
+    ]
+    whole = convert("payments.json")
+    assert len(nodes(converted, "Commit")) == len(nodes(whole, "Commit")) - 1
+    assert len(nodes(converted, "Deployment")) == len(nodes(whole, "Deployment")) - 1
+    assert nodes(converted, "PullRequest").keys() == nodes(whole, "PullRequest").keys()
+
+
+def test_a_malformed_export_in_strict_mode_names_the_position() -> None:
     with pytest.raises(PayloadError) as caught:
-        github.convert(json.dumps(export).encode(), MAPPING)
+        github.convert(_malformed(), replace(MAPPING, strict=True))
     assert [str(p) for p in caught.value.problems] == [
         "commits[1].commit.author.date: missing",
         "deployments[0].statuses[0].state: unknown deployment state 'exploded' "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,9 @@ def test_teams_own_items_through_the_team_mapping() -> None:
 
 
 def test_an_unmapped_team_is_created_under_the_slug_of_its_name() -> None:
-    converted = convert(mapping=SourceMapping(default_product="payments"))
+    converted = convert(
+        mapping=SourceMapping(default_product="payments", team_field="customfield_10001")
+    )
     teams = {
         r.id: r.properties["name"]
         for r in converted.records
@@ -285,13 +288,41 @@ def test_positions_name_the_page_and_issue_each_record_came_from() -> None:
     assert converted.origin(first_state.line) == "[1].issues[0].fields.created"
 
 
-def test_a_malformed_timestamp_names_its_position_and_nothing_is_converted() -> None:
+def _malformed() -> dict[str, Any]:
     broken = page(1)
     broken["issues"][3]["fields"]["created"] = "yesterday"
     broken["issues"][4]["fields"]["created"] = "2025-03-15T08:30:00.000"  # no offset
     del broken["issues"][5]["fields"]["summary"]
+    return broken
+
+
+def test_invalid_issues_are_skipped_and_reported_and_the_others_convert() -> None:
+    converted = convert(_malformed())
+    assert [(s.id, s.field, s.reason) for s in converted.skipped] == [
+        (
+            "PAY-4",
+            "issues[3].fields.created",
+            "not an ISO 8601 timestamp with an offset: 'yesterday'",
+        ),
+        (
+            "PAY-5",
+            "issues[4].fields.created",
+            "not an ISO 8601 timestamp with an offset: '2025-03-15T08:30:00.000'",
+        ),
+        ("PAY-6", "issues[5].fields.summary", "missing"),
+    ]
+    assert {s.source for s in converted.skipped} == {"jira"}
+    written = {
+        r.item if isinstance(r, StateRecord) else getattr(r, "id", None) for r in converted.records
+    }
+    assert {"PAY-1", "PAY-2", "PAY-3"} <= written
+    assert not {"PAY-4", "PAY-5", "PAY-6"} & written
+    assert any("skipped issue PAY-6" in note for note in converted.notes)
+
+
+def test_a_malformed_timestamp_in_strict_mode_names_its_position_and_nothing_is_converted() -> None:
     with pytest.raises(PayloadError) as error:
-        convert(broken)
+        convert(_malformed(), replace(MAPPING, strict=True))
     assert [str(p) for p in error.value.problems] == [
         "issues[3].fields.created: not an ISO 8601 timestamp with an offset: 'yesterday'",
         "issues[4].fields.created: not an ISO 8601 timestamp with an offset: "
@@ -305,7 +336,7 @@ def test_a_malformed_history_names_its_position() -> None:
     broken["issues"][2]["changelog"]["histories"][1]["created"] = 17
     broken["issues"][2]["changelog"]["histories"][2]["items"][0] = "status"
     with pytest.raises(PayloadError) as error:
-        convert(broken)
+        convert(broken, replace(MAPPING, strict=True))
     assert [str(p) for p in error.value.problems] == [
         "issues[2].changelog.histories[1].created: not an ISO 8601 timestamp with an offset: '17'",
         "issues[2].changelog.histories[2].items[0]: expected an object, got str",

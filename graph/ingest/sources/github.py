@@ -101,8 +101,10 @@ def _commit(conv: Conversion, obj: dict[str, Any], at: str) -> GitCommit | None:
 
 
 def _pull(
-    conv: Conversion, repo: Repo, obj: dict[str, Any], at: str, commits: list[GitCommit]
-) -> GitChange | None:
+    conv: Conversion, repo: Repo, obj: dict[str, Any], at: str
+) -> tuple[GitChange, list[GitCommit]] | None:
+    """A pull request and the commits listed with it. In a webhook `commits` is their
+    count (an integer), in an export the `/pulls/{n}/commits` list."""
     number = obj.get("number")
     if isinstance(number, bool) or not isinstance(number, int):
         conv.problem(f"{at}.number", "expected an integer")
@@ -114,9 +116,11 @@ def _pull(
     branch = head.get("ref") if isinstance(head, dict) else None
     if title is None or created is None:
         return None
-    own = read_commits(conv, obj.get("commits"), f"{at}.commits", _commit)
-    commits.extend(own)
-    return GitChange(
+    listed = obj.get("commits")
+    own: list[GitCommit] = []
+    if isinstance(listed, bool) or not isinstance(listed, int):
+        own = read_commits(conv, listed, f"{at}.commits", _commit)
+    change = GitChange(
         at,
         f"{repo.id}#{number}",
         number,
@@ -131,6 +135,7 @@ def _pull(
         conv.text(obj, "merge_commit_sha", at, required=False) if merged else None,
         conv.text(obj, "html_url", at, required=False),
     )
+    return change, own
 
 
 def _status(conv: Conversion, obj: dict[str, Any], at: str) -> tuple[DeploymentStatus, Any] | None:
@@ -184,6 +189,9 @@ def _release(
     if obj.get("draft") is True or obj.get("published_at") is None:
         return None  # a draft is not released (yet)
     tag = conv.text(obj, "tag_name", at)
+    if obj.get("prerelease") is True:
+        conv.note(f"{at}: {repo.path} {tag}: a prerelease, not a release to production: left out")
+        return None
     published = conv.time(obj, "published_at", at)
     if tag is None or published is None:
         return None
@@ -209,13 +217,16 @@ def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
         repo, commits=read_commits(conv, obj.get("commits"), f"{at}commits", _commit)
     )
     for pat, raw in conv.objects(obj.get("pulls"), f"{at}pulls"):
-        change = _pull(conv, repo, raw, pat, delivery.commits)
-        if change is not None:
-            delivery.changes.append(change)
+        with conv.item("pull request", raw.get("number"), pat) as item:
+            found = _pull(conv, repo, raw, pat)
+        if found is not None and item.ok:
+            delivery.changes.append(found[0])
+            delivery.commits += found[1]
     for dat, raw in conv.objects(obj.get("deployments"), f"{at}deployments"):
-        statuses = conv.objects(raw.get("statuses"), f"{dat}.statuses")
-        deployment = _deployment(conv, repo, raw, dat, statuses)
-        if deployment is not None:
+        with conv.item("deployment", raw.get("id"), dat) as item:
+            statuses = conv.objects(raw.get("statuses"), f"{dat}.statuses")
+            deployment = _deployment(conv, repo, raw, dat, statuses)
+        if deployment is not None and item.ok:
             delivery.deployments.append(deployment)
     tags: dict[str, str] = {}
     for tat, raw in conv.objects(obj.get("tags"), f"{at}tags"):
@@ -229,8 +240,9 @@ def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
         else:
             conv.problem(tat, "expected {name, commit: {sha}}")
     for rat, raw in conv.objects(obj.get("releases"), f"{at}releases"):
-        release = _release(conv, repo, raw, rat, tags)
-        if release is not None:
+        with conv.item("release", raw.get("tag_name"), rat) as item:
+            release = _release(conv, repo, raw, rat, tags)
+        if release is not None and item.ok:
             delivery.releases.append(release)
     return delivery
 
@@ -276,24 +288,53 @@ def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted 
     if event == "push":
         delivery.commits = _push_commits(conv, obj)
     elif event == "pull_request":
-        raw = conv.obj(obj.get("pull_request"), "pull_request")
-        change = _pull(conv, repo, raw, "pull_request", []) if raw is not None else None
-        if change is not None:
-            delivery.changes.append(change)
+        number = _inner(obj, "pull_request").get("number")
+        with conv.item("pull request", number, "pull_request") as item:
+            raw = conv.obj(obj.get("pull_request"), "pull_request")
+            found = _pull(conv, repo, raw, "pull_request") if raw is not None else None
+        if found is not None and item.ok:
+            delivery.changes.append(found[0])
     elif event in ("deployment", "deployment_status"):
-        raw = conv.obj(obj.get("deployment"), "deployment")
-        statuses = [("deployment_status", obj.get("deployment_status"))]
-        if event == "deployment_status" and conv.obj(statuses[0][1], "deployment_status") is None:
-            return conv.result()
-        given = [(at, s) for at, s in statuses if isinstance(s, dict)]
-        deployment = _deployment(conv, repo, raw, "deployment", given) if raw is not None else None
-        if deployment is not None:
+        raw = _inner(obj, "deployment")
+        with conv.item("deployment", raw.get("id"), "deployment") as item:
+            conv.obj(obj.get("deployment"), "deployment")
+            given: list[tuple[str, dict[str, Any]]] = []
+            if event == "deployment_status":
+                status = conv.obj(obj.get("deployment_status"), "deployment_status")
+                given = [("deployment_status", status)] if status is not None else []
+            deployment = _deployment(conv, repo, raw, "deployment", given) if raw else None
+        if deployment is not None and item.ok:
             delivery.deployments.append(deployment)
-    else:  # release
-        raw = conv.obj(obj.get("release"), "release")
-        if raw is not None and obj.get("action") != "deleted":
-            release = _release(conv, repo, raw, "release", {})
-            if release is not None:
-                delivery.releases.append(release)
+    else:
+        _release_event(conv, repo, obj, delivery)
     records(conv, delivery, mapping, links=LinkPolicy.ANY)
     return conv.result()
+
+
+def _inner(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+#: Release actions after which the release is not (or no longer) published.
+_GONE = frozenset({"deleted", "unpublished"})
+
+
+def _release_event(conv: Conversion, repo: Repo, obj: dict[str, Any], delivery: Delivery) -> None:
+    """A `release` delivery: published -> a Release; deleted, unpublished, or edited into a
+    draft or prerelease -> the Release is gone; a draft or prerelease is no release."""
+    raw = _inner(obj, "release")
+    with conv.item("release", raw.get("tag_name"), "release") as item:
+        conv.obj(obj.get("release"), "release")
+        tag = conv.text(raw, "tag_name", "release") if raw else None
+    if not item.ok or tag is None:
+        return
+    action = obj.get("action")
+    demoted = raw.get("draft") is True or raw.get("prerelease") is True
+    if action in _GONE or (action == "edited" and demoted):
+        conv.delete("Release", f"{repo.id}@{tag}")
+        return
+    with conv.item("release", tag, "release") as item:
+        release = _release(conv, repo, raw, "release", {})
+    if release is not None and item.ok:
+        delivery.releases.append(release)

@@ -80,11 +80,17 @@ def _time(
     return conv.parse_time(value, f"{at}.{key}")
 
 
+#: Where a commit's authoring time is read, first found first.
+_COMMIT_TIMES = ("authored_date", "committed_date", "created_at")
+
+
 def _commit(conv: Conversion, obj: dict[str, Any], at: str) -> GitCommit | None:
     """A commit as the repository commits endpoint returns it."""
     sha = conv.text(obj, "id", at)
     message = conv.text(obj, "message", at)
-    authored = _time(conv, obj, "authored_date", at)
+    # GitLab's own docs list a commit with no `authored_date`: the commit time stands in.
+    key = next((k for k in _COMMIT_TIMES if obj.get(k) not in (None, "")), _COMMIT_TIMES[0])
+    authored = _time(conv, obj, key, at)
     parents = obj.get("parent_ids") or []
     if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
         conv.problem(f"{at}.parent_ids", "expected an array of commit ids")
@@ -182,14 +188,24 @@ def _deployment(conv: Conversion, repo: Repo, obj: dict[str, Any], at: str) -> G
     environment = conv.text(env, "name", f"{at}.environment") if env is not None else None
     created = _time(conv, obj, "created_at", at)
     finished = _time(conv, obj, "finished_at", at, required=False)
-    deployable = obj.get("deployable")
+    raw_job = obj.get("deployable")
+    job: dict[str, Any] = raw_job if isinstance(raw_job, dict) else {}
     sha = obj.get("sha")
-    if isinstance(deployable, dict) and isinstance(deployable.get("commit"), dict):
-        sha = deployable["commit"].get("id") or sha
+    if isinstance(job.get("commit"), dict):
+        sha = job["commit"].get("id") or sha
+    # The deployment record is made when the job has run (or at least was queued): the
+    # job's own start, else its creation, is when the deployment started.
+    job_at = f"{at}.deployable"
+    job_start = _time(conv, job, "started_at", job_at, required=False) or _time(
+        conv, job, "created_at", job_at, required=False
+    )
+    job_end = _time(conv, job, "finished_at", job_at, required=False)
     if ident is None or status is None or environment is None or created is None:
         return None
+    started = min(created, job_start) if job_start is not None else created
     if finished is None and status is not DeploymentStatus.IN_PROGRESS:
-        finished = _time(conv, obj, "updated_at", at, required=False)
+        finished = job_end if job_end is not None and job_end >= started else None
+        finished = finished or _time(conv, obj, "updated_at", at, required=False)
     if status is DeploymentStatus.IN_PROGRESS:
         finished = None
     sha = sha if isinstance(sha, str) else None
@@ -200,7 +216,7 @@ def _deployment(conv: Conversion, repo: Repo, obj: dict[str, Any], at: str) -> G
         environment,
         sha,
         status,
-        created,
+        started,
         finished,
         f"{repo.url}/-/environments" if repo.url else None,
     )
@@ -212,6 +228,9 @@ def _release(
     tag = conv.text(obj, "tag" if hook else "tag_name", at)
     released = _time(conv, obj, "released_at", at)
     if tag is None or released is None:
+        return None
+    if obj.get("upcoming_release") is True:
+        conv.note(f"{at}: {repo.path} {tag}: an upcoming release, not released yet: left out")
         return None
     commit = obj.get("commit")
     sha = commit.get("id") if isinstance(commit, dict) else None
@@ -237,16 +256,21 @@ def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
         repo, commits=read_commits(conv, obj.get("commits"), f"{at}commits", _commit)
     )
     for mat, raw in conv.objects(obj.get("merge_requests"), f"{at}merge_requests"):
-        change = _merge_request(conv, repo, raw, mat, delivery.commits)
-        if change is not None:
+        listed: list[GitCommit] = []
+        with conv.item("merge request", raw.get("iid"), mat) as item:
+            change = _merge_request(conv, repo, raw, mat, listed)
+        if change is not None and item.ok:
             delivery.changes.append(change)
+            delivery.commits += listed
     for dat, raw in conv.objects(obj.get("deployments"), f"{at}deployments"):
-        deployment = _deployment(conv, repo, raw, dat)
-        if deployment is not None:
+        with conv.item("deployment", raw.get("id"), dat) as item:
+            deployment = _deployment(conv, repo, raw, dat)
+        if deployment is not None and item.ok:
             delivery.deployments.append(deployment)
     for rat, raw in conv.objects(obj.get("releases"), f"{at}releases"):
-        release = _release(conv, repo, raw, rat)
-        if release is not None:
+        with conv.item("release", raw.get("tag_name"), rat) as item:
+            release = _release(conv, repo, raw, rat)
+        if release is not None and item.ok:
             delivery.releases.append(release)
     return delivery
 
@@ -309,18 +333,31 @@ def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted 
     if event == "Push Hook":
         delivery.commits = _push_commits(conv, obj)
     elif event == "Merge Request Hook":
-        attrs = conv.obj(obj.get("object_attributes"), "object_attributes")
-        if attrs is not None:
-            change = _merge_request(conv, repo, attrs, "object_attributes", [], hook=True)
-            if change is not None:
-                delivery.changes.append(change)
+        raw = obj.get("object_attributes")
+        iid = raw.get("iid") if isinstance(raw, dict) else None
+        with conv.item("merge request", iid, "object_attributes") as item:
+            attrs = conv.obj(raw, "object_attributes")
+            change = (
+                _merge_request(conv, repo, attrs, "object_attributes", [], hook=True)
+                if attrs is not None
+                else None
+            )
+        if change is not None and item.ok:
+            delivery.changes.append(change)
     elif event == "Deployment Hook":
-        deployment = _hook_deployment(conv, repo, obj)
-        if deployment is not None:
+        with conv.item("deployment", obj.get("deployment_id"), "payload") as item:
+            deployment = _hook_deployment(conv, repo, obj)
+        if deployment is not None and item.ok:
             delivery.deployments.append(deployment)
-    elif obj.get("action") != "delete":  # Release Hook
-        release = _release(conv, repo, obj, "payload", hook=True)
-        if release is not None:
+    elif obj.get("action") == "delete":  # Release Hook
+        with conv.item("release", obj.get("tag"), "payload") as item:
+            tag = conv.text(obj, "tag", "payload")
+        if tag is not None and item.ok:
+            conv.delete("Release", f"{repo.id}@{tag}")
+    else:
+        with conv.item("release", obj.get("tag"), "payload") as item:
+            release = _release(conv, repo, obj, "payload", hook=True)
+        if release is not None and item.ok:
             delivery.releases.append(release)
     records(conv, delivery, mapping, links=LinkPolicy.ANY)
     return conv.result()

@@ -7,7 +7,8 @@ pages, several pages written one after another into one file, or a bare array of
 Per issue (docs/sources.md has the full table):
 
 - the issue -> a work item of the kind its issue type maps to, `FOR_PRODUCT` the
-  product of its project, `OWNS` from its team field's team;
+  product of its project, `OWNS` from the team in the mapping's `teamField` (none is
+  guessed: without it, no team);
 - its status history -> state records: the status it was created in (the first status
   change's `fromString`, or its current status) at `created`, then each change's
   `toString` at the change's time. Ingest maps each status through the stages' `states`
@@ -19,6 +20,10 @@ An issue moved to another project changes key (a changelog item of field `Key`):
 kept as one work item under its current key, and links or older snapshots naming the old
 key are redirected to it. A link or parent outside the export is left out (with a note)
 unless the mapping says `missingLinks: keep`, in which case it must be in the graph.
+
+Each issue is one item: an invalid issue (no summary, a bad timestamp) is left out whole
+and reported (`payload.SkippedItem`), the others convert. `jira_webhook.py` maps a
+webhook's issue with the same `IssueMapping`, so a channel changes nothing.
 """
 
 from __future__ import annotations
@@ -110,7 +115,7 @@ def _name(value: Any) -> str | None:
     return None
 
 
-def _site(issue: dict[str, Any]) -> str | None:
+def site_of(issue: dict[str, Any]) -> str | None:
     """The site's base URL, from the issue's REST `self` link."""
     link = issue.get("self")
     if not isinstance(link, str):
@@ -120,7 +125,9 @@ def _site(issue: dict[str, Any]) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Change:
+class Change:
+    """One changelog item: a field's change at a time, and where it was read."""
+
     at: datetime
     where: str
     field: str
@@ -128,7 +135,7 @@ class _Change:
     to_string: str | None
 
 
-def _changes(issue: dict[str, Any], at: str, conversion: Conversion) -> list[_Change]:
+def _changes(issue: dict[str, Any], at: str, conversion: Conversion) -> list[Change]:
     """The issue's changelog items, oldest first."""
     changelog = issue.get("changelog")
     if changelog is None:
@@ -143,7 +150,7 @@ def _changes(issue: dict[str, Any], at: str, conversion: Conversion) -> list[_Ch
             f"{issue.get('key')}: the changelog holds {len(histories)} of {total} histories; "
             "its stage history is partial (fetch /rest/api/3/issue/{key}/changelog)"
         )
-    out: list[_Change] = []
+    out: list[Change] = []
     for where, history in histories:
         when = conversion.time(history, "created", where)
         for item_at, item in conversion.objects(history.get("items"), f"{where}.items"):
@@ -152,7 +159,7 @@ def _changes(issue: dict[str, Any], at: str, conversion: Conversion) -> list[_Ch
                 continue
             from_string, to_string = item.get("fromString"), item.get("toString")
             out.append(
-                _Change(
+                Change(
                     when,
                     item_at,
                     field.casefold(),
@@ -188,7 +195,9 @@ def _current(key: str, renamed: dict[str, str]) -> str:
     return key
 
 
-class _JiraConversion:
+class IssueMapping:
+    """Maps Jira issues onto records, the same for files, sync and webhooks."""
+
     def __init__(self, mapping: SourceMapping, conversion: Conversion) -> None:
         self.mapping, self.c = mapping, conversion
         self.renamed: dict[str, str] = {}
@@ -205,7 +214,23 @@ class _JiraConversion:
             return
         self.c.rel(at, type, ("WorkItem", start), ("WorkItem", end))
 
-    def issue(self, at: str, issue: dict[str, Any], key: str) -> None:
+    def one(
+        self, at: str, issue: dict[str, Any], key: str, later: list[Change] | None = None
+    ) -> bool:
+        """Map one issue as an item: if anything in it is invalid, none of its records is
+        kept and it is reported as skipped (strict: the payload is refused)."""
+        teams, releases = set(self.teams), set(self.releases)
+        with self.c.item("issue", key, at) as item:
+            self.issue(at, issue, key, later)
+        if not item.ok:  # nodes first written by the dropped issue: write them again
+            self.teams, self.releases = teams, releases
+        return item.ok
+
+    def issue(
+        self, at: str, issue: dict[str, Any], key: str, later: list[Change] | None = None
+    ) -> None:
+        """One issue's node, states and links; `later`: changes known beside the issue's
+        own changelog (a webhook event's)."""
         fields = self.c.obj(issue.get("fields"), f"{at}.fields")
         if fields is None:
             return
@@ -218,13 +243,13 @@ class _JiraConversion:
         status_name = self.c.text(status, "name", f"{f_at}.status") if status else None
         project = self.c.obj(fields.get("project"), f"{f_at}.project")
         project_key = self.c.text(project, "key", f"{f_at}.project") if project else None
-        changes = _changes(issue, at, self.c)
+        changes = sorted([*_changes(issue, at, self.c), *(later or [])], key=lambda c: c.at)
         if None in (type_name, title, created, status_name, project_key):
             return
         assert type_name and title and created and status_name and project_key
         kind = self.mapping.kind_of(type_name)
         product = self.mapping.product_of_project(project_key)
-        site = _site(issue)
+        site = site_of(issue)
         points = fields.get(self.mapping.points_field) if self.mapping.points_field else None
         priority = _name(fields.get("priority"))
         self.c.node(
@@ -245,9 +270,18 @@ class _JiraConversion:
         self.fix_versions(fields, f_at, key, product)
 
     def team(self, fields: dict[str, Any], f_at: str, key: str) -> None:
+        """`OWNS` from the configured team field only (mapping `teamField`): Jira's Team
+        field object, `components`, or a field naming a team. Nothing is guessed."""
         field = self.mapping.team_field
-        name = _name(fields.get(field)) if field else None
-        if name is None:
+        if not field or fields.get(field) in (None, "", []):
+            return
+        value = fields[field]
+        name = _name(value)
+        if name is None or not isinstance(value, str | dict | list):
+            self.c.problem(
+                f"{f_at}.{field}",
+                f"the team field (mapping teamField) holds no team name: {str(value)[:60]!r}",
+            )
             return
         team = self.mapping.team_id(name)
         if name not in self.mapping.teams and team not in self.teams:
@@ -256,7 +290,7 @@ class _JiraConversion:
         self.c.rel(f"{f_at}.{field}", "OWNS", ("Team", team), ("WorkItem", key))
 
     def states(
-        self, at: str, key: str, created: datetime, status: str, changes: list[_Change]
+        self, at: str, key: str, created: datetime, status: str, changes: list[Change]
     ) -> None:
         moves = [c for c in changes if c.field == "status" and c.to_string]
         first = moves[0].from_string if moves and moves[0].from_string else status
@@ -321,14 +355,15 @@ class _JiraConversion:
 
 def convert(data: bytes, mapping: SourceMapping) -> Converted:
     """Convert Jira REST search pages (one page, pages, or an array of pages)."""
-    conversion = Conversion(mapping.tool.id or "jira")
+    conversion = Conversion(mapping.tool.id or "jira", strict=mapping.strict)
     issues = list(_issues(data, conversion))
-    jira = _JiraConversion(mapping, conversion)
+    jira = IssueMapping(mapping, conversion)
     jira.renamed = _renames(issues)
     # One snapshot per current key: a snapshot under an old key gives way to the newer.
     latest: dict[str, tuple[str, dict[str, Any], str]] = {}
     for at, issue in issues:
-        key = conversion.text(issue, "key", at)
+        with conversion.item("issue", None, at):
+            key = conversion.text(issue, "key", at)
         if key is None:
             continue
         current = _current(key, jira.renamed)
@@ -340,7 +375,15 @@ def convert(data: bytes, mapping: SourceMapping) -> Converted:
             conversion.note(f"{earlier[0]}: {earlier[2]} is now {current}: kept the newer snapshot")
         latest[current] = (at, issue, key)
     jira.exported = set(latest)
-    site = next((s for _, issue, _ in latest.values() if (s := _site(issue))), None)
+    site = next((s for _, issue, _ in latest.values() if (s := site_of(issue))), None)
+    tool_node(conversion, mapping, site)
+    for current, (at, issue, _) in latest.items():
+        jira.one(at, issue, current)
+    return conversion.result()
+
+
+def tool_node(conversion: Conversion, mapping: SourceMapping, site: str | None) -> None:
+    """The Jira site's Tool node."""
     conversion.node(
         "(the Jira site)",
         "Tool",
@@ -349,6 +392,3 @@ def convert(data: bytes, mapping: SourceMapping) -> Converted:
         kind="planning",
         url=mapping.tool.url or site,
     )
-    for current, (at, issue, _) in latest.items():
-        jira.issue(at, issue, current)
-    return conversion.result()

@@ -1,20 +1,28 @@
 """Jira webhook deliveries (`jira:issue_created`, `jira:issue_updated`) -> records: pure.
 
-The issue becomes a work item (kind from its issue type, product from its project) and
-a status change a state record at the event's time, which ingest maps to a stage:
+The delivery's `issue` is mapped by the same `jira.IssueMapping` as a search page of a
+file import or a sync: the same work item, product, team, priority, parent, epic link,
+issue links and fix versions. Its status history is what the delivery knows:
 
-- `jira:issue_created`: the item, and its current status since it was created;
-- `jira:issue_updated`: the item, and for a `status` item of the changelog, a move to
+- the status the issue was created in, at `fields.created`: the first `status` item's
+  `fromString` of the event's changelog if there is one, else `fields.status`. Vsgraph
+  may not have the issue's history (the webhook was set up after it was created), and
+  ingest derives stage visits from all the state facts it holds, so this gives the item
+  a stage; a later sync or import with the full changelog adds the moves in between;
+- for `jira:issue_updated`, each `status` item of the event's `changelog` as a move to
   its `toString` at the event's `timestamp` (epoch milliseconds).
 
-Other `webhookEvent`s give None (ignored). The full Jira file source is `jira.py`.
+Links to issues outside the delivery are kept: ingest completes them when the other
+issue arrives. Other `webhookEvent`s give None (ignored).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from graph.ingest.sources.mapping import SourceMapping
+from graph.ingest.sources.jira import Change, IssueMapping, site_of, tool_node
+from graph.ingest.sources.mapping import MissingLinks, SourceMapping
 from graph.ingest.sources.payload import (
     Conversion,
     Converted,
@@ -34,18 +42,8 @@ def convert_event(data: bytes, mapping: SourceMapping) -> Converted | None:
     event = obj.get("webhookEvent")
     if event not in EVENTS:
         return None
-    conv = Conversion(mapping.tool.id or "jira")
+    conv = Conversion(mapping.tool.id or "jira", strict=mapping.strict)
     issue = conv.obj(obj.get("issue"), "issue")
-    fields = conv.obj(issue.get("fields"), "issue.fields") if issue is not None else None
-    if issue is None or fields is None:
-        return conv.result()
-    key = conv.text(issue, "key", "issue")
-    title = conv.text(fields, "summary", "issue.fields")
-    created = conv.time(fields, "created", "issue.fields")
-    kind_obj = conv.obj(fields.get("issuetype"), "issue.fields.issuetype")
-    issue_type = conv.text(kind_obj, "name", "issue.fields.issuetype") if kind_obj else None
-    project = conv.obj(fields.get("project"), "issue.fields.project")
-    project_key = conv.text(project, "key", "issue.fields.project") if project else None
     stamp = obj.get("timestamp")
     # Epoch milliseconds, between 2000 and 2100: anything else is not a Jira timestamp.
     if (
@@ -54,29 +52,33 @@ def convert_event(data: bytes, mapping: SourceMapping) -> Converted | None:
         or not 946_684_800_000 <= stamp < 4_102_444_800_000
     ):
         conv.problem("timestamp", "expected epoch milliseconds (an integer)")
-        stamp = None
-    if None in (key, title, created, issue_type, project_key, stamp):
         return conv.result()
-    assert key and title and created and issue_type and project_key and stamp is not None
+    if issue is None:
+        return conv.result()
     at = datetime.fromtimestamp(stamp / 1000, UTC)
-    kind = mapping.kind_of(issue_type)
-    product = mapping.product_of_project(project_key)
-    conv.node("tool", "Tool", conv.tool, name="Jira", kind="planning", url=mapping.tool.url)
-    conv.node("issue", kind.value, key, title=title, createdAt=created)
-    conv.rel("issue.fields.project", "FOR_PRODUCT", (kind.value, key), ("Product", product))
-    if event == "jira:issue_created":
-        status = fields.get("status")
-        name = status.get("name") if isinstance(status, dict) else None
-        if isinstance(name, str) and name:
-            conv.state("issue.fields.status", key, name, created)
-    else:
-        changelog = obj.get("changelog") or {}
-        items = conv.objects(
-            changelog.get("items") if isinstance(changelog, dict) else None, "changelog.items"
-        )
-        for item_at, item in items:
-            if item.get("field") == "status":
-                to = conv.text(item, "toString", item_at)
-                if to is not None:
-                    conv.state(item_at, key, to, at)
+    later: list[Change] = []
+    changelog = obj.get("changelog")
+    if event == "jira:issue_updated" and isinstance(changelog, dict):
+        for item_at, item in conv.objects(changelog.get("items"), "changelog.items"):
+            field, before, after = item.get("field"), item.get("fromString"), item.get("toString")
+            if isinstance(field, str):
+                later.append(
+                    Change(
+                        at,
+                        item_at,
+                        field.casefold(),
+                        before if isinstance(before, str) else None,
+                        after if isinstance(after, str) else None,
+                    )
+                )
+    # Links to issues outside the delivery are kept: ingest holds them until they arrive.
+    jira = IssueMapping(replace(mapping, missing_links=MissingLinks.KEEP), conv)
+    key = issue.get("key")
+    with conv.item("issue", key, "issue"):
+        key = conv.text(issue, "key", "issue")
+    if key is None:
+        return conv.result()
+    jira.exported = {key}
+    tool_node(conv, mapping, site_of(issue))
+    jira.one("issue", issue, key, later)
     return conv.result()

@@ -12,6 +12,7 @@ tool's status name and ingest maps it through the stages' own `states` lists.
       "issueTypes": {"Spike": "Story", "Incident": "Defect"},
       "defaultKind": "Story",
       "teamField": "customfield_10001",
+      "strict": false,
       "pointsField": "customfield_10016",
       "epicLinkField": "customfield_10014",
       "teams": {"Payments Core": "team-payments-core"},
@@ -100,8 +101,13 @@ class SourceMapping:
     issue_types: Mapping[str, WorkItemKind] = field(default_factory=dict)
     #: Kind of an issue type found in neither table.
     default_kind: WorkItemKind = WorkItemKind.STORY
-    #: The Jira field holding the owning team (Jira Cloud's Team field by default).
-    team_field: str | None = "customfield_10001"
+    #: The Jira field holding the owning team: the id of the site's Team field (its
+    #: value an object with a `name`, as Jira Cloud's Team field gives), `components`
+    #: (the first component), or any field whose value names a team. None (the
+    #: default): no team. Custom field ids differ per site, so none is guessed; a
+    #: configured field whose value does not look like a team is reported, not turned
+    #: into Teams.
+    team_field: str | None = None
     #: The field holding story points (Jira Cloud's "Story point estimate" by default).
     points_field: str | None = "customfield_10016"
     #: The company-managed "Epic Link" field, for sites that predate `parent` epics.
@@ -115,6 +121,8 @@ class SourceMapping:
     default_environment: str = "production"
     #: Repository (owner/name or group/project path) -> product id, for git-host sources.
     repositories: Mapping[str, str] = field(default_factory=dict)
+    #: Refuse a whole payload for one invalid item (default: skip and report the item).
+    strict: bool = False
 
     def kind_of(self, issue_type: str) -> WorkItemKind:
         """The work-item kind of a tool's issue type."""
@@ -169,6 +177,7 @@ MAPPING_KEYS = frozenset(
         "services",
         "defaultEnvironment",
         "repositories",
+        "strict",
     }
 )
 
@@ -220,6 +229,9 @@ def mapping_from_dict(raw: Any) -> SourceMapping:
         services[key] = ServiceMapping(
             _optional(value, "product", None), _optional(value, "environment", None)
         )
+    strict = raw.get("strict", False)
+    if not isinstance(strict, bool):
+        raise MappingError(f"strict: expected true or false, got {strict!r}")
     missing = raw.get("missingLinks", MissingLinks.SKIP.value)
     if missing not in {m.value for m in MissingLinks}:
         raise MappingError(f"missingLinks: expected 'skip' or 'keep', got {missing!r}")
@@ -242,6 +254,7 @@ def mapping_from_dict(raw: Any) -> SourceMapping:
         services=services,
         default_environment=_optional(raw, "defaultEnvironment", "production") or "production",
         repositories=_strings(raw, "repositories"),
+        strict=strict,
     )
 
 

@@ -2,8 +2,14 @@
 
 A malformed payload is reported by *position in the file* (`issues[3].fields.created`,
 `line 4, column created_at`) and reason, never by a record line the user never wrote.
-`Conversion` collects both the records a source builds and the problems it meets; its
-`result()` raises `PayloadError` if there is any, so nothing reaches ingest.
+`Conversion` collects both the records a source builds and the problems it meets.
+
+One bad item never stops a source: a source reads each item (an issue, a commit, a pull
+request...) inside `Conversion.item`, and an item with a problem is left out whole (none
+of its records) and reported as a `SkippedItem` (source, id, field, reason), while the
+rest converts. In strict mode (`Conversion(strict=True)`, `"strict": true` in a mapping,
+`vsg sync --strict`) a problem refuses the whole payload instead. A problem outside any
+item (not JSON, no repository) always does: `result()` raises `PayloadError`.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +49,37 @@ class PayloadError(GraphError):
 
 
 @dataclass(frozen=True)
+class SkippedItem:
+    """An item of a payload left out because it is invalid: which, where and why."""
+
+    #: The Tool id of the source (`github.com`, `jira`).
+    source: str
+    #: What the item is (`issue`, `commit`, `pull request`...).
+    kind: str
+    #: The item's own id in the tool (an issue key, a sha), else its position.
+    id: str
+    #: Where in the payload the item is (`pulls[3]`).
+    position: str
+    #: The first problem: the field (a payload position) and the reason.
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.kind} {self.id} ({self.source}): {self.field}: {self.reason}"
+
+    def to_dict(self) -> dict[str, str]:
+        """As JSON for reports (webhook answers, `vsg sync status`)."""
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "id": self.id,
+            "position": self.position,
+            "field": self.field,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class Converted:
     """Records built from a payload; `origins[i]` is where record line i + 1 came from."""
 
@@ -49,6 +87,10 @@ class Converted:
     origins: tuple[str, ...]
     #: What the conversion left out on purpose, for the user (a skipped link, say).
     notes: tuple[str, ...] = ()
+    #: Invalid items left out (none in strict mode: there they refuse the payload).
+    skipped: tuple[SkippedItem, ...] = ()
+    #: Nodes the vendor says are gone (a deleted release), as (label, id).
+    deleted: tuple[tuple[str, str], ...] = ()
 
     def origin(self, line: int) -> str:
         """The payload position of the record numbered `line` (1-based)."""
@@ -136,15 +178,49 @@ def parse_vendor_time(value: str) -> datetime | None:
     return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
 
 
+@dataclass
+class ItemScope:
+    """What `Conversion.item` tells its caller: whether the item converted cleanly."""
+
+    ok: bool = True
+    skipped: SkippedItem | None = None
+
+
 class Conversion:
     """Collects the records a source builds and the problems it meets, with positions."""
 
-    def __init__(self, tool: str) -> None:
+    def __init__(self, tool: str, *, strict: bool = False) -> None:
         self.tool = tool
+        self.strict = strict
         self.problems: list[PayloadProblem] = []
         self.notes: list[str] = []
+        self.skipped: list[SkippedItem] = []
+        self.deleted: list[tuple[str, str]] = []
         self._records: list[Record] = []
         self._origins: list[str] = []
+
+    @contextmanager
+    def item(self, kind: str, id: Any, at: str) -> Iterator[ItemScope]:
+        """Read one item: if a problem is met inside, its records are taken back and it
+        is reported as skipped (strict: the problems stay and refuse the payload)."""
+        scope = ItemScope()
+        problems, records = len(self.problems), len(self._records)
+        yield scope
+        found = self.problems[problems:]
+        if not found:
+            return
+        scope.ok = False
+        if self.strict:
+            return
+        del self.problems[problems:]
+        del self._records[records:]
+        del self._origins[records:]
+        shown = str(id) if isinstance(id, str | int) and not isinstance(id, bool) and id else at
+        scope.skipped = SkippedItem(
+            self.tool, kind, shown, at or "(top level)", found[0].position, found[0].message
+        )
+        self.skipped.append(scope.skipped)
+        self.notes.append(str(scope.skipped))
 
     # Reading: each reader returns None after recording a problem at `at`.
 
@@ -257,8 +333,19 @@ class Conversion:
         """A work item moved into a tool state at `when` (ingest maps it to a stage)."""
         self._add({"record": "state", "item": item, "state": state, "at": when}, at)
 
+    def delete(self, label: str, id: str) -> None:
+        """The vendor says this node is gone (a deleted release)."""
+        self.deleted.append((label, id))
+
     def result(self) -> Converted:
-        """The records, or PayloadError if the payload had any problem."""
+        """The records, or PayloadError if the payload had a problem outside the items
+        skipped (or any problem, in strict mode)."""
         if self.problems:
             raise PayloadError(list(self.problems))
-        return Converted(tuple(self._records), tuple(self._origins), tuple(self.notes))
+        return Converted(
+            tuple(self._records),
+            tuple(self._origins),
+            tuple(self.notes),
+            tuple(self.skipped),
+            tuple(self.deleted),
+        )
