@@ -6,10 +6,13 @@ Every answer says what happened, and only a 200 wrote anything:
 |---|---|
 | 200 | mapped and written (counts; a redelivery writes the same values again) |
 | 202 | an event type vsgraph does not map (`ignored`), nothing written |
-| 400 | the payload is not the vendor's shape (positions and reasons), nothing written |
+| 400 | not the vendor's shape, or its one item invalid (positions, reasons): nothing written |
 | 401 | missing or wrong signature / token / secret, nothing written |
 | 422 | the records fail validation (e.g. a state mapped to no stage), nothing written |
 | 503 | the endpoint's secret is not configured: it refuses every delivery |
+
+Items of a delivery left out as invalid (one bad commit of a push) are listed in the
+answer's `skipped` (source, kind, id, position, field, reason); the rest is written.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from starlette.responses import JSONResponse
 from graph.errors import InvalidInput
 from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.hooks import ingest_event, webhook_mapping
+from graph.ingest.records import NodeRecord
 from graph.ingest.sources import github, gitlab, jira_webhook
 from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted, PayloadError
+from graph.model import Label
 from graph.settings import Settings
 from graph.store import GraphStore
 
@@ -91,6 +96,13 @@ async def _deliver(
             {"written": False, "event": event, "delivery": delivery, "ignored": True},
             status_code=202,
         )
+    skipped = [s.to_dict() for s in converted.skipped]
+    if skipped and not converted.deleted and not _maps_anything(converted):
+        problems = [{"position": s["field"], "message": s["reason"]} for s in skipped]
+        return JSONResponse(
+            {"written": False, "event": event, "problems": problems, "skipped": skipped},
+            status_code=400,
+        )
     try:
         async with _write_lock(request):
             report = await ingest_event(store, converted, batch_size=settings.ingest_batch_size)
@@ -111,8 +123,17 @@ async def _deliver(
             "nodes": report.nodes,
             "relationships": report.relationships,
             "visits": report.visits,
+            "skipped": skipped,
+            # What the vendor says is gone (a deleted release). Ingest writes facts and
+            # has no removal yet: reported so that the caller knows it is still there.
+            "deleted": [{"label": label, "id": id} for label, id in converted.deleted],
         }
     )
+
+
+def _maps_anything(converted: Converted) -> bool:
+    """Whether a conversion holds more than the Tool node of the delivery's instance."""
+    return any(not (isinstance(r, NodeRecord) and r.label is Label.TOOL) for r in converted.records)
 
 
 async def post_github(request: Request) -> JSONResponse:
