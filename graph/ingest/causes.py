@@ -9,7 +9,9 @@ finished strictly before the incident was created** — stored as `CAUSED_BY {in
 true}`. Ties on `finishedAt` go to the greatest deployment id, so the answer does not
 depend on the order of ingest. When an explicit cause arrives later, the inferred one is
 removed; when a better candidate arrives (a deployment ingested out of order), the
-inferred cause moves. Re-deriving writes nothing when nothing changed.
+inferred cause moves. Re-deriving writes nothing when nothing changed; the changes of a
+batch are written in one transaction, so a failure leaves every cause as it was and the
+retry of the batch recomputes them.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from graph.ingest.plan import Plan
 from graph.model import Label, RelType
-from graph.queries import cypher
+from graph.queries import Query, cypher
 from graph.store import GraphStore, collected
 from graph.times import instant
 
@@ -116,14 +119,20 @@ async def attribute_incidents(
     incident the batch may have changed; write only differences."""
     report = CausesReport()
     incidents, deployments, repositories, explicit = _touched(plan)
-    for start in range(0, len(explicit), batch_size):
-        await store.write(MARK_EXPLICIT, rows=explicit[start : start + batch_size])
+    # Marked in the same transaction as the rest: until then a CAUSED_BY without
+    # `inferred` already reads as explicit (find_incidents).
+    statements: list[tuple[Query, Mapping[str, Any]]] = [
+        (MARK_EXPLICIT, {"rows": explicit[start : start + batch_size]})
+        for start in range(0, len(explicit), batch_size)
+    ]
     if deployments or repositories:
         rows = await store.read(
             AFFECTED, deployments=sorted(deployments), repositories=sorted(repositories)
         )
         incidents.update(r["incident"] for r in rows)
     if not incidents:
+        if statements:
+            await store.write_together(statements)
         return report
     ids = sorted(incidents)
     found = []
@@ -146,9 +155,16 @@ async def attribute_incidents(
                 deletes.append({"incident": row["incident"], "deployment": old})
         if cause is not None and cause not in row["inferred"]:
             creates.append({"incident": row["incident"], "deployment": cause})
-    for start in range(0, len(deletes), batch_size):
-        await store.write(DELETE_INFERRED, rows=deletes[start : start + batch_size])
-    for start in range(0, len(creates), batch_size):
-        await store.write(CREATE_INFERRED, rows=creates[start : start + batch_size])
+    # All in one transaction: a failure leaves every cause as it was, for the retry.
+    statements += [
+        (DELETE_INFERRED, {"rows": deletes[start : start + batch_size]})
+        for start in range(0, len(deletes), batch_size)
+    ]
+    statements += [
+        (CREATE_INFERRED, {"rows": creates[start : start + batch_size]})
+        for start in range(0, len(creates), batch_size)
+    ]
+    if statements:
+        await store.write_together(statements)
     report.incidents, report.created, report.deleted = len(found), len(creates), len(deletes)
     return report

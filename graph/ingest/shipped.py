@@ -20,8 +20,18 @@ A deployment that already had SHIPPED relationships and is ingested again may ha
 in its chain (its time or status changed), so its whole chain is recomputed.
 Re-deriving writes nothing when nothing changed.
 
-Not followed: a deployment whose heads lie in several repositories is derived per
-repository (its SHIPPED is the union); commits without `IN_REPO` are not walked.
+Writes: each chain's differences (deletes, then creates, in chunks of `batch_size` rows)
+go in **one transaction per chain**, so a chain is never left half-derived. Before any is
+written, every chain about to be derived is marked stale on its repository
+(`shippedStale`, a list of environments); the chain's transaction clears its mark. A
+chain whose derivation failed, or whose process stopped, keeps its mark, and the next
+derivation (of any batch) recomputes it whole. Deletes match from the commit's side and
+collect the relationships before deleting them: the embedded database fails a statement
+that deletes many edges of one node while still matching that node's edges.
+
+A deployment whose heads lie in several repositories belongs to each of their chains
+(its SHIPPED is the union): chains sharing such a deployment are recomputed whole, in one
+transaction. Not followed: commits without `IN_REPO` are not walked.
 """
 
 from __future__ import annotations
@@ -49,6 +59,9 @@ COMMIT_REGION = cypher("ingest/shipped/find_commit_region")
 SHIPPED = cypher("ingest/shipped/find_shipped")
 DELETE_SHIPPED = cypher("ingest/shipped/delete_shipped")
 CREATE_SHIPPED = cypher("ingest/shipped/create_shipped")
+MARK_STALE = cypher("ingest/shipped/mark_stale")
+CLEAR_STALE = cypher("ingest/shipped/clear_stale")
+STALE = cypher("ingest/shipped/find_stale")
 
 # Ids per lookup statement; keeps parameter lists a sensible size.
 _CHUNK = 20_000
@@ -202,19 +215,55 @@ async def _cuts(store: GraphStore, touched: Touched) -> dict[ChainKey, Cut]:
     return cuts
 
 
-async def _chains(
-    store: GraphStore, keys: Iterable[ChainKey]
-) -> dict[ChainKey, list[ChainDeployment]]:
+@dataclass
+class Chains:
+    """The chains a derivation recomputes, each with its deployments in chain order, and
+    the repositories of deployments whose heads lie in several (they join those chains
+    too)."""
+
+    deployments: dict[ChainKey, list[ChainDeployment]]
+    elsewhere: dict[str, set[str]]
+
+
+async def _chains(store: GraphStore, keys: Iterable[ChainKey]) -> Chains:
     wanted = [{"repository": r, "environment": e} for r, e in sorted(keys)]
-    chains: dict[ChainKey, list[ChainDeployment]] = defaultdict(list)
+    chains: dict[ChainKey, list[ChainDeployment]] = {k: [] for k in sorted(keys)}
+    elsewhere: dict[str, set[str]] = defaultdict(set)
     found = collected(await store.read(CHAINS, chains=wanted), "deployments")
-    for repository, environment, deployment, status, at, heads in found:
+    for repository, environment, deployment, status, at, heads, others in found:
         chains[(repository, environment)].append(
             ChainDeployment(deployment, status, instant(at), tuple(sorted(heads)))
         )
+        if others:
+            elsewhere[deployment].update([repository, *others])
     for chain in chains.values():
         chain.sort(key=lambda d: d.position)
-    return chains
+    return Chains(chains, dict(elsewhere))
+
+
+def groups(
+    keys: Iterable[ChainKey], elsewhere: Mapping[str, set[str]], environments: Mapping[str, str]
+) -> list[list[ChainKey]]:
+    """The chains that share a deployment (whose heads lie in several repositories),
+    together; every other chain alone. Sorted, so the order of writes is the same run
+    to run."""
+    parent: dict[ChainKey, ChainKey] = {k: k for k in keys}
+
+    def root(k: ChainKey) -> ChainKey:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for deployment, repositories in elsewhere.items():
+        environment = environments[deployment]
+        linked = sorted((r, environment) for r in repositories)
+        for other in linked[1:]:
+            parent[root(other)] = root(linked[0])
+    together: dict[ChainKey, list[ChainKey]] = defaultdict(list)
+    for k in parent:
+        together[root(k)].append(k)
+    return sorted(sorted(g) for g in together.values())
 
 
 async def _region(
@@ -306,17 +355,55 @@ async def _existing(store: GraphStore, deployments: Sequence[str]) -> dict[str, 
     return existing
 
 
-async def derive_shipped(store: GraphStore, plan: Plan, *, batch_size: int = 5000) -> ShippedReport:
-    """Recompute SHIPPED for the chains a written batch touched; write only differences."""
-    report = ShippedReport()
-    touched = Touched.of(plan)
-    cuts = await _cuts(store, touched)
-    if not cuts:
-        return report
+def _by_repository(keys: Iterable[ChainKey]) -> list[dict[str, Any]]:
+    environments: dict[str, set[str]] = defaultdict(set)
+    for repository, environment in keys:
+        environments[repository].add(environment)
+    return [{"repository": r, "environments": sorted(e)} for r, e in sorted(environments.items())]
+
+
+async def _stale(store: GraphStore) -> list[ChainKey]:
+    return [(r, e) for r, e in collected(await store.read(STALE), "chains")]
+
+
+async def _all_chains(store: GraphStore, cuts: dict[ChainKey, Cut]) -> Chains:
+    """The chains of `cuts`, and of every repository a deployment of theirs also has a
+    head in (added to `cuts` whole): a deployment's SHIPPED is derived in all its chains
+    at once."""
+    chains = Chains({}, {})
+    pending = set(cuts)
+    while pending:
+        found = await _chains(store, pending)
+        chains.deployments.update(found.deployments)
+        chains.elsewhere.update(found.elsewhere)
+        pending = set()
+        for (_, environment), chain in found.deployments.items():
+            for d in chain:
+                for repository in found.elsewhere.get(d.id, ()):
+                    if (repository, environment) not in cuts:
+                        cuts[(repository, environment)] = None
+                        pending.add((repository, environment))
+    return chains
+
+
+async def _derive_group(
+    store: GraphStore,
+    group: Sequence[ChainKey],
+    chains: Chains,
+    cuts: Mapping[ChainKey, Cut],
+    touched: Touched,
+    fresh: Mapping[str, dict[str, list[str]]],
+    batch_size: int,
+    report: ShippedReport,
+) -> None:
+    """Recompute the chains of one group and write the differences, with their stale
+    marks cleared, in one transaction: all of the group or none of it."""
     desired: dict[str, set[str]] = defaultdict(set)
-    fresh = fresh_commit_graphs(plan)
-    for key, chain in (await _chains(store, cuts)).items():
-        cut = cuts[key]
+    for key in group:
+        chain = chains.deployments.get(key, [])
+        # A group of several chains shares a deployment: each is recomputed whole, so
+        # that deployment's SHIPPED is the union of whole answers.
+        cut = cuts[key] if len(group) == 1 else None
         first = (
             0
             if cut is None
@@ -343,9 +430,38 @@ async def derive_shipped(store: GraphStore, plan: Plan, *, batch_size: int = 500
         for d in ids
         for c in sorted(desired[d] - existing.get(d, set()))
     ]
-    for start in range(0, len(deletes), batch_size):
-        await store.write(DELETE_SHIPPED, rows=deletes[start : start + batch_size])
-    for start in range(0, len(creates), batch_size):
-        await store.write(CREATE_SHIPPED, rows=creates[start : start + batch_size])
-    report.deployments, report.created, report.deleted = len(ids), len(creates), len(deletes)
+    statements: list[tuple[Query, Mapping[str, Any]]] = [
+        (DELETE_SHIPPED, {"rows": deletes[start : start + batch_size]})
+        for start in range(0, len(deletes), batch_size)
+    ]
+    statements += [
+        (CREATE_SHIPPED, {"rows": creates[start : start + batch_size]})
+        for start in range(0, len(creates), batch_size)
+    ]
+    statements.append((CLEAR_STALE, {"rows": _by_repository(group)}))
+    await store.write_together(statements)
+    report.deployments += len(ids)
+    report.created += len(creates)
+    report.deleted += len(deletes)
+
+
+async def derive_shipped(store: GraphStore, plan: Plan, *, batch_size: int = 5000) -> ShippedReport:
+    """Recompute SHIPPED for the chains a written batch touched, and for chains an
+    earlier derivation left stale; write only differences, a transaction per chain."""
+    report = ShippedReport()
+    touched = Touched.of(plan)
+    cuts = await _cuts(store, touched)
+    for key in await _stale(store):
+        cuts[key] = None
+    if not cuts:
+        return report
+    chains = await _all_chains(store, cuts)
+    # Marked before anything is derived: should a chain's transaction fail, or the
+    # process stop, the chains not yet written stay marked and the next derivation (of
+    # any batch) recomputes them whole.
+    await store.write(MARK_STALE, rows=_by_repository(cuts))
+    fresh = fresh_commit_graphs(plan)
+    environments = {d.id: e for (_, e), chain in chains.deployments.items() for d in chain}
+    for group in groups(cuts, chains.elsewhere, environments):
+        await _derive_group(store, group, chains, cuts, touched, fresh, batch_size, report)
     return report

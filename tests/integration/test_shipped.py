@@ -7,9 +7,12 @@ earlier successful deployment of the same repository and environment shipped.
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,6 +30,11 @@ pytestmark = pytest.mark.db
 ALL_SHIPPED = parse(
     "test/all_shipped",
     "MATCH (d:Deployment)-[:SHIPPED]->(c:Commit) RETURN d.id AS deployment, c.id AS commit",
+)
+STALE_MARKS = parse(
+    "test/stale_marks",
+    "MATCH (r:Repository) WHERE r.shippedStale IS NOT NULL "
+    "RETURN r.id AS repository, r.shippedStale AS environments",
 )
 ALL_CAUSES = parse(
     "test/all_causes",
@@ -283,6 +291,170 @@ async def test_an_in_progress_deployment_ships_when_it_succeeds(store: GraphStor
 
 
 # ---------------------------------------------------------------------------------------
+# Many links of one deployment, deployments in any order, a derivation that fails
+#
+# The embedded database failed (EntityNotFound) to delete hundreds of SHIPPED links of
+# one deployment in one statement: a big deployment re-imported as failed, or
+# deployments arriving after later ones of their chain. Hourly timestamps here, so that
+# histories can be long.
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def hour(h: int) -> str:
+    return (T0 + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def long_history(repo: Repo, count: int) -> list[Record]:
+    """c0 <- c1 <- ... <- c(count-1), commit ci authored at hour i."""
+    out: list[Record] = []
+    for i in range(count):
+        c = repo.id(f"c{i}")
+        out += [
+            node("Commit", c, message=f"c{i}", authoredAt=hour(i)),
+            rel("IN_REPO", ("Commit", c), ("Repository", repo.id("repo"))),
+        ]
+        if i:
+            out.append(rel("PARENT", ("Commit", c), ("Commit", repo.id(f"c{i - 1}"))))
+    return out
+
+
+def deploy(repo: Repo, name: str, head: int, at: int, status: str = "success") -> list[Record]:
+    """Deployment `name` of commit c<head>, finished at hour `at`."""
+    d = repo.id(name)
+    return [
+        node(
+            "Deployment",
+            d,
+            environment="production",
+            status=status,
+            startedAt=hour(at),
+            finishedAt=hour(at),
+        ),
+        rel("DEPLOYED", ("Deployment", d), ("Commit", repo.id(f"c{head}"))),
+    ]
+
+
+def commits(first: int, last: int) -> set[str]:
+    """c<first> .. c<last>, both included."""
+    return {f"c{i}" for i in range(first, last + 1)}
+
+
+def sizes(found: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    return {d: len(set(c)) for d, c in found.items()}
+
+
+async def test_a_deployment_of_hundreds_of_commits_fails_and_succeeds_again(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    await load(store, [*repo.base(), *long_history(repo, 700)])
+    # d1 ships c0..c650 (651 commits), d2 the 49 after.
+    await load(store, [*deploy(repo, "d1", 650, 1000), *deploy(repo, "d2", 699, 1001)])
+    assert await shipped(store, repo) == {"d1": commits(0, 650), "d2": commits(651, 699)}
+    # d1 failed after all: its 651 links go, d2 ships everything.
+    await load(store, deploy(repo, "d1", 650, 1000, status="failure"))
+    assert await shipped(store, repo) == {"d2": commits(0, 699)}
+    # And succeeded after all: 651 of d2's 700 links move back.
+    await load(store, deploy(repo, "d1", 650, 1000))
+    assert await shipped(store, repo) == {"d1": commits(0, 650), "d2": commits(651, 699)}
+
+
+async def test_deployments_arriving_in_any_order_converge(store: GraphStore) -> None:
+    repo = Repo()
+    await load(store, [*repo.base(), *long_history(repo, 1000)])
+    # d<k> deploys c<10k+9> at hour 2000+k: it ships c<10k> .. c<10k+9> (d0 from c0).
+    order = list(range(100))
+    random.Random(21).shuffle(order)
+    for start in range(0, len(order), 20):
+        group = order[start : start + 20]
+        await load(store, [r for k in group for r in deploy(repo, f"d{k}", 10 * k + 9, 2000 + k)])
+    expected = {f"d{k}": commits(10 * k, 10 * k + 9) for k in range(100)}
+    assert await shipped(store, repo) == expected
+    # The last deployment alone first would ship all 1000, so deliver it again after an
+    # early one failed: d0 failing gives its 10 commits to d1.
+    await load(store, deploy(repo, "d0", 9, 2000, status="failure"))
+    del expected["d0"]
+    expected["d1"] = commits(0, 19)
+    assert await shipped(store, repo) == expected
+
+
+# A statement that always fails, after the ones before it in its transaction ran: it
+# creates a repository whose id exists (the uniqueness constraint refuses it).
+DUPLICATE_REPOSITORY = parse(
+    "test/duplicate_repository", "CREATE (:Repository {id: $id, name: 'duplicate'})"
+)
+
+
+async def test_a_failed_chain_is_left_as_it_was_and_finished_by_the_next_import(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repo()
+    await load(store, [*repo.base(), *long_history(repo, 700)])
+    await load(store, deploy(repo, "d2", 699, 1001))
+    assert await shipped(store, repo) == {"d2": commits(0, 699)}
+
+    # d1 arrives late, and the chain's transaction fails after its deletes and creates
+    # ran (in chunks of 50): nothing of it stays, and the chain stays marked stale.
+    original = GraphStore.write_together
+
+    async def failing(self: GraphStore, statements: Any, **kwargs: Any) -> Any:
+        statements = list(statements)
+        if statements[-1][0] is shipped_module.CLEAR_STALE:  # the chain's transaction
+            statements.append((DUPLICATE_REPOSITORY, {"id": repo.id("repo")}))
+        return await original(self, statements, **kwargs)
+
+    monkeypatch.setattr(GraphStore, "write_together", failing)
+    with pytest.raises(Exception, match=r"(?i)duplicate|unique|constraint|exists"):
+        await ingest(store, parse_objects(deploy(repo, "d1", 650, 1000)), batch_size=50)
+    monkeypatch.undo()
+    assert await shipped(store, repo) == {"d2": commits(0, 699)}
+    marks = await store.read(STALE_MARKS)
+    assert [(r["repository"], r["environments"]) for r in marks] == [
+        (repo.id("repo"), ["production"])
+    ]
+
+    # Any later import, even one that touches no deployment, finishes the chain.
+    await load(store, [node("Product", repo.id("other"), name="Other")])
+    assert await shipped(store, repo) == {"d1": commits(0, 650), "d2": commits(651, 699)}
+    assert await store.read(STALE_MARKS) == []
+
+
+async def test_a_deployment_with_heads_in_two_repositories_ships_from_both(
+    store: GraphStore,
+) -> None:
+    api, web = Repo(), Repo()
+    # One deployment d of api's a9 and web's w9 (each c0..c9 of its repository); then
+    # earlier deployments of each arrive late: d keeps the rest of both.
+    both = [
+        node(
+            "Deployment",
+            api.id("d"),
+            environment="production",
+            status="success",
+            startedAt=hour(100),
+            finishedAt=hour(100),
+        ),
+        rel("DEPLOYED", ("Deployment", api.id("d")), ("Commit", api.id("c9"))),
+        rel("DEPLOYED", ("Deployment", api.id("d")), ("Commit", web.id("c9"))),
+    ]
+    await load(
+        store, [*api.base(), *web.base(), *long_history(api, 10), *long_history(web, 10), *both]
+    )
+    found = {(r["deployment"], r["commit"]) for r in await store.read(ALL_SHIPPED)}
+    assert found == {(api.id("d"), x.id(f"c{i}")) for x in (api, web) for i in range(10)}
+    await load(store, deploy(web, "e", 4, 50))
+    await load(store, deploy(api, "e", 6, 60))
+    found = {(r["deployment"], r["commit"]) for r in await store.read(ALL_SHIPPED)}
+    assert found == {
+        *((api.id("d"), web.id(f"c{i}")) for i in range(5, 10)),
+        *((api.id("d"), api.id(f"c{i}")) for i in range(7, 10)),
+        *((web.id("e"), web.id(f"c{i}")) for i in range(5)),
+        *((api.id("e"), api.id(f"c{i}")) for i in range(7)),
+    }
+
+
+# ---------------------------------------------------------------------------------------
 # Incident attribution
 
 
@@ -381,6 +553,30 @@ async def test_an_explicit_record_for_the_inferred_pair_makes_it_explicit(
         store, [rel("CAUSED_BY", ("Incident", repo.id("inc")), ("Deployment", repo.id("d1")))]
     )
     assert await causes(store, repo) == {"inc": ("d1", False)}
+
+
+async def test_hundreds_of_inferred_causes_move_to_a_late_deployment_and_back(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    # 400 incidents at hours 102..501, all after d1 (hour 100): each is inferred to d1.
+    incidents: list[Record] = []
+    for k in range(400):
+        i = repo.id(f"i{k}")
+        incidents += [
+            node("Incident", i, title=f"i{k}", severity="SEV3", createdAt=hour(102 + k)),
+            rel("AFFECTS", ("Incident", i), ("Product", repo.id("product"))),
+        ]
+    await load(
+        store, [*repo.base(), *long_history(repo, 3), *deploy(repo, "d1", 0, 100), *incidents]
+    )
+    assert await causes(store, repo) == {f"i{k}": ("d1", True) for k in range(400)}
+    # d2, finished at hour 101, arrives late: every cause moves to it, d1 loses 400 links.
+    await load(store, deploy(repo, "d2", 1, 101))
+    assert await causes(store, repo) == {f"i{k}": ("d2", True) for k in range(400)}
+    # d2 failed after all: back to d1.
+    await load(store, deploy(repo, "d2", 1, 101, status="failure"))
+    assert await causes(store, repo) == {f"i{k}": ("d1", True) for k in range(400)}
 
 
 # ---------------------------------------------------------------------------------------

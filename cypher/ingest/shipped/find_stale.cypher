@@ -1,0 +1,6 @@
+// The chains marked stale (see mark_stale): one row {chains}, a list with one
+// [repository, environment] per chain. Repositories are few: a scan of them is cheap.
+MATCH (r:Repository)
+WHERE r.shippedStale IS NOT NULL
+UNWIND r.shippedStale AS environment
+RETURN collect([r.id, environment]) AS chains
