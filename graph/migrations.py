@@ -11,28 +11,46 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from graph.ingest.service import NORMALISE_VISITS
+from graph.ingest.history import Fact, FactKind
+from graph.ingest.plan import Plan, plan_histories
+from graph.ingest.service import StoreLookup, write_plan
 from graph.queries import cypher
 from graph.store import GraphStore
 
 LIST_APPLIED = cypher("migrations/list_applied")
 RECORD_APPLIED = cypher("migrations/record_applied")
-ITEMS_WITHOUT_WHEREABOUTS = cypher("migrations/find_items_without_whereabouts")
+ITEMS_WITHOUT_HISTORY = cypher("migrations/find_items_without_history")
 
 #: Work items re-read per transaction by a migration.
 CHUNK = 5000
 
 
-async def derive_whereabouts(store: GraphStore) -> None:
-    """Give every work item with stage visits its `currentStage` and `lastMovedAt`,
-    which the flow metrics find a scope's items by (ingest keeps them from then on)."""
-    while ids := [r["id"] for r in await store.read(ITEMS_WITHOUT_WHEREABOUTS, first=CHUNK)]:
-        await store.write(NORMALISE_VISITS, items=ids)
+async def derive_histories(store: GraphStore) -> None:
+    """Give every work item with stage visits but no state log (written before ingest
+    kept the facts) a log read off its visits: an entry into each visit's stage, and an
+    exit where a visit was closed; then its visits and whereabouts derived from that log
+    as ingest derives them (docs/ingest.md, "State history")."""
+    lookup = StoreLookup(store)
+    stage_map = await lookup.stage_map()
+    while ids := [r["id"] for r in await store.read(ITEMS_WITHOUT_HISTORY, first=CHUNK)]:
+        stored = await lookup.histories(ids)
+        facts: dict[str, list[Fact]] = {}
+        for item, history in stored.items():
+            facts[item] = [Fact(v.entered_at, FactKind.STAGE, v.stage) for v in history.visits]
+            facts[item] += [
+                Fact(v.exited_at, FactKind.EXIT, v.stage) for v in history.visits if v.exited_at
+            ]
+        plan = Plan()
+        await plan_histories(plan, facts, set(), stage_map, {}, lookup)
+        await write_plan(store, plan, batch_size=CHUNK)
 
 
 #: Every data migration, in the order they run; never renamed, never removed.
 MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
-    ("001_work_item_whereabouts", derive_whereabouts),
+    # 001 once derived currentStage/lastMovedAt from the visits; 002 derives them with
+    # the state log, so 001 now does 002's work and 002 finds nothing left to do.
+    ("001_work_item_whereabouts", derive_histories),
+    ("002_work_item_state_log", derive_histories),
 )
 
 

@@ -1,3 +1,6 @@
-// One row per stage of every value stream: {stage, name, product, states}; a few hundred rows.
-MATCH (p:Product)-[:HAS_VALUE_STREAM]->(:ValueStream)-[:HAS_STAGE]->(s:Stage)
-RETURN s.id AS stage, s.name AS name, p.id AS product, coalesce(s.states, []) AS states
+// One row per stage: {stage, name, order, states, stream} (stream null while no value
+// stream has it); a few hundred rows.
+MATCH (s:Stage)
+OPTIONAL MATCH (v:ValueStream)-[:HAS_STAGE]->(s)
+RETURN s.id AS stage, s.name AS name, coalesce(s.order, 0) AS order,
+       coalesce(s.states, []) AS states, v.id AS stream

@@ -6,8 +6,9 @@ So, around the pure sources (`graph/ingest/sources/`), this module
 
 - builds the `SourceMapping` from the graph (repository -> product from existing
   `FOR_PRODUCT`, project key -> product from `Product.key`);
-- drops relationships whose other end is neither in the event nor in the graph (the
-  node arrives later, e.g. a pull request merged before its merge commit is pushed);
+- leaves relationships whose other end is not known yet to ingest, which keeps them
+  waiting until that node arrives (a pull request merged before its merge commit is
+  pushed, a deployment before the push of its commit: docs/ingest.md, "Late references");
 - merges deployment statuses with the stored one, so that out-of-order deliveries end
   in the right state (`delivery.latest`): a status arriving before its deployment, or
   `in_progress` after `success`, does not roll it back;
@@ -18,13 +19,10 @@ writes the same values again: no count and no property changes.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import replace
 
-from graph.ingest.plan import Lookup
-from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord
-from graph.ingest.service import IngestReport, StoreLookup, ingest
+from graph.ingest.records import NodeRecord, Record
+from graph.ingest.service import IngestReport, ingest
 from graph.ingest.sources.delivery import Progress, latest
 from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted
@@ -42,29 +40,6 @@ async def webhook_mapping(store: GraphStore) -> SourceMapping:
     repositories = {r["path"]: r["product"] for r in await store.read(REPOSITORY_PRODUCTS)}
     projects = {r["key"]: r["product"] for r in await store.read(PRODUCT_KEYS)}
     return SourceMapping(projects=projects, repositories=repositories)
-
-
-async def drop_dangling(records: Sequence[Record], lookup: Lookup) -> list[Record]:
-    """The records without the relationships whose ends are in neither the batch nor the
-    graph (validation would refuse the whole event for them)."""
-    in_batch = {r.ref for r in records if isinstance(r, NodeRecord)}
-    wanted: dict[Label, set[str]] = defaultdict(set)
-    for record in records:
-        if isinstance(record, RelationshipRecord):
-            for end in (record.start, record.end):
-                if end not in in_batch:
-                    wanted[end.label].add(end.id)
-    found = {
-        Ref(label, i)
-        for label, ids in wanted.items()
-        for i in await lookup.existing(label, sorted(ids))
-    }
-    known = in_batch | found
-    return [
-        r
-        for r in records
-        if not isinstance(r, RelationshipRecord) or (r.start in known and r.end in known)
-    ]
 
 
 async def _merge_deployments(store: GraphStore, records: list[Record]) -> list[Record]:
@@ -109,10 +84,8 @@ async def ingest_event(
     *,
     batch_size: int,
 ) -> IngestReport:
-    """Write one converted webhook event: dangling links dropped, deployment statuses
-    merged with the stored ones; raises InvalidInput (nothing written) if it is invalid.
+    """Write one converted webhook event, deployment statuses merged with the stored
+    ones; raises InvalidInput (nothing written) if it is invalid.
     """
-    records: list[Record] = list(converted.records)
-    records = await drop_dangling(records, StoreLookup(store))
-    records = await _merge_deployments(store, records)
+    records = await _merge_deployments(store, list(converted.records))
     return await ingest(store, _renumber(records), batch_size=batch_size)

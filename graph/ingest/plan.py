@@ -1,10 +1,13 @@
 """Batch validation: turn parsed records into a write plan, or into problems.
 
-Everything that needs the whole batch or the graph is checked here, before anything is
-written: duplicate ids with conflicting kinds, relationships whose ends exist neither in
-the batch nor in the graph, state changes of unknown items or to unmapped states. The
-graph is consulted through a `Lookup` (the database-backed one lives in `service`), so
-this module stays pure and testable without a database.
+Everything that needs the whole batch or the graph is settled here, before anything is
+written: duplicate ids with conflicting kinds and kind changes are problems; records
+naming a node that is neither in the batch nor in the graph wait as pending
+(`graph/ingest/pending.py`); state changes join their items' stored state history, and
+the items' stage visits are derived again from the whole history
+(`graph/ingest/history.py`). The graph is consulted through a `Lookup` (the
+database-backed one lives in `service`), so this module stays pure and testable without
+a database.
 """
 
 from __future__ import annotations
@@ -16,9 +19,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from graph.errors import Problem
+from graph.ingest.history import STATE_LOG, Derived, Fact, FactKind, Visit, derive, merge_log
+from graph.ingest.pending import PendingRecord, waits_for_work_item
 from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord, StateRecord
+from graph.ingest.stage_map import StageMap
 from graph.model import (
+    CURRENT_STAGE,
     DEFAULT_FLOW_TYPE,
+    LAST_MOVED_AT,
     RELATIONSHIP_INDEX,
     Label,
     RelSpec,
@@ -28,13 +36,11 @@ from graph.model import (
 
 
 @dataclass(frozen=True)
-class StageInfo:
-    """A stage as state mapping sees it: its value stream's product and tool states."""
+class StoredHistory:
+    """A stored work item's state log and the visits derived from it last time."""
 
-    id: str
-    product: str | None
-    states: tuple[str, ...]
-    name: str
+    log: tuple[str, ...]
+    visits: tuple[Visit, ...]
 
 
 class Lookup(Protocol):
@@ -49,23 +55,32 @@ class Lookup(Protocol):
     async def item_products(self, ids: list[str]) -> dict[str, str]:
         """The product each existing work item among `ids` is for."""
 
-    async def stages(self) -> list[StageInfo]:
-        """Every stage of every value stream, with its product and mapped tool states."""
+    async def stage_map(self) -> StageMap:
+        """Every stage with its value stream, and every value stream's product."""
+
+    async def histories(self, ids: list[str]) -> dict[str, StoredHistory]:
+        """The state log and visits of each existing work item among `ids`."""
+
+    async def product_items(self, products: list[str]) -> list[str]:
+        """The work items of `products` that have a state log."""
 
 
 @dataclass(frozen=True)
-class Visit:
-    """An `IN_STAGE` stay computed from state changes; `exited_at` None leaves it as is."""
+class VisitChanges:
+    """How a stored item's visits change: what to delete, create, and re-close."""
 
-    item: str
-    stage: str
-    entered_at: datetime
-    exited_at: datetime | None
+    delete: tuple[Visit, ...] = ()
+    create: tuple[Visit, ...] = ()
+    reclose: tuple[Visit, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.delete) + len(self.create) + len(self.reclose)
 
 
 @dataclass
 class Plan:
-    """What a valid batch writes: nodes by label/kind, relationships by spec, visits."""
+    """What a valid batch writes: nodes by label/kind, relationships by spec, the stage
+    visits and state logs of the items it moves, and the records that wait."""
 
     nodes: dict[tuple[Label, WorkItemKind | None], list[NodeRecord]] = field(
         default_factory=lambda: defaultdict(list)
@@ -73,7 +88,19 @@ class Plan:
     relationships: dict[RelSpec, list[RelationshipRecord]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    #: Visits of the work items this batch creates: their whole history, chained.
     visits: list[Visit] = field(default_factory=list)
+    #: Derived properties of the work items this batch creates, by id.
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Stored work items whose history changed: their new log and whereabouts (rows of
+    #: `ingest/visits/set_history`) and how their visits change.
+    histories: list[dict[str, Any]] = field(default_factory=list)
+    visit_changes: VisitChanges = field(default_factory=VisitChanges)
+    pending: list[PendingRecord] = field(default_factory=list)
+    #: Ids of earlier pending records this plan writes, forgotten with its writes.
+    completed: list[str] = field(default_factory=list)
+    #: State changes naming a tool state or stage that no stage maps (yet).
+    unmapped: int = 0
     #: Nodes of the batch that are not in the graph yet: they are created outright, and
     #: so are relationships and visits that touch them (nothing can exist to merge with).
     new: set[Ref] = field(default_factory=set)
@@ -91,6 +118,23 @@ class Plan:
     def relationship_count(self) -> int:
         """Relationships the plan writes (visits not included)."""
         return sum(len(v) for v in self.relationships.values())
+
+    @property
+    def visit_count(self) -> int:
+        """Stage visits the plan creates, deletes or re-closes."""
+        return len(self.visits) + len(self.visit_changes)
+
+    @property
+    def rows(self) -> int:
+        """Rows the plan writes, what transactions are sized by."""
+        return (
+            self.node_count
+            + self.relationship_count
+            + self.visit_count
+            + len(self.histories)
+            + len(self.pending)
+            + len(self.completed)
+        )
 
 
 def _merge_nodes(records: Iterable[NodeRecord], problems: list[Problem]) -> dict[Ref, NodeRecord]:
@@ -175,87 +219,94 @@ def _with_defaults(record: NodeRecord) -> NodeRecord:
     return NodeRecord(record.line, record.label, record.id, properties, record.kind)
 
 
-class _StageResolver:
-    """Maps (work item, tool state) to a stage of the item's product's value stream."""
-
-    def __init__(
-        self,
-        stages: list[StageInfo],
-        nodes: Mapping[Ref, NodeRecord],
-        rels: Iterable[RelationshipRecord],
-        item_products: Mapping[str, str],
-    ) -> None:
-        by_id = {s.id: s for s in stages}
-        stream_product: dict[str, str] = {}
-        stage_stream: dict[str, str] = {}
-        self.item_product = dict(item_products)
-        for rel in rels:
-            if rel.type is RelType.HAS_VALUE_STREAM:
-                stream_product[rel.end.id] = rel.start.id
-            elif rel.type is RelType.HAS_STAGE:
-                stage_stream[rel.end.id] = rel.start.id
-            elif rel.type is RelType.FOR_PRODUCT and rel.start.label is Label.WORK_ITEM:
-                self.item_product[rel.start.id] = rel.end.id
-        for ref, record in nodes.items():
-            if ref.label is Label.STAGE:
-                old = by_id.get(ref.id)
-                stream = stage_stream.get(ref.id)
-                product = stream_product.get(stream) if stream else (old.product if old else None)
-                states = record.properties.get("states") or (old.states if old else ())
-                by_id[ref.id] = StageInfo(
-                    ref.id, product, tuple(states), str(record.properties["name"])
-                )
-        self.stage_ids = set(by_id)
-        self.by_product_state: dict[tuple[str, str], str] = {}
-        for stage in by_id.values():
-            if stage.product is None:
-                continue
-            for state in (stage.name, *stage.states):
-                self.by_product_state.setdefault((stage.product, state.casefold()), stage.id)
-        self.product_states: dict[str, list[str]] = defaultdict(list)
-        for stage in by_id.values():
-            if stage.product is not None:
-                self.product_states[stage.product].extend(stage.states)
-
-    def resolve(self, record: StateRecord) -> str | Problem:
-        if record.stage is not None:
-            if record.stage not in self.stage_ids:
-                return Problem(record.line, "stage", f"no Stage with id {record.stage!r}")
-            return record.stage
-        assert record.state is not None
-        product = self.item_product.get(record.item)
-        if product is None:
-            return Problem(
-                record.line,
-                "item",
-                f"work item {record.item!r} is for no product (add a FOR_PRODUCT relationship) "
-                "so its tool state cannot be mapped to a stage",
+def _facts(records: Iterable[StateRecord | RelationshipRecord]) -> dict[str, list[Fact]]:
+    """State changes by item: state records, and `IN_STAGE` records read as an entry
+    into the stage (and an exit from it, if they give one)."""
+    facts: dict[str, list[Fact]] = defaultdict(list)
+    for record in records:
+        if isinstance(record, StateRecord):
+            kind, value = (
+                (FactKind.STATE, record.state)
+                if record.state is not None
+                else (FactKind.STAGE, record.stage)
             )
-        stage = self.by_product_state.get((product, record.state.casefold()))
-        if stage is None:
-            mapped = ", ".join(sorted(set(self.product_states.get(product, [])))) or "none"
-            return Problem(
-                record.line,
-                "state",
-                f"state {record.state!r} is mapped to no stage of product {product!r}'s value "
-                f"stream (mapped states: {mapped})",
-            )
-        return stage
+            assert value is not None
+            facts[record.item].append(Fact(record.at, kind, value))
+        else:
+            item, stage = record.start.id, record.end.id
+            facts[item].append(Fact(record.properties["enteredAt"], FactKind.STAGE, stage))
+            exited: datetime | None = record.properties.get("exitedAt")
+            if exited is not None:
+                facts[item].append(Fact(exited, FactKind.EXIT, stage))
+    return facts
 
 
-def _visits(changes: list[tuple[StateRecord, str]]) -> list[Visit]:
-    """Stage visits from state changes: each change closes the item's previous visit."""
-    by_item: dict[str, dict[datetime, str]] = defaultdict(dict)
-    for record, stage in changes:
-        by_item[record.item][record.at] = stage  # the later line wins for one instant
-    visits: list[Visit] = []
-    for item, moves in by_item.items():
-        ordered = sorted(moves.items())
-        # Moving between two tool states of the same stage is no new visit.
-        kept = [m for i, m in enumerate(ordered) if i == 0 or m[1] != ordered[i - 1][1]]
-        for (at, stage), following in zip(kept, [*kept[1:], None], strict=True):
-            visits.append(Visit(item, stage, at, following[0] if following else None))
-    return visits
+def _whereabouts(derived: Derived, log: list[str]) -> dict[str, Any]:
+    return {
+        STATE_LOG: log,
+        CURRENT_STAGE: derived.current_stage,
+        LAST_MOVED_AT: derived.last_moved_at,
+    }
+
+
+def _visit_changes(stored: Iterable[Visit], wanted: Iterable[Visit]) -> VisitChanges:
+    """The writes that turn the stored visits into the wanted ones; a visit is known by
+    its item, stage and entry (two stored visits with one key are replaced by one)."""
+    by_key: dict[tuple[str, str, datetime], list[Visit]] = defaultdict(list)
+    for visit in stored:
+        by_key[(visit.item, visit.stage, visit.entered_at)].append(visit)
+    delete: list[Visit] = []
+    create: list[Visit] = []
+    reclose: list[Visit] = []
+    wanted_keys = set()
+    for visit in wanted:
+        key = (visit.item, visit.stage, visit.entered_at)
+        wanted_keys.add(key)
+        found = by_key.get(key, [])
+        if len(found) == 1:
+            if found[0].exited_at != visit.exited_at:
+                reclose.append(visit)
+        else:
+            delete.extend(found)
+            create.append(visit)
+    for key, visits in by_key.items():
+        if key not in wanted_keys:
+            delete.extend(visits)
+    return VisitChanges(tuple(delete), tuple(create), tuple(reclose))
+
+
+async def plan_histories(
+    plan: Plan,
+    facts: Mapping[str, list[Fact]],
+    rederive: set[str],
+    stage_map: StageMap,
+    products: Mapping[str, str],
+    lookup: Lookup,
+) -> None:
+    """Derive the visits of every item with new facts (and of `rederive`, stored items
+    whose product or stage mapping changed) from its whole history."""
+    new_items = sorted(i for i in facts if plan.is_new(Ref(Label.WORK_ITEM, i)))
+    stored_ids = sorted((set(facts) | rederive) - set(new_items))
+    stored = await lookup.histories(stored_ids) if stored_ids else {}
+    for item in new_items:
+        log = merge_log((), facts[item])
+        derived = derive(item, log, stage_map.resolver(products.get(item)), stage_map.order)
+        plan.visits.extend(derived.visits)
+        plan.derived[item] = _whereabouts(derived, log)
+        plan.unmapped += derived.unmapped
+    old_visits: list[Visit] = []
+    wanted: list[Visit] = []
+    for item in stored_ids:
+        history = stored.get(item, StoredHistory((), ()))
+        log = merge_log(history.log, facts.get(item, ()))
+        derived = derive(item, log, stage_map.resolver(products.get(item)), stage_map.order)
+        plan.unmapped += derived.unmapped
+        if tuple(log) == history.log and derived.visits == history.visits:
+            continue  # nothing new: re-delivery writes nothing
+        old_visits.extend(history.visits)
+        wanted.extend(derived.visits)
+        plan.histories.append({"item": item, **_whereabouts(derived, log)})
+    plan.visit_changes = _visit_changes(old_visits, wanted)
 
 
 async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[Problem]]:
@@ -264,60 +315,61 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
     node_records = [r for r in records if isinstance(r, NodeRecord)]
     rel_records = [r for r in records if isinstance(r, RelationshipRecord)]
     state_records = [r for r in records if isinstance(r, StateRecord)]
+    # An imported IN_STAGE is a state change, not a relationship kept as given.
+    moves = [r for r in rel_records if r.type is RelType.IN_STAGE]
+    links = [r for r in rel_records if r.type is not RelType.IN_STAGE]
 
     nodes = _merge_nodes(node_records, problems)
     stored_items = await _check_kinds(nodes, lookup, problems)
-
-    ends = [end for rel in rel_records for end in (rel.start, rel.end)]
-    items = [Ref(Label.WORK_ITEM, s.item) for s in state_records]
-    missing = await _missing_refs([*ends, *items], nodes, lookup)
-    for rel in rel_records:
-        for end, name in ((rel.start, "from"), (rel.end, "to")):
-            if end in missing:
-                problems.append(
-                    Problem(
-                        rel.line,
-                        f"{name}.id",
-                        f"no {end.label} with id {end.id!r} in this batch or in the graph",
-                    )
-                )
-
     plan = Plan(new=await _new_nodes(nodes, stored_items, lookup))
+
+    # A record naming a node that is nowhere yet waits for it (one missing end named).
+    ends = [end for rel in links for end in (rel.start, rel.end)]
+    items = [waits_for_work_item(r.item) for r in state_records]
+    items += [m.start for m in moves]
+    missing = await _missing_refs([*ends, *items], nodes, lookup)
     seen: dict[tuple[Any, ...], RelationshipRecord] = {}
-    for rel in rel_records:
-        seen[rel.key()] = rel  # one write per relationship; the later record wins
+    for rel in links:
+        absent = next((end for end in (rel.start, rel.end) if end in missing), None)
+        if absent is not None:
+            plan.pending.append(PendingRecord(rel, absent))
+        else:
+            seen[rel.key()] = rel  # one write per relationship; the later record wins
     for rel in seen.values():
-        plan.relationships[RELATIONSHIP_INDEX[(rel.type, rel.start.label, rel.end.label)]].append(
-            rel
-        )
+        spec = RELATIONSHIP_INDEX[(rel.type, rel.start.label, rel.end.label)]
+        plan.relationships[spec].append(rel)
     for record in nodes.values():
         plan.nodes[(record.label, record.kind)].append(_with_defaults(record))
 
-    if state_records:
-        known_items = [s.item for s in state_records if Ref(Label.WORK_ITEM, s.item) not in missing]
-        resolver = _StageResolver(
-            await lookup.stages(),
-            nodes,
-            rel_records,
-            await lookup.item_products(sorted(set(known_items))),
-        )
-        changes: list[tuple[StateRecord, str]] = []
-        for state in state_records:
-            if Ref(Label.WORK_ITEM, state.item) in missing:
-                problems.append(
-                    Problem(
-                        state.line,
-                        "item",
-                        f"no work item with id {state.item!r} in this batch or in the graph",
-                    )
-                )
-                continue
-            resolution = resolver.resolve(state)
-            if isinstance(resolution, Problem):
-                problems.append(resolution)
-            else:
-                changes.append((state, resolution))
-        plan.visits = _visits(changes)
+    moved: list[StateRecord | RelationshipRecord] = []
+    changes: list[StateRecord | RelationshipRecord] = [*state_records, *moves]
+    for move in changes:
+        item = waits_for_work_item(move.item if isinstance(move, StateRecord) else move.start.id)
+        if item in missing:
+            plan.pending.append(PendingRecord(move, item))
+        else:
+            moved.append(move)
 
-    problems.sort(key=lambda p: p.line)
-    return plan, problems
+    facts = _facts(moved)
+    structure = any(r.label is Label.STAGE for r in node_records) or any(
+        r.type in (RelType.HAS_STAGE, RelType.HAS_VALUE_STREAM) for r in links
+    )
+    given_products = {
+        r.start.id: r.end.id
+        for r in seen.values()
+        if r.type is RelType.FOR_PRODUCT and r.start.label is Label.WORK_ITEM
+    }
+    if not (facts or structure or given_products):
+        return plan, sorted(problems, key=lambda p: p.line)
+
+    stored_map = await lookup.stage_map()
+    stage_map = stored_map.with_batch(nodes.values(), seen.values())
+    # Items whose facts may now map elsewhere: a new product, or a changed mapping.
+    rederive = {i for i in given_products if not plan.is_new(Ref(Label.WORK_ITEM, i))}
+    changed = stored_map.changed_products(stage_map) if structure else set()
+    if changed:
+        rederive.update(await lookup.product_items(sorted(changed)))
+    wanted = sorted(set(facts) | rederive)
+    products = {**await lookup.item_products(wanted), **given_products}
+    await plan_histories(plan, facts, rederive, stage_map, products, lookup)
+    return plan, sorted(problems, key=lambda p: p.line)

@@ -13,17 +13,22 @@ after an interruption completes it (docs/ingest.md, "What an interruption leaves
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from graph.errors import InvalidInput, Problem
 from graph.ingest.causes import attribute_incidents
-from graph.ingest.plan import Lookup, Plan, StageInfo, Visit, build_plan
-from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord
+from graph.ingest.history import Visit
+from graph.ingest.pending import ref_key
+from graph.ingest.plan import Lookup, Plan, StoredHistory, VisitChanges, build_plan
+from graph.ingest.records import NodeRecord, Record, RelationshipRecord, parse_objects
 from graph.ingest.shipped import derive_shipped
-from graph.model import CURRENT_STAGE, LAST_MOVED_AT, RELATIONSHIPS, Label, RelSpec, WorkItemKind
+from graph.ingest.stage_map import StageInfo, StageMap
+from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
 from graph.queries import Query, cypher
 from graph.store import GraphStore, lost_creation_race
 
@@ -56,16 +61,24 @@ LINK = {
     for spec in RELATIONSHIPS
 }
 STAGES = cypher("ingest/stages")
+STREAM_PRODUCTS = cypher("ingest/stream_products")
 WORK_ITEM_PRODUCTS = cypher("ingest/work_item_products")
-NORMALISE_VISITS = cypher("ingest/normalise_visits")
-NEW_VISITS = cypher("ingest/new_visits")
+HISTORIES = cypher("ingest/histories")
+PRODUCT_ITEMS = cypher("ingest/product_items")
+CREATE_VISITS = cypher("ingest/visits/create")
+DELETE_VISITS = cypher("ingest/visits/delete")
+RECLOSE_VISITS = cypher("ingest/visits/reclose")
+SET_HISTORY = cypher("ingest/visits/set_history")
+KEEP_PENDING = cypher("ingest/pending/keep")
+FIND_PENDING = cypher("ingest/pending/find")
+ANY_PENDING = cypher("ingest/pending/any")
+FORGET_PENDING = cypher("ingest/pending/forget")
 INSERT_LINK = {
     spec: cypher(
         f"ingest/new_relationships/{spec.type.lower()}__{_snake(spec.start)}__{_snake(spec.end)}"
     )
     for spec in RELATIONSHIPS
 }
-IN_STAGE = next(spec for spec in RELATIONSHIPS if spec.key == ("enteredAt",))
 
 #: Called as progress(records_written, records_total) after each transaction.
 Progress = Callable[[int, int], None]
@@ -100,9 +113,31 @@ class StoreLookup(Lookup):
         rows = await self._ids(WORK_ITEM_PRODUCTS, ids)
         return {row["item"]: row["product"] for row in rows}
 
-    async def stages(self) -> list[StageInfo]:
-        rows = await self.store.read(STAGES)
-        return [StageInfo(r["stage"], r["product"], tuple(r["states"]), r["name"]) for r in rows]
+    async def stage_map(self) -> StageMap:
+        stages = {
+            r["stage"]: StageInfo(
+                r["stage"], r["name"] or r["stage"], r["order"], tuple(r["states"]), r["stream"]
+            )
+            for r in await self.store.read(STAGES)
+        }
+        streams = {r["stream"]: r["product"] for r in await self.store.read(STREAM_PRODUCTS)}
+        return StageMap(stages, streams)
+
+    async def histories(self, ids: list[str]) -> dict[str, StoredHistory]:
+        histories = {}
+        for row in await self._ids(HISTORIES, ids):
+            visits = sorted(
+                (
+                    Visit(row["id"], v["stage"], v["enteredAt"], v["exitedAt"])
+                    for v in row["visits"]
+                ),
+                key=lambda v: (v.entered_at, v.stage),
+            )
+            histories[row["id"]] = StoredHistory(tuple(row["log"]), tuple(visits))
+        return histories
+
+    async def product_items(self, products: list[str]) -> list[str]:
+        return [row["id"] for row in await self.store.read(PRODUCT_ITEMS, products=products)]
 
 
 @dataclass
@@ -114,7 +149,22 @@ class IngestReport:
     relationships: int = 0
     visits: int = 0
     skipped: list[Problem] = field(default_factory=list)
+    #: Records kept waiting for a node the graph does not hold yet (docs/ingest.md).
+    pending: int = 0
+    #: Records that had waited and were written now that their node arrived.
+    completed: int = 0
+    #: State changes whose tool state or stage no stage maps yet (kept, not visits).
+    unmapped: int = 0
     round_trips: int = 0
+
+    def add(self, other: IngestReport) -> None:
+        """Count `other`'s writes in this report too."""
+        self.nodes += other.nodes
+        self.relationships += other.relationships
+        self.visits += other.visits
+        self.pending += other.pending
+        self.completed += other.completed
+        self.unmapped += other.unmapped
 
     @property
     def written(self) -> int:
@@ -134,24 +184,6 @@ def _node_rows(
     return [{"id": r.id, "properties": {**r.properties, **extra.get(r.id, {})}} for r in records]
 
 
-def _whereabouts(plan: Plan) -> dict[str, dict[str, Any]]:
-    """Where each new work item with visits is now (docs/graph-model.md, derived
-    properties): the plan holds a new item's whole history, chained, the last visit open."""
-    latest: dict[str, Visit] = {}
-    for visit in plan.visits:
-        if plan.is_new(Ref(Label.WORK_ITEM, visit.item)):
-            seen = latest.get(visit.item)
-            if seen is None or visit.entered_at >= seen.entered_at:
-                latest[visit.item] = visit
-    return {
-        item: {
-            CURRENT_STAGE: visit.stage,
-            LAST_MOVED_AT: visit.entered_at,
-        }
-        for item, visit in latest.items()
-    }
-
-
 def _rel_rows(spec: RelSpec, records: list[RelationshipRecord]) -> list[dict[str, Any]]:
     return [
         {
@@ -164,24 +196,10 @@ def _rel_rows(spec: RelSpec, records: list[RelationshipRecord]) -> list[dict[str
     ]
 
 
-def _visit_rows(visits: list[Visit]) -> list[dict[str, Any]]:
-    return [
-        {
-            "start": v.item,
-            "end": v.stage,
-            "key": {"enteredAt": v.entered_at},
-            # The last known visit is left open as it is: a later import may close it.
-            "properties": {"exitedAt": v.exited_at} if v.exited_at else {},
-        }
-        for v in visits
-    ]
-
-
-def _visits_by_item(visits: list[Visit]) -> list[dict[str, Any]]:
-    """Rows of ingest/new_visits: one per item, with its visits."""
+def _visits_by_item(visits: Iterable[Visit]) -> list[dict[str, Any]]:
+    """Rows of ingest/visits/create: one per item, with its visits."""
     by_item: dict[str, list[dict[str, Any]]] = {}
     for v in visits:
-        # The last known visit is left open (exitedAt null): a later import may close it.
         by_item.setdefault(v.item, []).append(
             {"stage": v.stage, "enteredAt": v.entered_at, "exitedAt": v.exited_at}
         )
@@ -189,13 +207,13 @@ def _visits_by_item(visits: list[Visit]) -> list[dict[str, Any]]:
 
 
 def _new_visits_params(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Parameters of ingest/new_visits for some of `_visits_by_item`'s rows."""
+    """Parameters of ingest/visits/create for some of `_visits_by_item`'s rows."""
     stages = sorted({visit["stage"] for row in rows for visit in row["visits"]})
     return {"rows": rows, "stages": stages}
 
 
 def _visit_chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
-    """Rows of ingest/new_visits in chunks of about `size` visits (an item's visits are
+    """Rows of ingest/visits/create in chunks of about `size` visits (an item's visits are
     never split)."""
     chunk: list[dict[str, Any]] = []
     visits = 0
@@ -226,7 +244,7 @@ class _Writer:
 
     async def new_visits(self, rows: list[dict[str, Any]]) -> None:
         for chunk in _visit_chunks(rows, self.batch_size):
-            await self.store.write(NEW_VISITS, **_new_visits_params(chunk))
+            await self.store.write(CREATE_VISITS, **_new_visits_params(chunk))
             self._advance(sum(len(row["visits"]) for row in chunk))
 
     async def new_nodes(
@@ -248,13 +266,9 @@ class _Writer:
             self._advance(len(chunk))
 
 
-def _plan_rows(plan: Plan) -> int:
-    return plan.node_count + plan.relationship_count + len(plan.visits)
-
-
 def fits_one_transaction(plan: Plan, batch_size: int) -> bool:
     """Whether `write_plan` writes `plan` in one transaction (all or nothing)."""
-    return _plan_rows(plan) <= batch_size
+    return plan.rows <= batch_size
 
 
 def _split_nodes(
@@ -274,20 +288,44 @@ def _split_relationships(
     return _rel_rows(spec, touches_new), _rel_rows(spec, others)
 
 
-def _split_visits(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """Visits of new items (by item), visits of stored items, and the items to normalise
-    (sorted).
+def _visit_key_rows(visits: Iterable[Visit]) -> list[dict[str, Any]]:
+    return [
+        {"item": v.item, "stage": v.stage, "enteredAt": v.entered_at, "exitedAt": v.exited_at}
+        for v in visits
+    ]
 
-    A new item's visits are its whole history, already chained by the plan (and where it
-    is now is written with the item, `_whereabouts`); items with stored visits, and any
-    item given `IN_STAGE` relationships directly, need their chain re-closed and their
-    whereabouts read again from all their visits.
-    """
-    new_items = [v for v in plan.visits if plan.is_new(Ref(Label.WORK_ITEM, v.item))]
-    stored_items = [v for v in plan.visits if not plan.is_new(Ref(Label.WORK_ITEM, v.item))]
-    direct = [r.start.id for r in plan.relationships.get(IN_STAGE, [])]
-    items = sorted({v.item for v in stored_items} | set(direct))
-    return _visits_by_item(new_items), _visit_rows(stored_items), items
+
+def _history_statements(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
+    """The visit and history writes of stored items, in order: delete, create, re-close,
+    then their state log and whereabouts."""
+    changes = plan.visit_changes
+    statements: list[tuple[Query, dict[str, Any]]] = []
+    if changes.delete:
+        statements.append((DELETE_VISITS, {"rows": _visit_key_rows(changes.delete)}))
+    if changes.create:
+        statements.append((CREATE_VISITS, _new_visits_params(_visits_by_item(changes.create))))
+    if changes.reclose:
+        statements.append((RECLOSE_VISITS, {"rows": _visit_key_rows(changes.reclose)}))
+    if plan.histories:
+        statements.append((SET_HISTORY, {"rows": plan.histories}))
+    return statements
+
+
+def _pending_params(plan: Plan) -> dict[str, Any]:
+    return {"rows": [p.row() for p in plan.pending], "now": datetime.now(UTC)}
+
+
+def _part_of(plan: Plan, items: set[str]) -> Plan:
+    """The history writes of `plan` that concern `items`."""
+    changes = plan.visit_changes
+
+    def of(visits: tuple[Visit, ...]) -> tuple[Visit, ...]:
+        return tuple(v for v in visits if v.item in items)
+
+    return Plan(
+        histories=[row for row in plan.histories if row["item"] in items],
+        visit_changes=VisitChanges(of(changes.delete), of(changes.create), of(changes.reclose)),
+    )
 
 
 def _node_groups(plan: Plan) -> list[tuple[Label, WorkItemKind | None, list[NodeRecord]]]:
@@ -307,9 +345,8 @@ def _one_transaction(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
         if rows:
             statements.append((query, {"rows": rows}))
 
-    whereabouts = _whereabouts(plan)
     for label, kind, records in _node_groups(plan):
-        new, stored = _split_nodes(plan, records, whereabouts if kind is not None else {})
+        new, stored = _split_nodes(plan, records, plan.derived if kind is not None else {})
         if kind is not None:
             add(INSERT[kind], new)
             add(CREATE_WORK_ITEMS[kind], [{"id": row["id"]} for row in stored])
@@ -321,12 +358,13 @@ def _one_transaction(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
         touches_new, others = _split_relationships(plan, spec, rels)
         add(INSERT_LINK[spec], touches_new)
         add(LINK[spec], others)
-    new_visits, stored_visits, items = _split_visits(plan)
-    if new_visits:
-        statements.append((NEW_VISITS, _new_visits_params(new_visits)))
-    add(LINK[IN_STAGE], stored_visits)
-    if items:
-        statements.append((NORMALISE_VISITS, {"items": items}))
+    if plan.visits:
+        statements.append((CREATE_VISITS, _new_visits_params(_visits_by_item(plan.visits))))
+    statements += _history_statements(plan)
+    if plan.pending:
+        statements.append((KEEP_PENDING, _pending_params(plan)))
+    if plan.completed:
+        statements.append((FORGET_PENDING, {"ids": plan.completed}))
     return statements
 
 
@@ -340,7 +378,7 @@ async def write_plan(
     rows each (per label, relationship type and chunk): an interruption leaves whole
     chunks behind, and writing the same records again completes it.
     """
-    total = _plan_rows(plan)
+    total = plan.rows
     if fits_one_transaction(plan, batch_size):
         statements = _one_transaction(plan)
         if statements:
@@ -350,9 +388,8 @@ async def write_plan(
             progress(total, total)
         return
     writer = _Writer(store, batch_size, total, progress)
-    whereabouts = _whereabouts(plan)
     for label, kind, records in _node_groups(plan):
-        new, stored = _split_nodes(plan, records, whereabouts if kind is not None else {})
+        new, stored = _split_nodes(plan, records, plan.derived if kind is not None else {})
         if kind is not None:
             # A lost creation race falls back to the match-then-create path.
             fallback = [CREATE_WORK_ITEMS[kind], SET_WORK_ITEM_PROPERTIES]
@@ -365,11 +402,19 @@ async def write_plan(
         touches_new, others = _split_relationships(plan, spec, rels)
         await writer.rows(INSERT_LINK[spec], touches_new)
         await writer.rows(LINK[spec], others)
-    new_visits, stored_visits, items = _split_visits(plan)
-    await writer.new_visits(new_visits)
-    await writer.rows(LINK[IN_STAGE], stored_visits)
-    for start in range(0, len(items), batch_size):
-        await store.write(NORMALISE_VISITS, items=items[start : start + batch_size])
+    await writer.new_visits(_visits_by_item(plan.visits))
+    # A stored item's visits change with its history in one transaction, so a reader
+    # never sees them half-derived; the items are chunked, not their writes.
+    for start in range(0, len(plan.histories), batch_size):
+        part = _part_of(plan, {row["item"] for row in plan.histories[start : start + batch_size]})
+        await store.write_together(_history_statements(part))
+    for start in range(0, len(plan.pending), batch_size):
+        part = Plan(pending=plan.pending[start : start + batch_size])
+        await store.write(KEEP_PENDING, **_pending_params(part))
+    # Last: an interruption before this leaves them waiting, and the next batch that
+    # names their node (a re-run of this one) writes them again.
+    for start in range(0, len(plan.completed), batch_size):
+        await store.write(FORGET_PENDING, ids=plan.completed[start : start + batch_size])
 
 
 async def _validate(
@@ -414,32 +459,88 @@ async def ingest(
 
     async with store.ingest_lock:
         lookup = StoreLookup(store)
-        for attempt in range(1, REPLAN_ATTEMPTS + 1):
-            plan, skipped = await _validate(parsed, problems, lookup, skip_invalid=skip_invalid)
-            try:
-                await write_plan(store, plan, batch_size=batch_size, progress=progress)
-                break
-            except Exception as error:
-                # Another process created some of the nodes this plan creates, between
-                # validation and the write: the one transaction was rolled back whole,
-                # and planning again finds the winner's nodes and merges with them.
-                if (
-                    attempt == REPLAN_ATTEMPTS
-                    or not fits_one_transaction(plan, batch_size)
-                    or not lost_creation_race(error)
-                ):
-                    raise
-        # Derived relationships (DORA): SHIPPED from the commit graph, then inferred incident
-        # causes; both recompute only what this batch touched and write only differences,
-        # each chunk in its own transaction. They are not part of the batch's transaction:
-        # what an interruption leaves of them is recomputed by the retry of the batch.
-        await derive_shipped(store, plan, batch_size=batch_size)
-        await attribute_incidents(store, plan, batch_size=batch_size)
-    report.nodes = plan.node_count
-    report.relationships = plan.relationship_count
-    report.visits = len(plan.visits)
-    report.skipped = skipped
+        plan, report.skipped = await _write_batch(
+            store, parsed, problems, lookup, batch_size, skip_invalid, progress
+        )
+        report.add(_counts(plan))
+        report.add(await _complete_pending(store, plan, lookup, batch_size))
     report.round_trips = store.round_trips - start_trips
+    return report
+
+
+def _counts(plan: Plan) -> IngestReport:
+    return IngestReport(
+        nodes=plan.node_count,
+        relationships=plan.relationship_count,
+        visits=plan.visit_count,
+        pending=len(plan.pending),
+        completed=len(plan.completed),
+        unmapped=plan.unmapped,
+    )
+
+
+async def _write_batch(
+    store: GraphStore,
+    parsed: list[Record],
+    problems: list[Problem],
+    lookup: Lookup,
+    batch_size: int,
+    skip_invalid: bool,
+    progress: Progress | None,
+    completed: list[str] | None = None,
+) -> tuple[Plan, list[Problem]]:
+    """Validate and write one batch, then derive what it touched; `completed` names the
+    pending records it writes (forgotten with its writes)."""
+    for attempt in range(1, REPLAN_ATTEMPTS + 1):
+        plan, skipped = await _validate(parsed, problems, lookup, skip_invalid=skip_invalid)
+        if completed:
+            kept = {p.id for p in plan.pending}
+            plan.completed = [i for i in completed if i not in kept]
+        try:
+            await write_plan(store, plan, batch_size=batch_size, progress=progress)
+            break
+        except Exception as error:
+            # Another process created some of the nodes this plan creates, between
+            # validation and the write: the one transaction was rolled back whole,
+            # and planning again finds the winner's nodes and merges with them.
+            if (
+                attempt == REPLAN_ATTEMPTS
+                or not fits_one_transaction(plan, batch_size)
+                or not lost_creation_race(error)
+            ):
+                raise
+    # Derived relationships (DORA): SHIPPED from the commit graph, then inferred incident
+    # causes; both recompute only what this batch touched and write only differences,
+    # each chunk in its own transaction. They are not part of the batch's transaction:
+    # what an interruption leaves of them is recomputed by the retry of the batch.
+    await derive_shipped(store, plan, batch_size=batch_size)
+    await attribute_incidents(store, plan, batch_size=batch_size)
+    return plan, skipped
+
+
+async def _complete_pending(
+    store: GraphStore, plan: Plan, lookup: Lookup, batch_size: int
+) -> IngestReport:
+    """Write the records that waited for a node of `plan` (docs/ingest.md, "Late
+    references"); those still missing their other end wait on, now for that one."""
+    keys = sorted({ref_key(r.ref) for records in plan.nodes.values() for r in records})
+    if not keys or not await store.read(ANY_PENDING):
+        return IngestReport()
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(keys), _LOOKUP_CHUNK):
+        rows += await store.read(FIND_PENDING, keys=keys[start : start + _LOOKUP_CHUNK])
+    if not rows:
+        return IngestReport()
+    parsed: list[Record] = []
+    for item in parse_objects(json.loads(row["record"]) for row in rows):
+        # A kept record was valid when it came; one the model no longer accepts is
+        # reported by the problems of this follow-up, not written.
+        if not isinstance(item, Problem):
+            parsed.append(item)
+    ids = [row["id"] for row in rows]
+    follow, _ = await _write_batch(store, parsed, [], lookup, batch_size, True, None, completed=ids)
+    report = _counts(follow)
+    report.pending = 0  # still waiting: counted when they were first kept
     return report
 
 
@@ -481,9 +582,7 @@ async def ingest_stream(
 
         report = await ingest(store, pending, batch_size=batch_size, progress=step)
         total.records += report.records
-        total.nodes += report.nodes
-        total.relationships += report.relationships
-        total.visits += report.visits
+        total.add(report)
         pending.clear()
 
     for record in records:

@@ -38,6 +38,10 @@ VISITS = parse(
 )
 
 
+PENDING = parse("test/pending", "MATCH (p:Pending) RETURN count(p) AS waiting")
+OWNERS = parse("test/owners", "MATCH (t:Team)-[:OWNS]->(w:WorkItem {id: $id}) RETURN t.id AS team")
+
+
 async def counts(store: GraphStore) -> tuple[int, int]:
     row = (await store.read(COUNTS))[0]
     return row["nodes"], row["relationships"]
@@ -104,8 +108,7 @@ async def test_bad_records_are_reported_by_line_and_nothing_is_written(store: Gr
         node("Product", org.id("p2"), name=42),  # bad type
         {"record": "node", "label": "Team", "properties": {"name": "No id"}},  # missing id
         node("Gadget", org.id("g"), name="Unknown label"),  # unknown label
-        rel("OWNS", ("Team", org.id("team")), ("Story", "NOPE-1")),  # missing end
-        state(org.id("story1"), "2025-01-02T09:00:00Z", state="Nowhere"),  # unmapped state
+        rel("OWNS", ("Product", org.id("team")), ("Story", "NOPE-1")),  # no such type
     ]
     with pytest.raises(InvalidInput) as raised:
         await load(store, records)
@@ -115,12 +118,43 @@ async def test_bad_records_are_reported_by_line_and_nothing_is_written(store: Gr
         (n + 1, "properties.name"),
         (n + 2, "id"),
         (n + 3, "label"),
-        (n + 4, "to.id"),
-        (n + 5, "state"),
+        (n + 4, "type"),
     ]
     assert "expected a string, got int" in raised.value.problems[0].message
-    assert "NOPE-1" in raised.value.problems[3].message
+    assert "OWNS does not connect Product to WorkItem" in raised.value.problems[3].message
     assert await counts(store) == (0, 0)
+
+
+async def test_a_link_to_a_node_not_yet_known_waits_for_it_and_is_then_written(
+    store: GraphStore,
+) -> None:
+    org = SmallOrg()
+    await load(store, org.records())
+    late = org.id("late")
+    owns = rel("OWNS", ("Team", org.id("team")), ("Story", late))
+    moved = state(late, "2025-01-02T09:00:00Z", state="In Progress")
+    unmapped = state(org.id("story1"), "2025-01-03T09:00:00Z", state="Nowhere")
+    first = await load(store, [owns, moved, unmapped])
+    assert (first.pending, first.completed, first.unmapped) == (2, 0, 1)
+    assert await store.read(VISITS, id=late) == []
+    # Re-delivered while still waiting: kept once.
+    again = await load(store, [owns, moved])
+    assert again.pending == 2
+    assert await store.read(PENDING) == [{"waiting": 2}]
+
+    arrived = await load(
+        store,
+        [
+            node("Story", late, title="Late", createdAt="2025-01-01T09:00:00Z"),
+            rel("FOR_PRODUCT", ("Story", late), ("Product", org.product)),
+        ],
+    )
+    assert arrived.completed == 2
+    assert await store.read(PENDING) == [{"waiting": 0}]
+    visits = await store.read(VISITS, id=late)
+    assert [(v["stage"], v["exited"]) for v in visits] == [(org.stage("dev"), None)]
+    owners = await store.read(OWNERS, id=late)
+    assert owners == [{"team": org.id("team")}]
 
 
 async def test_skip_invalid_writes_the_valid_records_and_reports_the_rest(

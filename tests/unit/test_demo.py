@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from graph.demo import DemoConfig, DemoTruth, generate
-from graph.ingest.plan import StageInfo, build_plan
+from graph.ingest.plan import StoredHistory, build_plan
+from graph.ingest.stage_map import StageMap
 from graph.ingest.records import (
     NodeRecord,
     Record,
@@ -145,7 +146,13 @@ class EmptyGraph:
     async def item_products(self, ids: list[str]) -> dict[str, str]:
         return {}
 
-    async def stages(self) -> list[StageInfo]:
+    async def stage_map(self) -> StageMap:
+        return StageMap({})
+
+    async def histories(self, ids: list[str]) -> dict[str, StoredHistory]:
+        return {}
+
+    async def product_items(self, products: list[str]) -> list[str]:
         return []
 
 
@@ -156,6 +163,7 @@ async def test_ingest_would_write_every_record_of_the_stream(demo: Demo) -> None
     assert plan.node_count == kinds["NodeRecord"]
     assert plan.relationship_count == kinds["RelationshipRecord"]  # no duplicates
     assert len(plan.visits) == kinds["StateRecord"]  # no visit collapses into another
+    assert plan.pending == [] and plan.unmapped == 0
 
 
 def test_records_are_numbered_from_one(demo: Demo) -> None:

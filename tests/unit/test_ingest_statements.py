@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from graph.ingest.history import STATE_LOG
 from graph.ingest.service import INSERT, INSERT_LINK
 from graph.model import (
     CURRENT_STAGE,
@@ -36,7 +37,7 @@ def test_node_creates_write_every_property_of_the_model() -> None:
 
 
 def test_work_item_creates_write_every_property_and_where_the_item_is() -> None:
-    expected = set(node_properties(Label.WORK_ITEM)) | {CURRENT_STAGE, LAST_MOVED_AT}
+    expected = set(node_properties(Label.WORK_ITEM)) | {CURRENT_STAGE, LAST_MOVED_AT, STATE_LOG}
     for kind in WorkItemKind:
         query = INSERT[kind]
         assert f"(n:WorkItem:{kind.value} " in query.text, query.name

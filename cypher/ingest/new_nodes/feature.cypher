@@ -1,7 +1,7 @@
 // Creates Feature work items that do not exist yet (ingest checked); no rows. CREATE,
 // not MERGE, and every property written out rather than `SET n += row.properties`: the
 // embedded database writes it several times faster. An absent property is null, and
-// CREATE stores no null. currentStage and lastMovedAt come from the item's visits.
+// CREATE stores no null. currentStage, lastMovedAt and stateLog: its state history.
 // tests/unit/test_ingest_statements.py checks the list is the model's.
 UNWIND $rows AS row
 CREATE (n:WorkItem:Feature {
@@ -15,5 +15,6 @@ CREATE (n:WorkItem:Feature {
   points: row.properties.points,
   description: row.properties.description,
   currentStage: row.properties.currentStage,
-  lastMovedAt: row.properties.lastMovedAt
+  lastMovedAt: row.properties.lastMovedAt,
+  stateLog: row.properties.stateLog
 })

@@ -1,4 +1,4 @@
-// Creates the stage visits of work items this batch creates (ingest checked): rows
+// Creates stage visits (ingest checked that none has the same key): rows
 // {item, visits: [{stage, enteredAt, exitedAt}]}, one per item; $stages holds every stage
 // id the rows name; no rows. Each stage and each item is looked up once, not once per
 // visit, and the properties are written in the CREATE (a null exitedAt is not stored),
