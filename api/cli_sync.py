@@ -24,7 +24,7 @@ from graph.settings import Settings
 from graph.store import GraphStore
 from graph.sync import github, gitlab, jira
 from graph.sync.client import ApiClient
-from graph.sync.cursor import list_cursors
+from graph.sync.cursor import list_cursors, load_cursor
 from graph.sync.walk import Syncer, Walk, WalkStats
 
 console = Console(stderr=True)
@@ -69,12 +69,14 @@ def progress_bar() -> Iterator[_Bar]:
 async def _mapping(store: GraphStore, args: argparse.Namespace) -> SourceMapping:
     """The mapping file, else what the graph says (products' keys, repositories' products)."""
     mapping = load_mapping(args.mapping) if args.mapping else await webhook_mapping(store)
+    if args.strict:
+        mapping = replace(mapping, strict=True)
     return replace(mapping, default_product=args.product) if args.product else mapping
 
 
 def _report(stats: list[WalkStats]) -> None:
     table = Table(title="Synced", title_justify="left")
-    for column in ("walk", "pages", "items", "written", "links dropped", "cursor"):
+    for column in ("walk", "pages", "items", "written", "links dropped", "skipped", "cursor"):
         numeric = column not in ("walk", "cursor")
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for s in stats:
@@ -85,9 +87,19 @@ def _report(stats: list[WalkStats]) -> None:
             str(s.items),
             f"{s.written:,}",
             str(s.dropped),
+            str(len(s.skipped)),
             s.cursor or "-",
         )
     console.print(table)
+    skipped = [item for s in stats for item in s.skipped]
+    for item in skipped[:20]:
+        console.print(f"  {item}", markup=False)
+    if skipped:
+        more = f" (and {len(skipped) - 20} more)" if len(skipped) > 20 else ""
+        console.print(
+            f"  {len(skipped)} invalid item(s) skipped{more}: the rest is written; the next "
+            "run fetches them again (vsg sync status lists them)"
+        )
     notes = list(dict.fromkeys(n for s in stats for n in s.notes))
     for note in notes[:10]:
         console.print(f"  note: {note}", markup=False)
@@ -162,14 +174,24 @@ def _with_names(args: argparse.Namespace, names: list[str]) -> argparse.Namespac
 
 async def cmd_sync_status(args: argparse.Namespace, settings: Settings) -> int:
     async with opened_store(settings, say=False) as store:
-        cursors = await list_cursors(store)
+        cursors = [await load_cursor(store, c.id) for c in await list_cursors(store)]
+    out = Console()
     table = Table(title="Sync cursors", title_justify="left")
-    for column in ("walk", "cursor", "interrupted at", "updated"):
+    for column in ("walk", "cursor", "interrupted at", "skipped", "updated"):
         table.add_column(column, overflow="fold")
     for c in cursors:
         updated = c.updated_at.strftime("%Y-%m-%d %H:%M UTC") if c.updated_at else "-"
-        table.add_row(c.id, c.cursor or "-", c.resume or "-", updated)
-    Console().print(table if cursors else "No sync has run yet.")
+        table.add_row(c.id, c.cursor or "-", c.resume or "-", str(len(c.skipped)), updated)
+    out.print(table if cursors else "No sync has run yet.")
+    problems = [(c.id, s) for c in cursors for s in c.skipped]
+    if problems:
+        out.print("Skipped as invalid by the last run (fetched again by the next):")
+    for walk, s in problems:
+        out.print(
+            f"  {walk}: {s.get('kind')} {s.get('id')} ({s.get('source')}): "
+            f"{s.get('field')}: {s.get('reason')}",
+            markup=False,
+        )
     return 0
 
 
@@ -193,6 +215,11 @@ def _common(p: argparse.ArgumentParser, per_page: int) -> None:
         "--batch-size",
         type=int,
         help="rows per write transaction (default: VSG_INGEST_BATCH_SIZE, 5000)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at an invalid item (default: skip it, report it, write the rest)",
     )
     p.add_argument(
         "--full",

@@ -28,7 +28,7 @@ from starlette.responses import JSONResponse
 from graph.errors import InvalidInput
 from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.hooks import ingest_event, webhook_mapping
-from graph.ingest.records import NodeRecord
+from graph.ingest.records import NodeRecord, RelationshipRecord
 from graph.ingest.sources import github, gitlab, jira_webhook
 from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted, PayloadError
@@ -132,8 +132,15 @@ async def _deliver(
 
 
 def _maps_anything(converted: Converted) -> bool:
-    """Whether a conversion holds more than the Tool node of the delivery's instance."""
-    return any(not (isinstance(r, NodeRecord) and r.label is Label.TOOL) for r in converted.records)
+    """Whether a conversion holds more than its envelope: the instance's Tool node and
+    the repository (with its product) that every git delivery names."""
+    for r in converted.records:
+        if isinstance(r, NodeRecord) and r.label in (Label.TOOL, Label.REPOSITORY):
+            continue
+        if isinstance(r, RelationshipRecord) and r.start.label is Label.REPOSITORY:
+            continue
+        return True
+    return False
 
 
 async def post_github(request: Request) -> JSONResponse:

@@ -8,6 +8,9 @@ One node per walk (`github:acme/payments:pulls`, `jira:acme.atlassian.net:projec
   `resume`, and on completion moves `cursor` to `mark`;
 - `pending`: relationships met on a page whose other end was not in the graph yet (a
   parent commit on the next page), as ingest records in JSON; retried when the walk ends.
+  The same JSON list keeps the items the last run skipped as invalid, each as
+  `{"skipped": {source, kind, id, position, field, reason}}`, for `vsg sync status`;
+  the cursor is held at the oldest of them, so the next run fetches them again.
 
 The cursor only moves after a page's records are written, so an interrupted run resumes
 with the page it was on; ingest being idempotent, fetching that page again changes nothing.
@@ -40,6 +43,8 @@ class Cursor:
     mark: str | None = None
     pending: tuple[dict[str, Any], ...] = ()
     updated_at: datetime | None = None
+    #: Items the last run skipped as invalid (`SkippedItem.to_dict()`).
+    skipped: tuple[dict[str, str], ...] = ()
 
 
 def to_raw(record: RelationshipRecord) -> dict[str, Any]:
@@ -64,8 +69,10 @@ async def load_cursor(store: GraphStore, id: str) -> Cursor:
     if not rows:
         return Cursor(id)
     row = rows[0]
-    pending = json.loads(row["pending"]) if row["pending"] else []
-    return Cursor(id, row["cursor"], row["resume"], row["mark"], tuple(pending), row["updatedAt"])
+    stored = json.loads(row["pending"]) if row["pending"] else []
+    pending = tuple(p for p in stored if "skipped" not in p)
+    skipped = tuple(p["skipped"] for p in stored if "skipped" in p)
+    return Cursor(id, row["cursor"], row["resume"], row["mark"], pending, row["updatedAt"], skipped)
 
 
 async def save_cursor(store: GraphStore, cursor: Cursor, *, source: str, now: datetime) -> None:
@@ -77,9 +84,14 @@ async def save_cursor(store: GraphStore, cursor: Cursor, *, source: str, now: da
         cursor=cursor.cursor,
         resume=cursor.resume,
         mark=cursor.mark,
-        pending=json.dumps(list(cursor.pending)) if cursor.pending else None,
+        pending=_stored(cursor),
         updatedAt=now,
     )
+
+
+def _stored(cursor: Cursor) -> str | None:
+    kept = [*cursor.pending, *({"skipped": s} for s in cursor.skipped)]
+    return json.dumps(kept) if kept else None
 
 
 async def list_cursors(store: GraphStore, prefix: str = "") -> list[Cursor]:

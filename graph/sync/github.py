@@ -93,7 +93,7 @@ class GitHubSync:
         return source.convert(data, self.mapping, links=LinkPolicy.ANY)
 
     def _walk(self, name: str, order: Order, **kwargs: Any) -> Walk:
-        return Walk(f"{self.scope}:{name}", self.tool, order, **kwargs)
+        return Walk(f"{self.scope}:{name}", self.tool, order, listing=name, **kwargs)
 
     def walks(self) -> list[Walk]:
         """Commits first: pulls, deployments and releases link to them."""

@@ -73,7 +73,7 @@ class GitLabSync:
         return source.convert(data, self.mapping, links=LinkPolicy.ANY)
 
     def _walk(self, name: str, **kwargs: Any) -> Walk:
-        return Walk(f"{self.scope}:{name}", self.tool, Order.NEWEST_FIRST, **kwargs)
+        return Walk(f"{self.scope}:{name}", self.tool, Order.NEWEST_FIRST, listing=name, **kwargs)
 
     def walks(self) -> list[Walk]:
         """Commits first: merge requests, deployments and releases link to them."""

@@ -118,6 +118,7 @@ class JiraSync:
                 pages=self._pages,
                 stamp=stamp_at("fields", "updated"),
                 convert=self._convert,
+                listing="issues",
             )
         ]
 

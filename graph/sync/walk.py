@@ -13,6 +13,13 @@ into ingest records (the file sources' converters). `sync` runs walks in order:
 When the walk ends, the pending relationships are written where both ends now exist
 and the rest dropped (a key naming no work item, a parent older than the first sync).
 
+One bad item never stops a walk: the converters leave an invalid item out and report it
+(`SkippedItem`: source, id, field, reason); the page's other items are written, the walk
+goes on, and so do the walks after it. The skipped items are kept on the cursor (listed
+by `vsg sync status`) and the cursor is held at the oldest of them, so the next run
+fetches them again: fixed in the tool, they arrive then. In strict mode (`--strict`) an
+invalid item stops the walk instead, as a malformed answer does.
+
 Two orders: `OLDEST_FIRST` (Jira's `ORDER BY updated ASC`) moves the cursor to the last
 item of every page; `NEWEST_FIRST` (GitHub, GitLab) stops at the first item older than
 the cursor, remembers the next page's URL to resume from, and moves the cursor to the
@@ -23,20 +30,25 @@ it again until it has finished.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Protocol
 
 from graph.errors import InvalidInput
-from graph.ingest.hooks import drop_dangling
-from graph.ingest.records import Record, RelationshipRecord
-from graph.ingest.service import IngestReport, StoreLookup, ingest
-from graph.ingest.sources.payload import Converted, PayloadError, parse_vendor_time
+from graph.ingest.records import Record
+from graph.ingest.service import IngestReport, ingest
+from graph.ingest.sources.payload import (
+    Converted,
+    PayloadError,
+    SkippedItem,
+    parse_vendor_time,
+)
 from graph.model import RelType
 from graph.store import GraphStore
 from graph.sync.client import ApiClient, Clock, Page, SyncError, SystemClock
-from graph.sync.cursor import Cursor, load_cursor, parse_pending, save_cursor, to_raw
+from graph.sync.cursor import Cursor, load_cursor, parse_pending, save_cursor
 
 #: Links that may point to a node a later page (or walk) brings: kept pending, not refused.
 #: Others (e.g. FOR_PRODUCT to a product the graph lacks) still make ingest refuse the page.
@@ -90,6 +102,9 @@ class Walk:
     expand: Callable[[list[Any]], Awaitable[list[Any]]] | None = None
     #: Whether an item is still open and must be fetched again next time.
     holds: Callable[[Any], bool] = lambda item: False
+    #: The export key the page's items are converted under (`pulls`): a skipped item at
+    #: `pulls[3]` is the page's fourth item, whose stamp holds the cursor.
+    listing: str = ""
 
 
 class Progress(Protocol):
@@ -117,11 +132,28 @@ class WalkStats:
     cursor: str | None = None
     resumed: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Invalid items left out (they are fetched again on the next run).
+    skipped: list[SkippedItem] = field(default_factory=list)
 
     @property
     def written(self) -> int:
         """Nodes, relationships and stage visits written (upserts count even if unchanged)."""
         return self.nodes + self.relationships + self.visits
+
+
+_INDEX = re.compile(r"^(\w+)\[(\d+)\]")
+
+
+def skipped_stamps(walk: Walk, items: Sequence[Any], skipped: Sequence[SkippedItem]) -> list[str]:
+    """The stamps of the page's items that were skipped (to hold the cursor at)."""
+    out = []
+    for item in skipped:
+        found = _INDEX.match(item.position)
+        if found and found.group(1) == walk.listing and int(found.group(2)) < len(items):
+            stamp = walk.stamp(items[int(found.group(2))])
+            if stamp is not None:
+                out.append(stamp)
+    return out
 
 
 def older(stamp: str | None, than: str | None) -> bool:
@@ -210,19 +242,10 @@ class Syncer:
             *converted.records,
             *parse_pending(pending, len(converted.records) + 1),
         ]
-        kept = await drop_dangling(records, StoreLookup(self.store))
-        kept_ids = {id(r) for r in kept}
-        waiting: list[RelationshipRecord] = []
-        for record in records:
-            if id(record) in kept_ids:
-                continue
-            assert isinstance(record, RelationshipRecord)  # only links are dropped
-            if record.type in DEFERRABLE:
-                waiting.append(record)
-            else:
-                kept.append(record)  # ingest refuses it, with its reason
+        # A relationship whose other end is not in the graph yet is kept waiting by
+        # ingest itself (docs/ingest.md, "Late references"), whichever page brings it.
         try:
-            report = await ingest(self.store, kept, batch_size=self.batch_size)
+            report = await ingest(self.store, records, batch_size=self.batch_size)
         except InvalidInput as error:
             shown = "; ".join(
                 f"{converted.origin(p.line)}: {p.field}: {p.message}" for p in error.problems[:5]
@@ -233,24 +256,27 @@ class Syncer:
                 "organisation first) and run again: the sync resumes at this page"
             ) from None
         self.progress.wrote(walk.id, report.written)
-        return [to_raw(r) for r in waiting], report
+        return [], report
 
     async def _settle(self, walk: Walk, pending: Sequence[dict[str, Any]]) -> tuple[int, int]:
         """Write the pending links whose ends now exist; return (written, dropped)."""
         if not pending:
             return 0, 0
+        # Links a cursor kept aside before ingest kept them itself: ingest writes them,
+        # or keeps them waiting for their other end.
         records = parse_pending(pending, 1)
-        kept = await drop_dangling(records, StoreLookup(self.store))
-        if kept:
-            await ingest(self.store, kept, batch_size=self.batch_size)
-            self.progress.wrote(walk.id, len(kept))
-        return len(kept), len(records) - len(kept)
+        await ingest(self.store, records, batch_size=self.batch_size)
+        self.progress.wrote(walk.id, len(records))
+        return len(records), 0
 
     async def run(self, walk: Walk) -> WalkStats:
         """Fetch and write one walk from its cursor to the end; return what it did."""
         state = Cursor(walk.id) if self.full else await load_cursor(self.store, walk.id)
         stats = WalkStats(walk.id, cursor=state.cursor, resumed=state.resume is not None)
         pending = list(state.pending)
+        # A fresh run fetches again what the last one skipped: its list starts empty.
+        skipped = [dict(s) for s in state.skipped] if state.resume else []
+        floor: str | None = None  # the oldest skipped item's stamp: the cursor stays there
         since = state.cursor
         newest_first = walk.order is Order.NEWEST_FIRST
         resume = state.resume if newest_first else None
@@ -279,6 +305,9 @@ class Syncer:
                         f"{at}: the API answered an unexpected shape: {error}"
                     ) from None
                 stats.notes += [n for n in converted.notes if n not in stats.notes]
+                stats.skipped += converted.skipped
+                skipped += [s.to_dict() for s in converted.skipped]
+                floor = _oldest(skipped_stamps(walk, fresh, converted.skipped), floor)
                 pending, written = await self._write(walk, converted, pending, at)
                 stats.nodes += written.nodes
                 stats.relationships += written.relationships
@@ -287,14 +316,22 @@ class Syncer:
             if newest_first:
                 newest = _newest(stamps, newest)
                 held = _oldest([walk.stamp(i) for i in fresh if walk.holds(i)], held)
+                held = _oldest([floor], held)
                 state = replace(
                     state,
                     resume=None if stop else batch.next,
                     mark=_oldest([held], newest),
                     pending=tuple(pending),
+                    skipped=tuple(skipped),
                 )
             else:
-                state = replace(state, cursor=_newest(stamps, state.cursor), pending=tuple(pending))
+                moved = _newest(stamps, state.cursor)
+                state = replace(
+                    state,
+                    cursor=_oldest([floor], moved) if floor else moved,
+                    pending=tuple(pending),
+                    skipped=tuple(skipped),
+                )
             await self._save(walk, state)
             if stop or batch.next is None:
                 break

@@ -44,7 +44,7 @@ async def client(connection: Connection, store: GraphStore) -> AsyncIterator[htt
     app = create_app(settings, connection)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
             yield c
 
 
@@ -111,7 +111,7 @@ async def test_an_unconfigured_webhook_refuses_every_delivery(
     app = create_app(Settings(), connection)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
             for path in ("/webhooks/github", "/webhooks/gitlab", "/webhooks/jira"):
                 response = await c.post(path, content=b"{}")
                 assert response.status_code == 503
@@ -147,7 +147,7 @@ async def test_a_malformed_payload_is_a_400_with_reasons(
     bad = push("a" * 40)
     del bad["commits"][0]["timestamp"]
     response = await github(client, "push", bad)
-    assert response.status_code == 400
+    assert response.status_code == 400, response.text
     assert response.json()["problems"] == [
         {"position": "commits[0].timestamp", "message": "missing"}
     ]
@@ -379,7 +379,7 @@ async def test_jira_moves_an_issue_through_its_stages(
         **updated,
         "changelog": {"items": [{"field": "status", "toString": "Parked"}]},
     }
+    # A status no stage lists yet is kept as a fact (a visit once a stage maps it,
+    # docs/ingest.md): the delivery is not refused.
     response = await client.post("/webhooks/jira?secret=" + JIRA, json=unmapped)
-    assert response.status_code == 422
-    assert response.json()["problems"][0]["field"] == "state"
-    assert await counts(store) == after
+    assert response.status_code == 200, response.text
