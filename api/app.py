@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from api.auth import TokenAuth, TokenCache
 from api.graphql_view import GraphQLView
+from api.guard import SiteGuard, csrf_token
 from api.http import exports, health, ingest, prometheus, webhooks
 from api.web import pages
 from api.web.ide import STATIC_DIR
@@ -61,6 +62,7 @@ def create_app(
             await store.close()
 
     tokens = TokenCache(settings.token_cache_seconds)
+    csrf = csrf_token()
     app = Starlette(
         routes=[
             Route("/graphql", GraphQLView(settings), methods=["GET", "POST"]),
@@ -76,9 +78,13 @@ def create_app(
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(TokenAuth, settings=settings, tokens=tokens)],
+        middleware=[
+            Middleware(SiteGuard, settings=settings, csrf=csrf),
+            Middleware(TokenAuth, settings=settings, tokens=tokens),
+        ],
     )
     app.state.settings = settings
+    app.state.csrf_token = csrf
     app.state.tokens = tokens
     app.add_exception_handler(StoreUnavailable, health.store_unavailable)
     return app

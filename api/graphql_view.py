@@ -53,7 +53,9 @@ class GraphQLView(GraphQL[Context, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_html())
+        return HTMLResponse(
+            graphiql_html(request.app.state.csrf_token), headers={"Cache-Control": "no-store"}
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         """Decode a request body; one that is not UTF-8, or nested deeper than json's

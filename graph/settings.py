@@ -26,6 +26,20 @@ def is_loopback(host: str) -> bool:
         return False  # a host name other than localhost: assume it is reachable
 
 
+def _names(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of host names, lower case, IPv6 brackets and ports dropped."""
+    names = []
+    for part in raw.split(","):
+        name = part.strip().lower()
+        if name.startswith("["):
+            name = name[1 : name.find("]")] if "]" in name else name[1:]
+        elif name.count(":") == 1:
+            name = name.partition(":")[0]
+        if name:
+            names.append(name)
+    return tuple(names)
+
+
 class ConfigError(ValueError):
     """Raised when the environment holds a setting vsgraph cannot use."""
 
@@ -91,6 +105,9 @@ class Settings:
     metrics_public: bool = False
     #: Seconds a looked-up token is remembered; a revocation elsewhere takes this long.
     token_cache_seconds: float = 10.0
+    #: Host names (the `Host` header, without port) the API answers besides the loopback
+    #: names and `host`; "*" answers any (SECURITY.md#loopback-and-browsers).
+    allowed_hosts: tuple[str, ...] = ()
 
     @property
     def embedded(self) -> bool:
@@ -185,6 +202,7 @@ class Settings:
             auth=(env.get("VSG_AUTH") or "auto").strip().lower(),
             metrics_public=flag("VSG_METRICS_PUBLIC") or False,
             token_cache_seconds=number("VSG_TOKEN_CACHE_SECONDS", 10.0),
+            allowed_hosts=_names(env.get("VSG_ALLOWED_HOSTS", "")),
         )
         settings.check()
         return settings

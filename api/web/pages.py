@@ -7,6 +7,8 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from api.web.ide import CSRF_PLACEHOLDER
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -15,11 +17,23 @@ def _page(name: str) -> str:
     return (_HERE / f"{name}.html").read_text(encoding="utf-8")
 
 
+def page_html(name: str, csrf: str) -> str:
+    """The page `name` (explorer, dashboard, graphiql) carrying the token `csrf`."""
+    return _page(name).replace(CSRF_PLACEHOLDER, csrf)
+
+
+def _respond(request: Request, name: str) -> HTMLResponse:
+    # No caching: the token changes with every start of the server.
+    return HTMLResponse(
+        page_html(name, request.app.state.csrf_token), headers={"Cache-Control": "no-store"}
+    )
+
+
 async def explorer(request: Request) -> HTMLResponse:
     """The graph explorer (`/explorer?node=Label:key` opens on that node)."""
-    return HTMLResponse(_page("explorer"))
+    return _respond(request, "explorer")
 
 
 async def dashboard(request: Request) -> HTMLResponse:
     """The value-stream dashboard."""
-    return HTMLResponse(_page("dashboard"))
+    return _respond(request, "dashboard")

@@ -38,5 +38,5 @@ async def api(connection: Connection, store: GraphStore) -> AsyncIterator[Api]:
     app = create_app(Settings(), connection)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             yield Api(client, app.state.store)

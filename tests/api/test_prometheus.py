@@ -252,7 +252,7 @@ async def test_a_zero_ttl_computes_every_scrape(connection: Connection, store: G
     app = create_app(Settings(metrics_cache_seconds=0), connection)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             org = SmallOrg()
             assert (await client.post("/ingest", content=ndjson(org_records(org)))).is_success
             _, before = await scrape(client)
@@ -277,7 +277,7 @@ async def test_webhook_deliveries_are_counted_per_vendor(
     app = create_app(Settings(github_webhook_secret=SECRET), connection)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             assert (await github(client, "push", push("a" * 40, "b" * 40))).status_code == 200
             body = b"{}"  # unsigned: refused, not counted
             refused = await client.post(

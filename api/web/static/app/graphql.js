@@ -1,8 +1,12 @@
 // Where the page keeps the API token the user entered: this tab only, gone when it closes.
 const TOKEN_KEY = "vsg.token";
 
+// The token the server gave this page: without an API token, it is what shows the
+// server that a request comes from its own page, not another site (SECURITY.md).
+const CSRF = document.querySelector('meta[name="vsg-csrf"]')?.content ?? "";
+
 function post(query, variables) {
-  const headers = { "content-type": "application/json" };
+  const headers = { "content-type": "application/json", "x-vsg-csrf": CSRF };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.authorization = `Bearer ${token}`;
   return fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
