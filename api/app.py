@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 from api.auth import TokenAuth, TokenCache
 from api.graphql_view import GraphQLView
 from api.guard import SiteGuard, csrf_token
-from api.http import exports, health, ingest, prometheus, webhooks
+from api.http import errors, exports, health, ingest, prometheus, webhooks
 from api.web import pages
 from api.web.ide import STATIC_DIR
 from graph.connector import Retry, StoreConnector
@@ -87,4 +87,6 @@ def create_app(
     app.state.csrf_token = csrf
     app.state.tokens = tokens
     app.add_exception_handler(StoreUnavailable, health.store_unavailable)
+    # A safety net: every parser should refuse such values itself (graph/ingest/records.py)
+    app.add_exception_handler(OverflowError, errors.out_of_range)
     return app

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -29,6 +31,18 @@ def _unavailable(response: GraphQLHTTPResponse) -> bool:
     # strawberry types the formatted errors as `object`; they are GraphQL's error dicts.
     errors: list[Any] = response.get("errors") or []
     return any(error.get("extensions", {}).get("code") == DATABASE_UNAVAILABLE for error in errors)
+
+
+def _no_constant(name: str) -> float:
+    # Python's json reads NaN and Infinity, which RFC 8259 JSON does not have.
+    raise HTTPException(400, f"the request is not valid JSON: {name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise HTTPException(400, f"the number {text[:40]} is too large for a float")
+    return value
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -60,13 +74,24 @@ class GraphQLView(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         """Decode a request body; one that is not UTF-8, or nested deeper than json's
         decoder can recurse, is a 400 like any other undecodable body, not a 500 (both
-        found by tests/fuzz)."""
+        found by tests/fuzz). So are numbers no JSON or database holds (NaN, Infinity,
+        1e400) and a body that is not an object (or a batch): `"x"`, `1`, `null`, `true`."""
         try:
-            return json.loads(data)
+            # Strict UTF-8: json.loads(bytes) would let encoded surrogates through.
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
         except (UnicodeDecodeError, RecursionError) as error:
             # strawberry answers a JSONDecodeError with its 400 "Unable to parse ..."
             reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else "nested too deeply"
             raise json.JSONDecodeError(reason, "", 0) from None
+        if not isinstance(value, dict | list):
+            kind = "null" if value is None else type(value).__name__
+            raise HTTPException(
+                400,
+                f"the request must be a JSON object such as "
+                f'{{"query": "...", "variables": {{...}}}}, not a JSON {kind}',
+            )
+        return value
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -16,6 +16,7 @@ the whole batch or the database (does the other end exist?) is `validate`'s job.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -112,7 +113,16 @@ def parse_time(value: Any, field: str) -> datetime:
         raise RecordError(field, f"expected an ISO 8601 timestamp string, got {_kind(value)}")
     if parsed.tzinfo is None:
         raise RecordError(field, f"timestamp {value!r} has no timezone (add Z or +hh:mm)")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:30+01:00 is before the first UTC datetime
+        raise RecordError(
+            field, f"timestamp {_shown(value)} is outside the years 1 to 9999 in UTC"
+        ) from None
+
+
+def _shown(value: Any) -> str:
+    return repr(value.isoformat() if isinstance(value, datetime) else value)
 
 
 #: The integers a property can hold: Neo4j's (and Bolt's) 64-bit signed integers.
@@ -159,9 +169,12 @@ def convert(value: Any, spec: PropSpec, field: str) -> Any:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise RecordError(field, f"expected a number, got {_kind(value)}")
             try:
-                return float(value)
+                number = float(value)
             except OverflowError:  # an integer beyond the largest float
                 raise RecordError(field, f"{value} is too large for a number") from None
+            if not math.isfinite(number):  # NaN, or 1e400 read as infinity
+                raise RecordError(field, f"{value} is not a finite number")
+            return number
         case PropType.BOOLEAN:
             if not isinstance(value, bool):
                 raise RecordError(field, f"expected true or false, got {_kind(value)}")
@@ -219,8 +232,34 @@ def _ref(obj: Mapping[str, Any], end: str) -> Ref:
     raw = obj.get(end)
     if not isinstance(raw, dict):
         raise RecordError(end, "expected an object {label, id}")
+    _known_keys(raw, _REF_KEYS, f"'{end}'", f"{end}.")
     label, _ = _label(raw, f"{end}.")
     return Ref(label, _text(raw, "id", f"{end}."))
+
+
+#: The keys each kind of record may have; any other is refused, not ignored (a typo such
+#: as `propeties` would otherwise drop data without a word).
+RECORD_KEYS: dict[str, frozenset[str]] = {
+    "node": frozenset({"record", "label", "id", "properties"}),
+    "relationship": frozenset({"record", "type", "from", "to", "properties"}),
+    "state": frozenset({"record", "item", "state", "stage", "at"}),
+}
+_REF_KEYS = frozenset({"label", "id"})
+
+
+def _known_keys(obj: Mapping[str, Any], known: frozenset[str], what: str, prefix: str = "") -> None:
+    unknown = sorted(str(key) for key in obj if key not in known)
+    if unknown:
+        raise RecordError(
+            prefix + _unicode_shown(unknown[0]),
+            f"unknown key '{_unicode_shown(unknown[0])}' in {what} "
+            f"(known: {', '.join(sorted(known))})",
+        )
+
+
+def _unicode_shown(text: str) -> str:
+    """`text` with what UTF-8 cannot encode (lone surrogates) escaped, for messages."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def parse_record(obj: Any, line: int) -> Record:
@@ -228,6 +267,8 @@ def parse_record(obj: Any, line: int) -> Record:
     if not isinstance(obj, dict):
         raise RecordError("record", f"expected a JSON object, got {_kind(obj)}")
     kind = obj.get("record")
+    if isinstance(kind, str) and kind in RECORD_KEYS:
+        _known_keys(obj, RECORD_KEYS[kind], f"a {kind} record")
     if kind == "node":
         label, work_kind = _label(obj)
         if label is Label.WORK_ITEM and work_kind is None:
@@ -264,16 +305,43 @@ def parse_record(obj: Any, line: int) -> Record:
     raise RecordError("record", "expected 'node', 'relationship' or 'state'")
 
 
+class NonFinite(ValueError):
+    """A JSON number no database stores: NaN, Infinity, or one beyond a float (1e400)."""
+
+
+def _no_constant(name: str) -> float:
+    # json accepts NaN, Infinity and -Infinity, which are not JSON (RFC 8259)
+    raise NonFinite(f"not valid JSON: {name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NonFinite(f"the number {text[:40]} is too large to store")
+    return value
+
+
 def parse_lines(lines: Iterable[str | bytes]) -> Iterator[Record | Problem]:
     """Parse NDJSON lines (1-based numbering, blank lines skipped) into records or problems."""
     for number, raw in enumerate(lines, start=1):
-        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        if isinstance(raw, bytes):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                # Not replaced with U+FFFD: an id spoilt that way would be stored silently.
+                yield Problem(number, "json", f"not UTF-8 text: byte {error.start + 1} of the line")
+                continue
+        else:
+            text = raw
         if not text.strip():
             continue
         try:
-            obj = json.loads(text)
+            obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
         except json.JSONDecodeError as error:
             yield Problem(number, "json", f"not valid JSON: {error.msg} at column {error.colno}")
+            continue
+        except NonFinite as error:
+            yield Problem(number, "json", str(error))
             continue
         except RecursionError:  # json's decoder recurses once per nesting level
             yield Problem(number, "json", "nested too deeply: no record needs that many levels")

@@ -40,6 +40,41 @@ JSON_VALUES: st.SearchStrategy[Any] = st.recursive(
     max_leaves=12,
 )
 
+#: Valid ISO 8601 timestamps whose UTC time is before year 1 or after 9999: refused.
+EXTREME_TIMES = st.one_of(
+    st.sampled_from(["0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"]),
+    st.builds(
+        lambda m, h: f"0001-01-01T00:{m:02d}:00+{h:02d}:00", st.integers(0, 59), st.integers(1, 23)
+    ),
+    st.builds(
+        lambda m, h: f"9999-12-31T23:{m:02d}:59.999999-{h:02d}:00",
+        st.integers(0, 59),
+        st.integers(1, 23),
+    ),
+)
+
+#: Number literals Python's json reads but no JSON or database holds: refused.
+NON_FINITE = st.sampled_from(
+    ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1E+999", "123.5e9999", "-0.1e310"]
+)
+
+#: Byte sequences that are not UTF-8: a stray continuation byte, a truncated sequence,
+#: an encoded surrogate, an overlong encoding, bytes UTF-8 never uses.
+NOT_UTF8 = (
+    b"\x80",
+    b"\xff",
+    b"\xc3(",
+    b"\xe2\x82",
+    b"\xed\xa0\x80",
+    b"\xc0\xaf",
+    b"\xf8\x88\x80\x80\x80",
+)
+
+#: Stands, JSON-escaped inside a line, for the `NOT_UTF8` bytes numbered n (see `inputs`).
+_BYTES_MARK = "\x00\x01bytes{}\x01\x00"
+#: Stands, as a JSON string, for a `NON_FINITE` literal put in its place.
+_NUMBER_MARK = "\x00\x01number\x01\x00"
+
 #: Timestamps as tools send them: with an offset (valid) and without (refused).
 GOOD_TIMES = st.datetimes(timezones=st.timezones(no_cache=False)).map(
     lambda t: t.isoformat()
@@ -83,6 +118,8 @@ NODE_SPOILERS = (
     lambda r, v: {**r, "properties": {**r["properties"], "bogus": "x"}},
     lambda r, v: {**r, "properties": {k: x for k, x in r["properties"].items() if k == "x"}},
     lambda r, v: {**r, "properties": {k: 7 for k in r["properties"]}},
+    lambda r, v: {**r, "propeties": r["properties"]},  # a key records do not have
+    lambda r, v: {**r, "source": v},
 )
 
 # Each spoils a relationship record for sure.
@@ -92,6 +129,8 @@ REL_SPOILERS = (
     lambda r, v: {**r, "from": {"label": "Gadget", "id": r["from"]["id"]}},
     lambda r, v: {k: x for k, x in r.items() if k != "from"},
     lambda r, v: {**r, "to": "fz-product"},
+    lambda r, v: {**r, "to": {**r["to"], "kind": v}},
+    lambda r, v: {**r, "weight": v},
 )
 
 
@@ -116,10 +155,15 @@ def units(draw: st.DrawFn, fresh: str, clean: bool = False) -> Unit:
     spoil = (
         "none"
         if clean
-        else draw(st.sampled_from(["none", "none", "node", "link", "number", "time"]))
+        else draw(
+            st.sampled_from(
+                ["none", "none", "node", "link", "number", "time", "extreme", "nonfinite", "bytes"]
+            )
+        )
     )
-    if spoil == "time" and kind != "story":
+    if spoil in ("time", "extreme") and kind != "story":
         spoil = "node"
+    literal = None
     node_ok = link_ok = True
     if spoil == "node":
         record = draw(st.sampled_from(NODE_SPOILERS))(record, value)
@@ -140,8 +184,29 @@ def units(draw: st.DrawFn, fresh: str, clean: bool = False) -> Unit:
         naive = draw(st.datetimes().map(lambda t: t.isoformat()) | ODD_TEXT)
         record = {**record, "properties": {**record["properties"], "createdAt": naive}}
         node_ok = False
+    elif spoil == "extreme":
+        extreme = draw(EXTREME_TIMES)
+        record = {**record, "properties": {**record["properties"], "createdAt": extreme}}
+        node_ok = False
+    elif spoil == "nonfinite":
+        # In any property (its type does not matter: the line is not JSON a record can be)
+        key = draw(st.sampled_from([*record["properties"], "score"]))
+        record = {**record, "properties": {**record["properties"], key: _NUMBER_MARK}}
+        literal = draw(NON_FINITE)
+        node_ok = False
+    elif spoil == "bytes":
+        # Inside the id or a value: the line is not UTF-8, so nothing of it is read.
+        at = draw(st.sampled_from(["id", "name"]))
+        mark = _BYTES_MARK.format(draw(st.integers(0, len(NOT_UTF8) - 1)))
+        if at == "id":
+            record = {**record, "id": record["id"] + mark}
+        else:
+            record = {**record, "properties": {**record["properties"], "name": mark}}
+        node_ok = False
     node_ok = node_ok and _storable(name)
     lines = [_line(record)]
+    if literal is not None:
+        lines[0] = lines[0].replace(json.dumps(_NUMBER_MARK), literal)
     invalid = set() if node_ok else {1}
     if with_link:
         lines.append(_line(link))
@@ -212,6 +277,8 @@ def inputs(draw: st.DrawFn) -> Input:
                 invalid.add(len(lines))
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     body = newline.join(lines).encode("utf-8", errors="surrogatepass")
+    for n, raw in enumerate(NOT_UTF8):
+        body = body.replace(json.dumps(_BYTES_MARK.format(n))[1:-1].encode(), raw)
     return Input(body, frozenset(invalid), nodes, relationships)
 
 
