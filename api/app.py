@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from api import redact
 from api.auth import TokenAuth, TokenCache
 from api.graphql_view import GraphQLView
 from api.guard import SiteGuard, csrf_token
@@ -51,6 +52,7 @@ def create_app(
         connector = StoreConnector(store, retry, on_give_up=on_give_up)
         app.state.store = store
         app.state.connector = connector
+        redact.install()  # again: the server has configured its logging since create_app
         try:
             await connector.start()  # returns after the first attempt, whatever its outcome
             yield
@@ -61,6 +63,7 @@ def create_app(
             await connector.stop()
             await store.close()
 
+    redact.install()  # secrets out of every log line (api/redact.py)
     tokens = TokenCache(settings.token_cache_seconds)
     csrf = csrf_token()
     app = Starlette(
