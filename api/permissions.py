@@ -7,6 +7,7 @@ a message naming the role, and nothing of the field runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -44,18 +45,29 @@ class IsAdmin(_RoleRequired):
     message = "this needs the admin role"
 
 
+#: graphql-core's suggestions of names near a wrong one, at the end of its messages:
+#: "... Did you mean 'apiTokens'?", "... Did you mean the enum value 'ADMIN'?".
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
 class IntrospectionForAdmins(SchemaExtension):
     """Where introspection is switched off (production), requests with an admin token
     may still read the schema; everyone else is refused as by strawberry's
-    `DisableIntrospection`."""
+    `DisableIntrospection`, and gets no "Did you mean ...?" suggestions either: they
+    would let anyone read the schema's names by guessing near them."""
 
     def on_operation(self) -> Iterator[None]:
         # An admin *token*: a caller without one (open on loopback) acts as admin for
         # everything else, but VSG_GRAPHQL_INTROSPECTION=false must still mean off.
         principal = self.execution_context.context.principal
-        if principal.token_id is None or not principal.may(Role.ADMIN):
+        hidden = principal.token_id is None or not principal.may(Role.ADMIN)
+        if hidden:
             self.execution_context.validation_rules = (
                 *self.execution_context.validation_rules,
                 NoSchemaIntrospectionCustomRule,
             )
         yield
+        result = self.execution_context.result
+        if hidden and result is not None:
+            for error in result.errors or ():
+                error.message = _SUGGESTION.sub("", error.message)
