@@ -77,6 +77,28 @@ class StageState(StrEnum):
     DONE = "done"
 
 
+class Outcome(StrEnum):
+    """How a work item's life ended: its value delivered, or the item dropped (won't do,
+    duplicate, cancelled). Declared by a done stage, or given by the tool's resolution."""
+
+    DELIVERED = "delivered"
+    DISCARDED = "discarded"
+
+
+class FlowItemLevel(StrEnum):
+    """Which kinds of work item are Flow Items when none are asked for (docs/metrics.md).
+
+    `value`: Feature, Defect, Risk, Debt, and a Story only when no Feature is its parent
+    (one unit of value counted once); `delivery`: Story, Defect, Risk, Debt, and a
+    Feature only when no Story is its child; `all`: every kind but Initiative and Epic,
+    parents and children alike (vsgraph's reading before levels existed).
+    """
+
+    VALUE = "value"
+    DELIVERY = "delivery"
+    ALL = "all"
+
+
 class RelType(StrEnum):
     """Relationship types (UPPER_SNAKE)."""
 
@@ -110,6 +132,7 @@ class RelType(StrEnum):
     ABOUT = "ABOUT"
     LED_TO = "LED_TO"
     RAISED_FROM = "RAISED_FROM"
+    REVIEWED = "REVIEWED"
 
 
 #: The default flow type of each kind, used when a record gives none.
@@ -193,12 +216,13 @@ _NAMED = {"name": S_REQ, "description": S}
 NODE_PROPERTIES: Mapping[Label, Mapping[str, PropSpec]] = {
     Label.BUSINESS_LINE: {**_NAMED},
     Label.PRODUCT: {**_NAMED, "key": S},
-    Label.VALUE_STREAM: {**_NAMED},
+    Label.VALUE_STREAM: {**_NAMED, "flowItemLevel": _choice(FlowItemLevel)},
     Label.STAGE: {
         **_NAMED,
         "order": PropSpec(PropType.INTEGER, required=True),
         "state": _choice(StageState, required=True),
         "states": L,
+        "outcome": _choice(Outcome),
     },
     Label.TEAM: {**_NAMED},
     Label.PERSON: {**_NAMED, "email": S, "role": S},
@@ -211,6 +235,8 @@ NODE_PROPERTIES: Mapping[Label, Mapping[str, PropSpec]] = {
         "priority": S,
         "points": F,
         "description": S,
+        "resolution": S,
+        "outcome": _choice(Outcome),
     },
     Label.REPOSITORY: {**_NAMED},
     Label.COMMIT: {"message": S_REQ, "authoredAt": T_REQ, "author": S, "sha": S},
@@ -229,6 +255,7 @@ NODE_PROPERTIES: Mapping[Label, Mapping[str, PropSpec]] = {
         "status": _choice(DeploymentStatus, required=True),
         "startedAt": T_REQ,
         "finishedAt": T,
+        "commits": L,
     },
     Label.RELEASE: {"name": S_REQ, "releasedAt": T_REQ, "version": S},
     Label.INCIDENT: {
@@ -314,6 +341,13 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     RelSpec(RelType.PARENT, Label.COMMIT, Label.COMMIT),
     RelSpec(RelType.CONTAINS, Label.PULL_REQUEST, Label.COMMIT),
     RelSpec(RelType.MERGED_AS, Label.PULL_REQUEST, Label.COMMIT),
+    RelSpec(
+        RelType.REVIEWED,
+        Label.PERSON,
+        Label.PULL_REQUEST,
+        {"submittedAt": T_REQ, "state": S},
+        key=("submittedAt",),
+    ),
     RelSpec(RelType.IMPLEMENTS, Label.COMMIT, Label.WORK_ITEM, {"inferred": B}),
     RelSpec(RelType.IMPLEMENTS, Label.PULL_REQUEST, Label.WORK_ITEM, {"inferred": B}),
     RelSpec(RelType.BUILT, Label.BUILD, Label.COMMIT),

@@ -12,5 +12,6 @@ CREATE (n:Deployment {
   environment: row.properties.environment,
   status: row.properties.status,
   startedAt: row.properties.startedAt,
-  finishedAt: row.properties.finishedAt
+  finishedAt: row.properties.finishedAt,
+  commits: row.properties.commits
 })

@@ -14,6 +14,8 @@ CREATE (n:WorkItem:Initiative {
   priority: row.properties.priority,
   points: row.properties.points,
   description: row.properties.description,
+  resolution: row.properties.resolution,
+  outcome: row.properties.outcome,
   currentStage: row.properties.currentStage,
   lastMovedAt: row.properties.lastMovedAt,
   stateLog: row.properties.stateLog

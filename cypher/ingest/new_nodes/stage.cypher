@@ -12,5 +12,6 @@ CREATE (n:Stage {
   description: row.properties.description,
   order: row.properties.order,
   state: row.properties.state,
-  states: row.properties.states
+  states: row.properties.states,
+  outcome: row.properties.outcome
 })

@@ -9,5 +9,6 @@ CREATE (n:ValueStream {
   source: row.properties.source,
   url: row.properties.url,
   name: row.properties.name,
-  description: row.properties.description
+  description: row.properties.description,
+  flowItemLevel: row.properties.flowItemLevel
 })
