@@ -28,10 +28,11 @@ from graph.embedded import EmbeddedDatabase
 from graph.entities import COUNT
 from graph.errors import GraphError, InvalidInput, Problem
 from graph.ingest import exports
+from graph.ingest.hooks import webhook_mapping
 from graph.ingest.records import Record, parse_lines
 from graph.ingest.service import IngestReport, ingest, ingest_stream
 from graph.ingest.service import Progress as ProgressFn
-from graph.ingest.sources.mapping import SourceMapping, load_mapping
+from graph.ingest.sources.mapping import load_mapping
 from graph.ingest.sources.payload import PayloadError
 from graph.ingest.sources.registry import SOURCES
 from graph.model import Label
@@ -66,6 +67,13 @@ def _report(report: IngestReport, where: Callable[[Problem], str] = str) -> None
         f"{report.relationships:,} relationships, {report.visits:,} stage visits "
         f"in {report.round_trips:,} round trips."
     )
+    if report.pending or report.completed or report.unmapped:
+        console.print(
+            f"  {report.pending:,} record(s) wait for a node not in the graph yet, "
+            f"{report.completed:,} that waited were written, {report.unmapped:,} state "
+            "change(s) map to no stage yet (docs/ingest.md)",
+            markup=False,
+        )
     for problem in report.skipped:
         console.print(f"  skipped {where(problem)}", markup=False)
 
@@ -165,10 +173,12 @@ def _lines(source: str) -> Iterator[str]:
         yield from stream
 
 
-def _convert(args: argparse.Namespace) -> exports.Export:
-    """Read a tool export and turn it into records (docs/sources.md); nothing is written."""
+async def _convert(args: argparse.Namespace, store: GraphStore) -> exports.Export:
+    """Read a tool export and turn it into records (docs/sources.md); nothing is written.
+    Without `--mapping`, products are found as webhooks find them: a Jira project by the
+    product's `key`, a repository by its `FOR_PRODUCT` in the graph."""
     data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    mapping = load_mapping(args.mapping) if args.mapping else SourceMapping()
+    mapping = load_mapping(args.mapping) if args.mapping else await webhook_mapping(store)
     export = exports.convert(SOURCES[args.source], data, mapping)
     for note in export.converted.notes:
         console.print(f"  note: {note}", markup=False)
@@ -183,17 +193,6 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         console.print("[red]--mapping only applies with --source.[/red]")
         return 2
     export: exports.Export | None = None
-    if args.source is not None:
-        try:
-            export = _convert(args)
-        except PayloadError as error:
-            console.print(
-                f"[red]Nothing was written: {len(error.problems)} problem(s) in the "
-                f"{args.source} payload {args.file}.[/red]"
-            )
-            for payload_problem in error.problems[:50]:
-                console.print(f"  {payload_problem}", markup=False)
-            return 1
 
     def where(problem: Problem) -> str:
         # A converted record's line is its place in the conversion: name the payload's.
@@ -203,6 +202,17 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         return f"{origin}: {problem.field}: {problem.message}"
 
     async with opened_store(settings) as store:
+        if args.source is not None:
+            try:
+                export = await _convert(args, store)
+            except PayloadError as error:
+                console.print(
+                    f"[red]Nothing was written: {len(error.problems)} problem(s) in the "
+                    f"{args.source} payload {args.file}.[/red]"
+                )
+                for payload_problem in error.problems[:50]:
+                    console.print(f"  {payload_problem}", markup=False)
+                return 1
         records: Iterable[Record | Problem]
         if export is None:
             records = parse_lines(_lines(args.file))

@@ -17,7 +17,6 @@ answer's `skipped` (source, kind, id, position, field, reason); the rest is writ
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -60,20 +59,6 @@ def _unauthorised(what: str) -> JSONResponse:
     return JSONResponse({"written": False, "error": f"{what} is missing or wrong"}, status_code=401)
 
 
-def _write_lock(request: Request) -> asyncio.Lock:
-    """One lock per app: this process handles one webhook event at a time.
-
-    A deployment status is merged with the stored one (read, merge, write), so two
-    events of one deployment must not interleave. Across replicas this relies on the
-    merge rule itself being order-independent (a later `success` wins over an earlier
-    `in_progress`, whichever arrives first).
-    """
-    lock: asyncio.Lock | None = getattr(request.app.state, "webhook_lock", None)
-    if lock is None:  # no await since the check: no other request can interleave
-        lock = request.app.state.webhook_lock = asyncio.Lock()
-    return lock
-
-
 async def _deliver(
     request: Request,
     body: bytes,
@@ -104,8 +89,7 @@ async def _deliver(
             status_code=400,
         )
     try:
-        async with _write_lock(request):
-            report = await ingest_event(store, converted, batch_size=settings.ingest_batch_size)
+        report = await ingest_event(store, converted, batch_size=settings.ingest_batch_size)
     except InvalidInput as error:
         problems = [
             {"position": converted.origin(p.line), "field": p.field, "message": p.message}

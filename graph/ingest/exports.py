@@ -1,11 +1,11 @@
-"""Importing a tool export file: convert it, then keep only the links the graph can hold.
+"""Importing a tool export file: convert it, keeping links to nodes outside the file.
 
 A converter sees one file. A parent issue on another Jira page, or a commit from an
-earlier GitHub export, is outside it but may well be in the graph already. So a source
-that can (`Source.convert_keeping_links`) converts keeping links to nodes outside the
-file, and this module drops those whose issue or commit is in neither the file nor the
-graph, with a note each: pages and exports can be imported one at a time, in any order of
-arrival, and a key naming an issue nobody imported does not refuse the whole file.
+earlier GitHub export, is outside it but may well be in the graph already, or arrive
+later. So a source that can (`Source.convert_keeping_links`) converts keeping links to
+nodes outside the file, and ingest writes those whose other end is in the graph and
+keeps the rest waiting for it (docs/ingest.md, "Late references"), with a note each here:
+pages and exports can be imported one at a time, in any order of arrival.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from graph.ingest.sources.registry import Source
 from graph.model import Label
 from graph.store import GraphStore
 
-#: What a link may point to outside one file: other issues, other exports' commits. A
-#: missing product or team is no such thing: validation reports it and writes nothing.
+#: What a link may point to outside one file: other issues, other exports' commits.
 OUTSIDE_LABELS = frozenset({Label.WORK_ITEM, Label.COMMIT})
 
 
@@ -43,8 +42,8 @@ def convert(source: Source, data: bytes, mapping: SourceMapping) -> Export:
 
 
 async def records_to_write(store: GraphStore, export: Export) -> tuple[list[Record], list[str]]:
-    """The export's records less links to issues or commits the graph does not hold
-    either; a note on each link left out."""
+    """The export's records, and a note on each link to an issue or commit that is in
+    neither the file nor the graph: ingest keeps it waiting until that node arrives."""
     records = list(export.converted.records)
     if not export.links_to_check:
         return records, []
@@ -65,17 +64,11 @@ async def records_to_write(store: GraphStore, export: Export) -> tuple[list[Reco
     def missing(end: Ref) -> bool:
         return end.label in OUTSIDE_LABELS and end not in in_file and end not in in_graph
 
-    kept: list[Record] = []
-    notes: list[str] = []
-    for record in records:
-        if isinstance(record, RelationshipRecord) and (
-            missing(record.start) or missing(record.end)
-        ):
-            notes.append(
-                f"{export.converted.origin(record.line)}: left out {record.type} from "
-                f"{record.start.label} {record.start.id!r} to {record.end.label} "
-                f"{record.end.id!r}: not in this file nor in the graph"
-            )
-        else:
-            kept.append(record)
-    return kept, notes
+    notes = [
+        f"{export.converted.origin(record.line)}: {record.type} from {record.start.label} "
+        f"{record.start.id!r} to {record.end.label} {record.end.id!r} waits: "
+        "not in this file nor in the graph yet"
+        for record in records
+        if isinstance(record, RelationshipRecord) and (missing(record.start) or missing(record.end))
+    ]
+    return records, notes

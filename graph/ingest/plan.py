@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from graph.errors import Problem
 from graph.ingest.history import STATE_LOG, Derived, Fact, FactKind, Visit, derive, merge_log
 from graph.ingest.pending import PendingRecord, waits_for_work_item
+from graph.ingest.progress import merge_progress
 from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord, StateRecord
 from graph.ingest.stage_map import StageMap
 from graph.model import (
@@ -155,6 +156,10 @@ def _merge_nodes(records: Iterable[NodeRecord], problems: list[Problem]) -> dict
             )
         else:
             merged = {**earlier.properties, **record.properties}
+            if record.label is Label.DEPLOYMENT:
+                # Statuses of one deployment in one batch: the same rule as across
+                # batches (graph/ingest/progress.py), not the later line.
+                merged.update(merge_progress(earlier.properties, record.properties))
             nodes[record.ref] = NodeRecord(
                 record.line, record.label, record.id, merged, record.kind
             )

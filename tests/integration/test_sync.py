@@ -25,7 +25,7 @@ from graph.ingest.records import parse_lines
 from graph.ingest.service import ingest
 from graph.ingest.sources.mapping import SourceMapping, load_mapping
 from graph.ingest.sources.registry import SOURCES
-from graph.queries import cypher
+from graph.queries import cypher, parse
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
 from graph.sync import github, gitlab, jira
@@ -469,7 +469,8 @@ async def test_gitlab_syncs_its_pages_and_a_running_deployment_until_it_finishes
     ]
     assert stats[2].items == 1  # 135, now a success
     rows = await store.read(
-        cypher("sources/deployment_progress"), ids=["gitlab.com/acme/payments-web/deployments/135"]
+        parse("test/status", "MATCH (d:Deployment {id: $id}) RETURN d.status AS status"),
+        id="gitlab.com/acme/payments-web/deployments/135",
     )
     assert rows[0]["status"] == "success"
 

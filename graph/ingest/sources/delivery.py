@@ -256,35 +256,3 @@ def records(
             conv.rel(release.at, "FOR_PRODUCT", ref, ("Product", product))
         for deployment_id in deployed.get(release.sha or "", []):
             conv.rel(release.at, "INCLUDES", ref, ("Deployment", deployment_id))
-
-
-# Deployment statuses arrive one by one and out of order; these rules decide which wins.
-
-_TERMINAL = frozenset({DeploymentStatus.SUCCESS, DeploymentStatus.FAILURE})
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A deployment's status as known: stored in the graph, or just received."""
-
-    status: DeploymentStatus
-    started_at: datetime
-    finished_at: datetime | None
-
-
-def latest(stored: Progress, incoming: Progress) -> Progress:
-    """Merge a received deployment status into the stored one, whatever their order.
-
-    A finished deployment (success or failure) never goes back to in progress; between
-    two finished statuses the later one wins; the start is the earliest seen.
-    """
-    started = min(stored.started_at, incoming.started_at)
-    if incoming.status not in _TERMINAL:
-        winner = stored
-    elif stored.status not in _TERMINAL:
-        winner = incoming
-    else:
-        stored_end = stored.finished_at or stored.started_at
-        incoming_end = incoming.finished_at or incoming.started_at
-        winner = incoming if incoming_end >= stored_end else stored
-    return Progress(winner.status, started, winner.finished_at)
