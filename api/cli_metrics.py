@@ -38,7 +38,7 @@ from graph.flow import (
     Window,
 )
 from graph.flow_queries import load_flow_data
-from graph.model import FlowType, Label, WorkItemKind
+from graph.model import FlowItemLevel, FlowType, Label, WorkItemKind
 from graph.settings import Settings
 
 console = Console()
@@ -55,17 +55,21 @@ DESCRIPTION = """\
 Flow Framework metrics (docs/metrics.md) of one value stream, product or team over the
 window [--from, --to) in UTC, by default the 90 days up to now:
 
-  Flow Velocity    items done in the window (total, per flow type, per week)
+  Flow Velocity    items delivered in the window (total, per flow type, per week)
   Flow Time        done - started of those items: median, p85, mean (days)
   Flow Efficiency  time in active stages / flow time (visits clipped to [started, done])
-  Flow Load        items started and not done: at --to, and the mean of each day's end
+  Flow Load        items in an active or waiting stage: at --to, and each day's end
+  Discarded        items dropped (Won't Do...): out of the figures above, reported apart
   Distribution     share of each flow type among the done items and the load
   Stages           WIP at --to, arrivals, departures, time in stage, share of flow time
   CFD              items per stage at the end of each day or week
   Aging WIP        items in progress at --to, oldest first, flagged past the p85 flow time
 
 started = first entry into an active or waiting stage; done = entry into the done
-stage(s) the item is still in (a reopened item is not done).
+stage(s) the item is still in (a reopened item is not done). Flow Items: --level
+value (default; or the value stream's flowItemLevel) counts Features, Defects, Risks,
+Debts and the Stories no Feature is parent of; delivery the Stories instead of their
+Features; all every kind but Initiative and Epic.
 """
 
 EXAMPLES = """\
@@ -125,7 +129,14 @@ def add_metrics_commands(commands: Any) -> None:
         nargs="+",
         type=_choice(WorkItemKind),
         metavar="KIND",
-        help="work-item kinds counted (default: all but Initiative and Epic)",
+        help="work-item kinds counted (default: all but Initiative and Epic, at the level)",
+    )
+    p.add_argument(
+        "--level",
+        type=_choice(FlowItemLevel),
+        default=None,
+        help="flow-item level: value, delivery or all (default: the value stream's, else "
+        "value; all when --kinds is given)",
     )
     p.add_argument(
         "--flow-types",
@@ -193,8 +204,9 @@ async def cmd_metrics(args: argparse.Namespace, settings: Settings) -> int:
         scope,
         id,
         window,
-        tuple(dict.fromkeys(args.kinds)) if args.kinds else flow.DEFAULT_KINDS,
+        tuple(dict.fromkeys(args.kinds)) if args.kinds else None,
         tuple(t for t in FlowType if t in args.flow_types) if args.flow_types else tuple(FlowType),
+        args.level,
     )
     # Only a table may say which database it starts: JSON and CSV go to stdout clean.
     async with opened_store(settings, say=args.format == "table") as store:
@@ -242,8 +254,15 @@ def _rows(r: Report) -> Iterator[dict[str, Any]]:
         ("flowEfficiency", m.efficiency),
         ("flowLoad", m.load),
         ("flowLoadDailyMean", m.load_daily_mean),
+        ("doneUnstarted", m.done_unstarted),
+        ("returnedToNew", m.returned_to_new),
+        ("discarded", m.discarded.count),
+        ("discardedShare", m.discarded.share),
+        ("discardedStarted", m.discarded.started),
     ):
         yield row("flow", metric, value)
+    for c in m.discarded.by_stage:
+        yield row("discardedFrom", "items", c.count, stage=c.stage)
     for t, done, load in zip(m.by_flow_type, m.distribution_done, m.distribution_load, strict=True):
         for metric, value in (
             ("flowVelocity", t.velocity),
@@ -307,12 +326,21 @@ def print_tables(r: Report, target: Console | None = None) -> None:
     summary = Table(title="Flow", show_header=False)
     summary.add_column("metric")
     summary.add_column("value", justify="right")
-    summary.add_row("Flow Velocity (items done)", str(m.velocity))
+    summary.add_row("Flow Items", f"{m.level.value} level")
+    summary.add_row("Flow Velocity (items delivered)", str(m.velocity))
+    if m.done_unstarted:
+        summary.add_row("  of which never started", str(m.done_unstarted))
     summary.add_row("Flow Time median / p85 / mean",
                     f"{_days(m.flow_time.median)} / {_days(m.flow_time.p85)} / "
                     f"{_days(m.flow_time.mean)}")  # fmt: skip
     summary.add_row("Flow Efficiency", _share(m.efficiency))
     summary.add_row("Flow Load at end / daily mean", f"{m.load} / {m.load_daily_mean:.1f}")
+    summary.add_row("Started, back in a new stage at end", str(m.returned_to_new))
+    d = m.discarded
+    summary.add_row(
+        "Discarded (share; started)",
+        f"{d.count} ({_share(d.share)}; {d.started} started)",
+    )
     out.print(summary)
 
     types = Table(title="By flow type")

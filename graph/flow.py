@@ -42,13 +42,15 @@ from graph.flow_history import (
     Ints,
     ItemFacts,
     Lives,
+    Runs,
     as_days,
     counts_at,
+    done_runs,
     lives,
     per_flow_type,
     stage_flags,
 )
-from graph.model import FlowType, StageState, WorkItemKind
+from graph.model import FlowItemLevel, FlowType, Outcome, StageState, WorkItemKind
 from graph.stats import P85, percentile
 from graph.times import instant, micros
 
@@ -61,6 +63,50 @@ DEFAULT_KINDS: tuple[WorkItemKind, ...] = tuple(
     k for k in WorkItemKind if k not in (WorkItemKind.INITIATIVE, WorkItemKind.EPIC)
 )
 STARTED_STATES = frozenset({StageState.ACTIVE, StageState.WAITING})
+#: The level of Flow Items when neither the query nor the value stream names one.
+DEFAULT_LEVEL = FlowItemLevel.VALUE
+#: Per level, the kind counted only when it is not nested in another counted kind:
+#: (kind, the kind that makes it nested, "parent" if that one is its parent, "child"
+#: if it is its child). A Feature's Stories are its parts, not more value.
+NESTED: Mapping[FlowItemLevel, tuple[WorkItemKind, WorkItemKind, str] | None] = {
+    FlowItemLevel.VALUE: (WorkItemKind.STORY, WorkItemKind.FEATURE, "parent"),
+    FlowItemLevel.DELIVERY: (WorkItemKind.FEATURE, WorkItemKind.STORY, "child"),
+    FlowItemLevel.ALL: None,
+}
+#: Tool resolutions (any case) that mean the item was dropped, not delivered, when the
+#: item carries no `outcome` of its own: Jira's default and common custom resolutions,
+#: GitHub's `not_planned` close reason, Azure Boards' Removed.
+DISCARDED_RESOLUTIONS = frozenset(
+    {
+        "won't do",
+        "won't fix",
+        "wont do",
+        "wontfix",
+        "wont fix",
+        "duplicate",
+        "cannot reproduce",
+        "can't reproduce",
+        "not a bug",
+        "cancelled",
+        "canceled",
+        "declined",
+        "rejected",
+        "obsolete",
+        "abandoned",
+        "incomplete",
+        "not planned",
+        "not_planned",
+        "removed",
+        "invalid",
+    }
+)
+
+
+def discarded_by_tool(outcome: str | None, resolution: str | None) -> bool:
+    """Whether an item's own outcome, else its tool resolution, says it was dropped."""
+    if outcome is not None:
+        return outcome == Outcome.DISCARDED
+    return resolution is not None and resolution.strip().lower() in DISCARDED_RESOLUTIONS
 
 
 class Interval(StrEnum):
@@ -119,8 +165,12 @@ class FlowQuery:
     scope: ScopeKind
     id: str
     window: Window
-    kinds: tuple[WorkItemKind, ...] = DEFAULT_KINDS
+    #: None: the kinds of the level (every kind but Initiative and Epic).
+    kinds: tuple[WorkItemKind, ...] | None = None
     flow_types: tuple[FlowType, ...] = tuple(FlowType)
+    #: None: the value stream's `flowItemLevel` when its streams agree, else
+    #: DEFAULT_LEVEL when no kinds are given, ALL when they are.
+    level: FlowItemLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +182,8 @@ class FlowStage:
     order: int
     state: StageState
     value_stream: str
+    #: A done stage's declared outcome (a "Won't Do" stage: discarded).
+    outcome: Outcome | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +206,8 @@ class FlowItem:
     visits: tuple[Visit, ...]
     team: str | None = None
     blocked_by: tuple[str, ...] = ()
+    #: Its tool resolved it as dropped (discarded_by_tool).
+    discarded: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +226,9 @@ class FlowData:
     history: History
     resting: Mapping[str, int] = field(default_factory=dict)
     flow_types: tuple[FlowType, ...] = tuple(FlowType)
+    #: The Flow Items counted: the level applied and the kinds read (for reporting).
+    level: FlowItemLevel = FlowItemLevel.ALL
+    kinds: tuple[WorkItemKind, ...] = DEFAULT_KINDS
 
     @classmethod
     def of(
@@ -196,7 +253,10 @@ class FlowData:
                 visits[3].append(NEVER if v.exited_at is None else micros(v.exited_at))
         history = History.build(
             [s.id for s in stages],
-            [ItemFacts(i.id, i.kind, i.flow_type, i.team, i.blocked_by) for i in listed],
+            [
+                ItemFacts(i.id, i.kind, i.flow_type, i.team, i.blocked_by, i.discarded)
+                for i in listed
+            ],
             visits,
             micros(window.end),
         )
@@ -214,7 +274,15 @@ class FlowData:
             left = None if exited == NEVER else instant(exited)
             visits[n].append(Visit(self.stages[stage].id, instant(entered), left))
         return tuple(
-            FlowItem(h.ids[n], h.kinds[n], FLOW_TYPES[code], tuple(v), h.teams[n], h.blockers[n])
+            FlowItem(
+                h.ids[n],
+                h.kinds[n],
+                FLOW_TYPES[code],
+                tuple(v),
+                h.teams[n],
+                h.blockers[n],
+                bool(h.discarded[n]),
+            )
             for n, (code, v) in enumerate(zip(h.flow_types.tolist(), visits, strict=True))
         )
 
@@ -276,6 +344,26 @@ class FlowTypeMetrics:
 
 
 @dataclass(frozen=True)
+class StageCount:
+    """How many items of a set a stage holds (stage None: no stage of the scope)."""
+
+    stage: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Discarded:
+    """Items that finished in the window dropped, not delivered: how many, their share
+    of all that finished, how many had been started (wasted work), and the stage each
+    was in just before it was dropped."""
+
+    count: int
+    share: float | None
+    started: int
+    by_stage: tuple[StageCount, ...]
+
+
+@dataclass(frozen=True)
 class FlowMetrics:
     """The Flow Framework metrics of a scope over a window."""
 
@@ -290,6 +378,14 @@ class FlowMetrics:
     by_flow_type: tuple[FlowTypeMetrics, ...]
     distribution_done: tuple[Share, ...]
     distribution_load: tuple[Share, ...]
+    #: Delivered in the window without ever being started: in velocity, not flow time.
+    done_unstarted: int = 0
+    #: Started, not done, and at `to` back in a `new` stage (or in none of the scope's):
+    #: out of the load; load + this is the reading "started and not done".
+    returned_to_new: int = 0
+    discarded: Discarded = Discarded(0, None, 0, ())
+    level: FlowItemLevel = FlowItemLevel.ALL
+    kinds: tuple[WorkItemKind, ...] = DEFAULT_KINDS
 
 
 @dataclass(frozen=True)
@@ -404,65 +500,95 @@ def _instants(spans: Sequence[tuple[datetime, datetime]], *, ends: bool) -> Ints
 
 @dataclass(frozen=True, eq=False)
 class _Flow:
-    """The window's view of the lives: done items, flow times, time per stage, and the
-    stays in done stages during which a started item is not in progress."""
+    """The window's view of the lives: delivered and discarded items, flow times, time
+    per stage, the load at the end and the done runs behind weekly velocity."""
 
     start: int
     end: int
-    #: Per item: done in the window; and done in it having started (it has a flow time).
+    #: Per item: delivered in the window; and delivered in it having started (it has a
+    #: flow time); dropped in it (done in a discarding stage, or resolved so).
     done_in: Flags
     timed: Flags
+    dropped: Flags
     #: Flow times in days of the timed items, in item order, and their flow-type codes.
     flow_times: npt.NDArray[np.float64]
     flow_time_types: Ints
     #: Microseconds each stage holds of the timed items' flow times (visits clipped to
-    #: [started, done]), and their sum: the total flow time.
+    #: [started, done]; done stages hold none: a reopened item's stay there is not flow
+    #: time), and their sum: the total flow time.
     stage_time: list[int]
     total_time: int
-    #: Stays `(from, to]` in a done stage after the item started: not in progress then.
-    paused_from: Ints
-    paused_to: Ints
-    #: Per item: in progress at the window's end.
+    #: Per visit: to an active or waiting stage (the item is in the load while there).
+    in_flow: Flags
+    #: Per item: in the load at the window's end (in an active or waiting stage).
     in_progress_at_end: Flags
+    #: Per item: started, not done and not in the load at the window's end.
+    returned_at_end: Flags
+    #: The done runs, and per run whether it counts as delivered.
+    runs: Runs
+    run_delivered: Flags
 
     @classmethod
     def of(cls, data: FlowData) -> _Flow:
         h, lv = data.history, data.lives
         start, end = micros(data.window.start), micros(data.window.end)
-        done_in = (lv.done >= start) & (lv.done < end)
+        states = [s.state for s in data.stages]
+        done_stage = stage_flags(states, frozenset({StageState.DONE}))
+        flow_stage = stage_flags(states, STARTED_STATES)
+        discarding = np.array([s.outcome is Outcome.DISCARDED for s in data.stages], dtype=np.bool_)
+
+        # Dropped: any stage of the item's closing done run declares it, or its tool does.
+        runs = done_runs(h, done_stage, lv.end)
+        dropping = np.concatenate(([0], np.cumsum(discarding[h.stage], dtype=np.int64)))
+        run_dropped = dropping[runs.last + 1] - dropping[runs.first] > 0
+        closing = runs.last == lv.last[runs.item]
+        run_delivered = ~(run_dropped | (closing & h.discarded[runs.item]))
+
+        is_done = lv.run_start >= 0
+        item_dropped = np.zeros(len(h.ids), dtype=np.bool_)
+        item_dropped[runs.item[closing]] = ~run_delivered[closing]
+        done_any = is_done & (lv.done >= start) & (lv.done < end)
+        dropped = done_any & item_dropped
+        done_in = done_any & ~item_dropped
         has_started = lv.started != MISSING
         timed = done_in & has_started
-        flow_us = lv.done[timed] - lv.started[timed]
 
         of_timed = timed[h.item]
         who = h.item[of_timed]
-        overlap = np.minimum(lv.end[of_timed], lv.done[who]) - np.maximum(
-            h.entered[of_timed], lv.started[who]
+        overlap = np.maximum(
+            np.minimum(lv.end[of_timed], lv.done[who])
+            - np.maximum(h.entered[of_timed], lv.started[who]),
+            0,
         )
+        in_done = done_stage[h.stage[of_timed]]
         stage_time = np.zeros(len(data.stages), dtype=np.int64)
-        np.add.at(stage_time, h.stage[of_timed], np.maximum(overlap, 0))
+        np.add.at(stage_time, h.stage[of_timed], np.where(in_done, 0, overlap))
+        paused = np.zeros(len(h.ids), dtype=np.int64)
+        np.add.at(paused, who, np.where(in_done, overlap, 0))
+        flow_us = lv.done[timed] - lv.started[timed] - paused[timed]
 
-        done_stage = np.array([s.state is StageState.DONE for s in data.stages], dtype=np.bool_)
-        paused = done_stage[h.stage] & has_started[h.item]
-        paused_item = h.item[paused]
-        paused_from = np.maximum(h.entered[paused], lv.started[paused_item])
-        paused_to = lv.end[paused]
-        in_progress_at_end = has_started & (lv.started < end)
-        holds_end = (paused_from < end) & (end <= paused_to)
-        in_progress_at_end[paused_item[holds_end]] = False
+        in_flow = flow_stage[h.stage]
+        in_progress_at_end = np.zeros(len(h.ids), dtype=np.bool_)
+        has_last = lv.last >= 0
+        last = lv.last[has_last]
+        in_progress_at_end[has_last] = in_flow[last] & (lv.end[last] >= end)
+        returned_at_end = has_started & ~is_done & ~in_progress_at_end
 
         return cls(
             start=start,
             end=end,
             done_in=done_in,
             timed=timed,
+            dropped=dropped,
             flow_times=as_days(flow_us),
             flow_time_types=h.flow_types[timed],
             stage_time=[int(t) for t in stage_time],
             total_time=int(flow_us.sum()),
-            paused_from=paused_from,
-            paused_to=paused_to,
+            in_flow=in_flow,
             in_progress_at_end=in_progress_at_end,
+            returned_at_end=returned_at_end,
+            runs=runs,
+            run_delivered=run_delivered,
         )
 
 
@@ -470,15 +596,43 @@ class _Flow:
 # The metrics
 
 
+def _weekly_velocity(window: Window, f: _Flow) -> tuple[Point, ...]:
+    """Per week, the items a window of that week alone counts as delivered: done at the
+    week's end with their done time in the week (a done run holding the week's end and
+    begun in it). An item done in one week and reopened later counts in that week."""
+    weeks = buckets(window, Interval.WEEK)
+    starts, ends = _instants(weeks, ends=False), _instants(weeks, ends=True)
+    r = f.runs
+    began_in = (r.began >= f.start) & (r.began < f.end) & f.run_delivered
+    week = np.searchsorted(starts, r.began[began_in], side="right") - 1
+    held = r.ended[began_in] >= ends[week]
+    per_week = np.bincount(week[held], minlength=len(weeks)).tolist()
+    return tuple(Point(a, b, n) for (a, b), n in zip(weeks, per_week, strict=True))
+
+
+def _discarded(data: FlowData, f: _Flow) -> Discarded:
+    h, lv = data.history, data.lives
+    count = int(np.count_nonzero(f.dropped))
+    finished = count + int(np.count_nonzero(f.done_in))
+    who = np.flatnonzero(f.dropped)
+    first = lv.run_start[who]
+    before = first - 1
+    # The visit before the closing done run, if it is the same item's.
+    has_before = (first > 0) & (h.item[np.maximum(before, 0)] == who)
+    stage_codes = np.where(has_before, h.stage[np.maximum(before, 0)], -1)
+    counts = np.bincount(stage_codes + 1, minlength=len(data.stages) + 1).tolist()
+    by_stage = [StageCount(s.id, counts[n + 1]) for n, s in enumerate(data.stages) if counts[n + 1]]
+    if counts[0]:
+        by_stage.append(StageCount(None, counts[0]))
+    started = int(np.count_nonzero(lv.started[who] != MISSING))
+    return Discarded(count, _ratio(count, finished), started, tuple(by_stage))
+
+
 def flow_metrics(data: FlowData) -> FlowMetrics:
-    """Velocity, flow time, efficiency, load and distribution over the window."""
+    """Velocity, flow time, efficiency, load and distribution over the window, with the
+    items dropped in it reported apart."""
     window, flow_types, f = data.window, data.flow_types, data._flow
     h, lv = data.history, data.lives
-
-    weeks = buckets(window, Interval.WEEK)
-    week = np.searchsorted(_instants(weeks, ends=False), lv.done[f.done_in], side="right") - 1
-    per_week = np.bincount(week, minlength=len(weeks)).tolist()
-    velocity_weekly = tuple(Point(a, b, n) for (a, b), n in zip(weeks, per_week, strict=True))
 
     active = [n for n, s in enumerate(data.stages) if s.state is StageState.ACTIVE]
     active_time = sum(f.stage_time[n] for n in active)
@@ -486,11 +640,7 @@ def flow_metrics(data: FlowData) -> FlowMetrics:
 
     days_ = buckets(window, Interval.DAY)
     ends = _instants(days_, ends=True)
-    started = np.sort(lv.started[lv.started != MISSING])
-    in_progress = np.searchsorted(started, ends, side="left") - counts_at(
-        ends, f.paused_from, f.paused_to
-    )
-    daily = [int(n) for n in in_progress]
+    daily = counts_at(ends, h.entered[f.in_flow], lv.end[f.in_flow]).tolist()
     load_daily = tuple(Point(a, b, n) for (a, b), n in zip(days_, daily, strict=True))
 
     by_type = []
@@ -503,7 +653,7 @@ def flow_metrics(data: FlowData) -> FlowMetrics:
     return FlowMetrics(
         window=window,
         velocity=int(np.count_nonzero(f.done_in)),
-        velocity_weekly=velocity_weekly,
+        velocity_weekly=_weekly_velocity(window, f),
         flow_time=durations(f.flow_times.tolist()),
         efficiency=efficiency,
         load=int(np.count_nonzero(f.in_progress_at_end)),
@@ -512,6 +662,11 @@ def flow_metrics(data: FlowData) -> FlowMetrics:
         by_flow_type=tuple(by_type),
         distribution_done=shares(per_flow_type(h.flow_types[f.done_in]), flow_types),
         distribution_load=shares(per_flow_type(h.flow_types[f.in_progress_at_end]), flow_types),
+        done_unstarted=int(np.count_nonzero(f.done_in & ~f.timed)),
+        returned_to_new=int(np.count_nonzero(f.returned_at_end)),
+        discarded=_discarded(data, f),
+        level=data.level,
+        kinds=data.kinds,
     )
 
 
@@ -566,8 +721,9 @@ def cfd(data: FlowData, interval: Interval = Interval.DAY) -> Cfd:
 
 
 def aging_wip(data: FlowData) -> AgingWip:
-    """Items started and not done at the window's end, oldest first, flagged when older
-    than the p85 flow time of the items done in the window."""
+    """Items in the load at the window's end (in an active or waiting stage), oldest
+    first, flagged when older than the p85 flow time of the items delivered in the
+    window."""
     f, h, lv = data._flow, data.history, data.lives
     p85 = percentile(f.flow_times.tolist(), P85)
     items = []

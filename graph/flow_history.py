@@ -55,6 +55,8 @@ class ItemFacts(NamedTuple):
     team: str | None = None
     #: The items it is BLOCKED_BY.
     blocked_by: tuple[str, ...] = ()
+    #: Its tool says it was dropped (resolution Won't Do, Duplicate...: docs/metrics.md).
+    discarded: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +75,8 @@ class History:
     #: Per item: its owner team, and the items it is blocked by (ItemFacts).
     teams: tuple[str | None, ...]
     blockers: tuple[tuple[str, ...], ...]
+    #: Per item: its tool resolved it as discarded (ItemFacts.discarded).
+    discarded: Flags
     #: Per visit: index into `ids`.
     item: Ints
     #: Per visit: index into the scope's stages.
@@ -111,6 +115,7 @@ class History:
             flow_types=np.array([_FLOW_TYPE_CODE[i.flow_type] for i in ordered], dtype=np.int64),
             teams=tuple(i.team for i in ordered),
             blockers=tuple(i.blocked_by for i in ordered),
+            discarded=np.array([i.discarded for i in ordered], dtype=np.bool_),
             item=visit_item[sort],
             stage=stage[sort],
             entered=entered[sort],
@@ -129,6 +134,7 @@ class History:
             flow_types=self.flow_types[chosen],
             teams=tuple(self.teams[n] for n in chosen),
             blockers=tuple(self.blockers[n] for n in chosen),
+            discarded=self.discarded[chosen],
             item=new_index[self.item[visits]],
             stage=self.stage[visits],
             entered=self.entered[visits],
@@ -148,6 +154,9 @@ class Lives:
     done: Ints
     #: Per item: the index of its last visit, or -1 if it has none.
     last: Ints
+    #: Per item: the index of the first visit of the done-stage run that ends its
+    #: history when it is done at the window's end, else -1.
+    run_start: Ints
 
 
 def lives(history: History, started_stage: Flags, done_stage: Flags, window_end: int) -> Lives:
@@ -173,6 +182,7 @@ def lives(history: History, started_stage: Flags, done_stage: Flags, window_end:
     last = np.full(items, -1, dtype=np.int64)
     first_visit = np.full(items, -1, dtype=np.int64)
     done = np.full(items, MISSING, dtype=np.int64)
+    run_first = np.full(items, -1, dtype=np.int64)
     if count:
         boundary = np.flatnonzero(h.item[1:] != h.item[:-1])
         last[h.item[np.append(boundary, count - 1)]] = np.append(boundary, count - 1)
@@ -186,7 +196,43 @@ def lives(history: History, started_stage: Flags, done_stage: Flags, window_end:
         # The trailing run of done-stage visits starts after the item's latest other visit.
         run_start = np.maximum(latest_not_done[final], first_visit[has] - 1) + 1
         done[has[is_done]] = h.entered[run_start[is_done]]
-    return Lives(end=end, started=started, done=done, last=last)
+        run_first[has[is_done]] = run_start[is_done]
+    return Lives(end=end, started=started, done=done, last=last, run_start=run_first)
+
+
+@dataclass(frozen=True, eq=False)
+class Runs:
+    """Every stretch of consecutive done-stage visits of an item (a "done run"): the item
+    was done from the run's first entry until the end of its last visit."""
+
+    #: Per run: its item, its first and last visit (indexes), when it began and ended
+    #: (NEVER while the item is still there).
+    item: Ints
+    first: Ints
+    last: Ints
+    began: Ints
+    ended: Ints
+
+
+def done_runs(history: History, done_stage: Flags, end: Ints) -> Runs:
+    """The done runs of every item, in visit order (`end`: each visit's effective end)."""
+    h = history
+    in_done = done_stage[h.stage]
+    count = len(in_done)
+    if not count:
+        empty = np.zeros(0, dtype=np.int64)
+        return Runs(empty, empty, empty, empty, empty)
+    same_prev = np.zeros(count, dtype=np.bool_)
+    same_prev[1:] = h.item[1:] == h.item[:-1]
+    same_next = np.zeros(count, dtype=np.bool_)
+    same_next[:-1] = same_prev[1:]
+    prev_done = np.zeros(count, dtype=np.bool_)
+    prev_done[1:] = in_done[:-1]
+    next_done = np.zeros(count, dtype=np.bool_)
+    next_done[:-1] = in_done[1:]
+    first = np.flatnonzero(in_done & ~(same_prev & prev_done))
+    last = np.flatnonzero(in_done & ~(same_next & next_done))
+    return Runs(h.item[first], first, last, h.entered[first], end[last])
 
 
 def stage_flags(states: Sequence[object], wanted: frozenset[object]) -> Flags:

@@ -24,15 +24,26 @@ items and the window's activity, not the length of the history.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from graph.flow import FlowData, FlowQuery, FlowStage, ScopeKind
+from graph.flow import (
+    DEFAULT_KINDS,
+    DEFAULT_LEVEL,
+    NESTED,
+    FlowData,
+    FlowQuery,
+    FlowStage,
+    ScopeKind,
+    discarded_by_tool,
+)
 from graph.flow_history import NEVER, History, ItemFacts
-from graph.model import FlowType, StageState, WorkItemKind
+from graph.model import FlowItemLevel, FlowType, Outcome, StageState, WorkItemKind
 from graph.queries import cypher
 from graph.store import GraphStore, collected
 from graph.times import micros
@@ -54,21 +65,64 @@ _OPEN = -1
 _MILLI = 1000
 
 
+_OUTCOME = {o.value: o for o in Outcome}
+_LEVEL = {level.value: level for level in FlowItemLevel}
+
+
 def _stage(row: list[Any]) -> FlowStage:
-    id, name, order, state, value_stream = row
+    id, name, order, state, value_stream, outcome = row[:6]
     return FlowStage(
         id=id,
         name=str(name or id),
         order=int(order or 0),
         state=StageState(state),
         value_stream=value_stream,
+        outcome=_OUTCOME.get(outcome),
     )
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A scope's stages and the flow-item level its value streams declare (None unless
+    they all declare the same one)."""
+
+    stages: tuple[FlowStage, ...]
+    level: FlowItemLevel | None
+
+
+def _declared(rows: list[Any]) -> FlowItemLevel | None:
+    declared = {row[6] for row in rows}
+    return _LEVEL.get(declared.pop()) if len(declared) == 1 else None
+
+
+def resolve(
+    query: FlowQuery, declared: FlowItemLevel | None
+) -> tuple[FlowItemLevel, tuple[WorkItemKind, ...]]:
+    """The level and kinds a query counts: the level asked for, else the one the value
+    streams declare, else the default (ALL when kinds are asked for: asking for kinds
+    counts every item of them); the kinds asked for, else every kind but Initiative and
+    Epic."""
+    if query.level is not None:
+        level = query.level
+    elif declared is not None:
+        level = declared
+    else:
+        level = DEFAULT_LEVEL if query.kinds is None else FlowItemLevel.ALL
+    return level, query.kinds if query.kinds is not None else DEFAULT_KINDS
 
 
 def _history(query: FlowQuery, stages: tuple[FlowStage, ...], rows: list[Any]) -> History:
     """Columns from metrics/load_visits' items (times in milliseconds)."""
     items = [
-        ItemFacts(row[0], _KIND[row[1]], _FLOW_TYPE[row[2]], row[3], tuple(row[4])) for row in rows
+        ItemFacts(
+            row[0],
+            _KIND[row[1]],
+            _FLOW_TYPE[row[2]],
+            row[3],
+            tuple(row[4]),
+            discarded_by_tool(row[8], row[9]),
+        )
+        for row in rows
     ]
     item_of, stage_of, entries, exits = [], [], [], []
     for n, row in enumerate(rows):
@@ -104,7 +158,7 @@ def _in_window(
 
 async def _stages(
     store: GraphStore, queries: Sequence[FlowQuery]
-) -> dict[tuple[ScopeKind, str], tuple[FlowStage, ...]]:
+) -> dict[tuple[ScopeKind, str], _Scope]:
     """The stages of every scope asked for, one statement per kind of scope."""
     wanted: dict[ScopeKind, list[str]] = defaultdict(list)
     for q in queries:
@@ -113,15 +167,21 @@ async def _stages(
     kinds = list(wanted)
     found = await asyncio.gather(*(store.read(STAGES[k], ids=wanted[k]) for k in kinds))
     return {
-        (kind, id): tuple(_stage(s) for s in stages)
+        (kind, id): _Scope(tuple(_stage(s) for s in stages), _declared(stages))
         for kind, rows in zip(kinds, found, strict=True)
         for id, stages in collected(rows, "scopes")
     }
 
 
-def _scope(query: FlowQuery, stages: tuple[FlowStage, ...]) -> dict[str, Any]:
+def _scope(
+    query: FlowQuery,
+    stages: tuple[FlowStage, ...],
+    level: FlowItemLevel,
+    kinds: tuple[WorkItemKind, ...],
+) -> dict[str, Any]:
     """What metrics/load_visits and metrics/count_items_done_throughout take of a scope."""
     ids = [s.id for s in stages]
+    nested = NESTED[level]
     scope: dict[str, Any] = {
         "stages": ids,
         "openStages": [s.id for s in stages if s.state is not StageState.DONE],
@@ -129,9 +189,14 @@ def _scope(query: FlowQuery, stages: tuple[FlowStage, ...]) -> dict[str, Any]:
         "stageIndex": {s: n for n, s in enumerate(ids)},
         "start": query.window.start,
         "end": query.window.end,
-        "kinds": [k.value for k in query.kinds],
+        "kinds": [k.value for k in kinds],
         "flowTypes": [t.value for t in query.flow_types],
+        "underParent": None,
+        "overChild": None,
     }
+    if nested is not None:
+        kind, other, relation = nested
+        scope["underParent" if relation == "parent" else "overChild"] = [kind.value, other.value]
     if query.scope is ScopeKind.TEAM:
         scope["team"] = query.id
     return scope
@@ -141,15 +206,18 @@ async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -
     """The stages, moving items and resting counts of several scopes and windows, in
     the same round trips as one: the stages first, then every scope's items and resting
     counts side by side (team scopes apart, as they start from the team)."""
-    stages = await _stages(store, queries)
-    scoped = [(q, stages.get((q.scope, q.id), ())) for q in queries]
+    found = await _stages(store, queries)
+    none = _Scope((), None)
+    scopes_of = [found.get((q.scope, q.id), none) for q in queries]
+    counted = [resolve(q, scope.level) for q, scope in zip(queries, scopes_of, strict=True)]
+    scoped = [(q, scope.stages) for q, scope in zip(queries, scopes_of, strict=True)]
     teams = [n for n, (q, s) in enumerate(scoped) if s and q.scope is ScopeKind.TEAM]
     others = [n for n, (q, s) in enumerate(scoped) if s and q.scope is not ScopeKind.TEAM]
     families = [(VISITS_OF_TEAM, RESTING_OF_TEAM, teams), (VISITS, RESTING, others)]
     reads = []
     for visits_query, resting_query, members in families:
         if members:
-            scopes = [_scope(*scoped[n]) for n in members]
+            scopes = [_scope(*scoped[n], *counted[n]) for n in members]
             reads += [
                 store.read(visits_query, scopes=scopes),
                 store.read(resting_query, scopes=scopes),
@@ -165,8 +233,10 @@ async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -
                 counts[members[n]][stage] = int(items)
     out = []
     for n, (query, scope_stages) in enumerate(scoped):
+        level, kinds = counted[n]
         if not scope_stages:
-            out.append(FlowData.of(query.window, (), (), {}, query.flow_types))
+            empty = FlowData.of(query.window, (), (), {}, query.flow_types)
+            out.append(dataclasses.replace(empty, level=level, kinds=kinds))
             continue
         history, resting = _in_window(
             _history(query, scope_stages, moving.get(n, [])),
@@ -175,7 +245,17 @@ async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -
             micros(query.window.end),
         )
         resting.update(counts[n])
-        out.append(FlowData(query.window, scope_stages, history, dict(resting), query.flow_types))
+        out.append(
+            FlowData(
+                query.window,
+                scope_stages,
+                history,
+                dict(resting),
+                query.flow_types,
+                level=level,
+                kinds=kinds,
+            )
+        )
     return out
 
 

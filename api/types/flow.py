@@ -17,8 +17,8 @@ from api.context import Info
 from api.types.base import page_size
 from graph import flow
 from graph.flow import FlowQuery, Interval, ScopeKind, Window
+from graph.model import FlowItemLevel, Label, WorkItemKind
 from graph.model import FlowType as DomainFlowType
-from graph.model import Label, WorkItemKind
 from graph.model import Node as DomainNode
 
 if TYPE_CHECKING:
@@ -38,6 +38,14 @@ strawberry.enum(
     DomainFlowType,
     name="FlowType",
     description="Flow Framework item type: the kind of value a work item delivers.",
+)
+strawberry.enum(
+    FlowItemLevel,
+    name="FlowItemLevel",
+    description="Which work items are Flow Items: VALUE (default) Features, Defects, Risks, "
+    "Debts and the Stories no Feature is parent of; DELIVERY Stories, Defects, Risks, Debts "
+    "and the Features with no Story child; ALL every kind but Initiative and Epic, parents "
+    "and children alike.",
 )
 strawberry.enum(
     Interval,
@@ -67,7 +75,15 @@ ToArg = Annotated[
 KindsArg = Annotated[
     list[KindRef] | None,
     strawberry.argument(
-        description="Work-item kinds counted (default: all but Initiative and Epic)."
+        description="Work-item kinds counted (default: all but Initiative and Epic, at the "
+        "flow-item level)."
+    ),
+]
+LevelArg = Annotated[
+    FlowItemLevel | None,
+    strawberry.argument(
+        description="Flow-item level (default: the value stream's flowItemLevel, else VALUE; "
+        "ALL when `kinds` are given)."
     ),
 ]
 FlowTypesArg = Annotated[
@@ -140,6 +156,33 @@ class FlowTypeMetrics:
     flow_time: Durations = strawberry.field(description="Their flow time (done - started).")
 
 
+@strawberry.type(description="How many items of a set a stage holds.")
+class StageCount:
+    stage_id: strawberry.Private[str | None]
+    count: int = strawberry.field(description="Items.")
+
+    @strawberry.field(description="The stage; null for items that were in none of the scope's.")
+    async def stage(self, info: Info) -> StageRef | None:
+        return await _stage(info, self.stage_id)
+
+
+@strawberry.type(
+    description="Items that finished in the window dropped, not delivered: done in a stage "
+    "declared `outcome: discarded` (Won't Do), or resolved by their tool as discarded (Won't "
+    "Do, Duplicate, Cancelled...). They are left out of velocity, flow time, efficiency and "
+    "distribution."
+)
+class DiscardedItems:
+    count: int = strawberry.field(description="Items dropped in the window.")
+    share: float | None = strawberry.field(
+        description="count / (delivered + dropped) in the window; null when none finished."
+    )
+    started: int = strawberry.field(description="Of those, items that had been started.")
+    by_stage: list[StageCount] = strawberry.field(
+        description="The stage each was in just before it was dropped, in stage order."
+    )
+
+
 @strawberry.type(
     description="Flow Framework metrics over a window. started = first entry into an active "
     "or waiting stage; done = entry into the done stage(s) the item is still in (a reopened "
@@ -148,27 +191,45 @@ class FlowTypeMetrics:
 class FlowMetrics:
     start: datetime = strawberry.field(name="from", description="Start of the window (UTC).")
     end: datetime = strawberry.field(name="to", description="End of the window (UTC).")
+    level: FlowItemLevel = strawberry.field(description="The flow-item level counted.")
     flow_velocity: int = strawberry.field(
-        description="Flow Velocity: items done in the window (0 if none)."
+        description="Flow Velocity: items delivered in the window (0 if none); discarded "
+        "items are not delivered."
     )
     flow_velocity_weekly: list[CountPoint] = strawberry.field(
-        description="Flow Velocity per week (Monday 00:00 UTC, clipped to the window)."
+        description="Flow Velocity per week (Monday 00:00 UTC, clipped to the window), each "
+        "week as its own window would count it: an item done in one week and reopened later "
+        "counts in that week, so the weeks may add up to more than flowVelocity."
+    )
+    done_unstarted: int = strawberry.field(
+        description="Of flowVelocity, items that were never in an active or waiting stage: "
+        "they have no flow time."
+    )
+    discarded: DiscardedItems = strawberry.field(
+        description="Items dropped in the window, reported apart."
     )
     flow_time: Durations = strawberry.field(
-        description="Flow Time = done - started, over the items done in the window that "
-        "were started."
+        description="Flow Time = done - started, less any stay in a done stage before a "
+        "reopening, over the items delivered in the window that were started."
     )
     flow_efficiency: float | None = strawberry.field(
         description="Flow Efficiency = sum of time in active stages / sum of flow time, over "
         "the items done in the window, visits clipped to [started, done]; 0..1, null "
         "without flow time."
     )
-    flow_load: int = strawberry.field(description="Flow Load: items started and not done at `to`.")
+    flow_load: int = strawberry.field(
+        description="Flow Load (Kersten): items in an active or waiting stage at `to`."
+    )
+    returned_to_new: int = strawberry.field(
+        description="Items started and not done that are back in a `new` stage (or in none of "
+        "the scope's) at `to`: not in the load; flowLoad + this is 'started and not done'."
+    )
     flow_load_daily_mean: float = strawberry.field(
         description="Mean of flowLoadDaily: the average work in progress over the window."
     )
     flow_load_daily: list[CountPoint] = strawberry.field(
-        description="Flow Load at the end of each UTC day of the window (the last at `to`)."
+        description="Flow Load (items in an active or waiting stage) at the end of each UTC "
+        "day of the window (the last at `to`)."
     )
     by_flow_type: list[FlowTypeMetrics] = strawberry.field(
         description="Velocity and flow time per flow type."
@@ -183,10 +244,20 @@ class FlowMetrics:
     @classmethod
     def from_domain(cls, m: flow.FlowMetrics) -> FlowMetrics:
         """Map the domain metrics."""
+        d = m.discarded
         return cls(
             start=m.window.start,
             end=m.window.end,
+            level=m.level,
             flow_velocity=m.velocity,
+            done_unstarted=m.done_unstarted,
+            returned_to_new=m.returned_to_new,
+            discarded=DiscardedItems(
+                count=d.count,
+                share=d.share,
+                started=d.started,
+                by_stage=[StageCount(stage_id=c.stage, count=c.count) for c in d.by_stage],
+            ),
             flow_velocity_weekly=[CountPoint.from_domain(p) for p in m.velocity_weekly],
             flow_time=Durations.from_domain(m.flow_time),
             flow_efficiency=m.efficiency,
@@ -318,8 +389,8 @@ class AgingItem:
 
 
 @strawberry.type(
-    description="Aging WIP: items started and not done at `to`, oldest first, flagged when "
-    "older than the p85 flow time of the items done in the window." + WINDOW_RULE
+    description="Aging WIP: items in an active or waiting stage at `to`, oldest first, "
+    "flagged when older than the p85 flow time of the items delivered in the window." + WINDOW_RULE
 )
 class AgingWip:
     at: datetime = strawberry.field(description="The instant the ages are taken at (`to`).")
@@ -366,37 +437,51 @@ def flow_query(
     end: datetime | None,
     kinds: list[WorkItemKind] | None,
     flow_types: list[DomainFlowType] | None,
+    level: FlowItemLevel | None = None,
 ) -> FlowQuery:
     """The query a field's arguments ask for; the default end is the request's start."""
     return FlowQuery(
         scope,
         id,
         Window.of(start, end, info.context.loaders.now),
-        tuple(dict.fromkeys(kinds)) if kinds else flow.DEFAULT_KINDS,
+        tuple(dict.fromkeys(kinds)) if kinds else None,
         tuple(t for t in DomainFlowType if t in (flow_types or DomainFlowType)),
+        level,
     )
+
+
+def _flow_metrics(data: flow.FlowData) -> FlowMetrics:
+    return FlowMetrics.from_domain(flow.flow_metrics(data))
+
+
+def _cfd(data: flow.FlowData, interval: Interval) -> Cfd:
+    # Converted in the worker too: a ten-year daily CFD is thousands of points.
+    return Cfd.from_domain(flow.cfd(data, interval))
 
 
 async def flow_metrics(info: Info, query: FlowQuery) -> FlowMetrics:
     """The flowMetrics field."""
-    return FlowMetrics.from_domain(flow.flow_metrics(await info.context.loaders.flow().load(query)))
+    data = await info.context.loaders.flow().load(query)
+    # Off the event loop (api/compute.py): a long window is seconds of CPU.
+    return await info.context.run(_flow_metrics, data)
 
 
 async def stage_metrics(info: Info, query: FlowQuery) -> list[StageMetrics]:
     """The stageMetrics field."""
     data = await info.context.loaders.flow().load(query)
-    return [StageMetrics.from_domain(s) for s in flow.stage_metrics(data)]
+    return [StageMetrics.from_domain(s) for s in await info.context.run(flow.stage_metrics, data)]
 
 
 async def cfd(info: Info, query: FlowQuery, interval: Interval) -> Cfd:
     """The cfd field."""
-    return Cfd.from_domain(flow.cfd(await info.context.loaders.flow().load(query), interval))
+    data = await info.context.loaders.flow().load(query)
+    return await info.context.run(_cfd, data, interval)
 
 
 async def aging_wip(info: Info, query: FlowQuery, first: int) -> AgingWip:
     """The agingWip field."""
     data = await info.context.loaders.flow().load(query)
-    return AgingWip.from_domain(flow.aging_wip(data), first)
+    return AgingWip.from_domain(await info.context.run(flow.aging_wip, data), first)
 
 
 @strawberry.interface(
@@ -415,8 +500,11 @@ class FlowScope:
         end: datetime | None,
         kinds: list[WorkItemKind] | None,
         flow_types: list[DomainFlowType] | None,
+        level: FlowItemLevel | None,
     ) -> FlowQuery:
-        return flow_query(info, self.flow_scope, self.domain.id, start, end, kinds, flow_types)
+        return flow_query(
+            info, self.flow_scope, self.domain.id, start, end, kinds, flow_types, level
+        )
 
     @strawberry.field(
         description="Flow Framework metrics: velocity, flow time, efficiency, load and "
@@ -429,8 +517,9 @@ class FlowScope:
         to: ToArg = None,
         kinds: KindsArg = None,
         flow_types: FlowTypesArg = None,
+        level: LevelArg = None,
     ) -> FlowMetrics:
-        return await flow_metrics(info, self._query(info, start, to, kinds, flow_types))
+        return await flow_metrics(info, self._query(info, start, to, kinds, flow_types, level))
 
     @strawberry.field(
         description="Per stage, in stage order: WIP at `to`, arrivals, departures, time in "
@@ -443,8 +532,9 @@ class FlowScope:
         to: ToArg = None,
         kinds: KindsArg = None,
         flow_types: FlowTypesArg = None,
+        level: LevelArg = None,
     ) -> list[StageMetrics]:
-        return await stage_metrics(info, self._query(info, start, to, kinds, flow_types))
+        return await stage_metrics(info, self._query(info, start, to, kinds, flow_types, level))
 
     @strawberry.field(
         description="Cumulative flow diagram: items per stage at the end of each day or "
@@ -457,9 +547,10 @@ class FlowScope:
         to: ToArg = None,
         kinds: KindsArg = None,
         flow_types: FlowTypesArg = None,
+        level: LevelArg = None,
         interval: IntervalArg = Interval.DAY,
     ) -> Cfd:
-        return await cfd(info, self._query(info, start, to, kinds, flow_types), interval)
+        return await cfd(info, self._query(info, start, to, kinds, flow_types, level), interval)
 
     @strawberry.field(
         description="Aging WIP: items in progress at `to` with their age, flagged past the "
@@ -472,7 +563,8 @@ class FlowScope:
         to: ToArg = None,
         kinds: KindsArg = None,
         flow_types: FlowTypesArg = None,
+        level: LevelArg = None,
         first: AgingFirstArg = AGING_ITEMS,
     ) -> AgingWip:
-        query = self._query(info, start, to, kinds, flow_types)
+        query = self._query(info, start, to, kinds, flow_types, level)
         return await aging_wip(info, query, page_size(first))

@@ -5,6 +5,8 @@
 // scope and stage that has any. They are in that stage through the whole window and add
 // only to its CFD and WIP, so they are counted here rather than loaded
 // (metrics/load_visits leaves them out).
+// Items nested in the scope's flow-item level (underParent, overChild: see
+// metrics/load_visits) are left out, as there.
 UNWIND range(0, size($scopes) - 1) AS n
 WITH n, $scopes[n] AS scope
 UNWIND scope.doneStages AS stageId
@@ -12,5 +14,9 @@ MATCH (w:WorkItem {currentStage: stageId})
 WHERE w.lastMovedAt < scope.start
   AND w.flowType IN scope.flowTypes
   AND any(label IN labels(w) WHERE label IN scope.kinds)
+  AND NOT (scope.underParent IS NOT NULL AND scope.underParent[0] IN labels(w)
+           AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE scope.underParent[1] IN labels(p) })
+  AND NOT (scope.overChild IS NOT NULL AND scope.overChild[0] IN labels(w)
+           AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE scope.overChild[1] IN labels(c) })
 WITH n, stageId, count(w) AS items
 RETURN collect([n, stageId, items]) AS counts

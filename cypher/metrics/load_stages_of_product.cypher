@@ -5,5 +5,5 @@ UNWIND $ids AS id
 MATCH (:Product {id: id})-[:HAS_VALUE_STREAM]->(vs:ValueStream)-[:HAS_STAGE]->(s:Stage)
 WITH id, vs, s
 ORDER BY vs.id, s.order, s.id
-WITH id, collect([s.id, s.name, s.order, s.state, vs.id]) AS stages
+WITH id, collect([s.id, s.name, s.order, s.state, vs.id, s.outcome, vs.flowItemLevel]) AS stages
 RETURN collect([id, stages]) AS scopes

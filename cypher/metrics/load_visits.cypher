@@ -5,11 +5,15 @@
 // before its end. One row {n, items} per scope that has such items, n its place in
 // $scopes; items: one per item, [id, kind (its label among the kinds), flowType, owner
 // team (the smallest id of the teams that OWN it, or null), ids of the items it is
-// BLOCKED_BY, stage indexes, entries, exits]. The last three lists run in step, one
+// BLOCKED_BY, stage indexes, entries, exits, its outcome, its tool resolution]. The last three lists run in step, one
 // place per visit, in no particular order; a stage index is its place in the scope's
 // stages (given as the map stageIndex); times are epoch milliseconds, an exit -1 while
 // the visit is open. Owners and blockers serve the analyses of the same items
 // (graph/analysis_load.py), which would otherwise look the items up again.
+// The scope's flow-item level leaves nested items out: underParent [kind, parent kind]
+// drops an item of that kind with a parent of the other (a Story of a Feature);
+// overChild [kind, child kind] one with such a child (a Feature that has Stories);
+// both null: none dropped (docs/metrics.md, Flow Items).
 // Why this shape: it reads only the scopes' items and their visits, never the whole
 // history of every stage (which grows with time, not with the window's activity); the
 // items are looked up stage by stage (`{currentStage: stageId}`: the embedded database
@@ -28,6 +32,10 @@ CALL (scope) {
   WHERE (w.lastMovedAt >= scope.start OR stageId IN scope.openStages)
     AND w.flowType IN scope.flowTypes
     AND any(label IN labels(w) WHERE label IN scope.kinds)
+    AND NOT (scope.underParent IS NOT NULL AND scope.underParent[0] IN labels(w)
+             AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE scope.underParent[1] IN labels(p) })
+    AND NOT (scope.overChild IS NOT NULL AND scope.overChild[0] IN labels(w)
+             AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE scope.overChild[1] IN labels(c) })
   MATCH (w)-[x:IN_STAGE]->(t:Stage)
   WHERE x.enteredAt < scope.end AND t.id IN scope.stages
   WITH scope, w,
@@ -39,7 +47,7 @@ CALL (scope) {
            w.id, head([label IN labels(w) WHERE label IN scope.kinds]), w.flowType,
            COLLECT { MATCH (w)<-[:OWNS]-(o:Team) RETURN o.id ORDER BY o.id LIMIT 1 }[0],
            [(w)-[:BLOCKED_BY]->(b:WorkItem) | b.id],
-           stages, entries, exits
+           stages, entries, exits, w.outcome, w.resolution
          ]) AS items
 }
 RETURN n, items

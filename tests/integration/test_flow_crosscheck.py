@@ -52,19 +52,26 @@ class Raw:
     kind: dict[str, str]  # item -> kind label
     flow_type: dict[str, str]  # item -> flow type
     moves: dict[str, list[tuple[datetime, str]]]  # item -> (when, stage), in time order
+    parents: dict[str, set[str]]  # item -> kinds of its PARENT_OF parents
+    dropping: set[str]  # stages declared `outcome: discarded`
 
 
 def read(records: list[Record]) -> Raw:
-    raw = Raw({}, defaultdict(list), {}, {}, {})
+    raw = Raw({}, defaultdict(list), {}, {}, {}, defaultdict(set), set())
+    kinds = {r.id: r.kind.value for r in records if isinstance(r, NodeRecord) and r.kind}
     by_item: dict[str, dict[datetime, str]] = defaultdict(dict)
     for r in records:
         if isinstance(r, NodeRecord) and r.label is Label.STAGE:
             raw.state[r.id] = r.properties["state"]
+            if r.properties.get("outcome") == "discarded":
+                raw.dropping.add(r.id)
         elif isinstance(r, NodeRecord) and r.kind is not None:
             raw.kind[r.id] = r.kind.value
             raw.flow_type[r.id] = r.properties["flowType"]
         elif isinstance(r, RelationshipRecord) and r.type is RelType.HAS_STAGE:
             raw.streams[r.start.id].append(r.end.id)
+        elif isinstance(r, RelationshipRecord) and r.type is RelType.PARENT_OF:
+            raw.parents[r.end.id].add(kinds[r.start.id])
         elif isinstance(r, StateRecord):
             assert r.stage is not None
             by_item[r.item][r.at] = r.stage
@@ -81,10 +88,13 @@ class Naive:
         self.raw, self.start, self.end = raw, start, end
         stages = set(raw.streams[stream])
         wanted = {k.value for k in DEFAULT_KINDS}
+        # The value level: a Story whose parent is a Feature is part of that Feature.
         self.items = {
             i: [m for m in moves if m[0] < end]  # as of the window's end
             for i, moves in raw.moves.items()
-            if raw.kind[i] in wanted and moves[0][1] in stages
+            if raw.kind[i] in wanted
+            and moves[0][1] in stages
+            and not (raw.kind[i] == "Story" and "Feature" in raw.parents[i])
         }
 
     def where(self, item: str, t: datetime) -> str | None:
@@ -112,23 +122,46 @@ class Naive:
         return moves[n][0]
 
     def in_progress(self, item: str, t: datetime) -> bool:
-        return self.started(item, t) is not None and self.done(item, t) is None
+        """Kersten's load: in an active or waiting stage at t."""
+        stage = self.where(item, t)
+        return stage is not None and self.raw.state[stage] in ("active", "waiting")
+
+    def dropped(self, item: str, t: datetime) -> bool:
+        """Done at t in a run of done stages one of which declares it discarded."""
+        moves = [m for m in self.items[item] if m[0] < t]
+        run = []
+        for _, stage in reversed(moves):
+            if self.raw.state[stage] != "done":
+                break
+            run.append(stage)
+        return any(stage in self.raw.dropping for stage in run)
+
+    def delivered_in(self, a: datetime, b: datetime) -> list[str]:
+        return [
+            i
+            for i in self.items
+            if (d := self.done(i, b)) and a <= d < b and not self.dropped(i, b)
+        ]
 
     def done_in_window(self) -> list[str]:
-        return [
-            i for i in self.items if (d := self.done(i, self.end)) and self.start <= d < self.end
-        ]
+        return self.delivered_in(self.start, self.end)
 
     def flow_times(self) -> list[float]:
         out = []
         for i in self.done_in_window():
             started, done = self.started(i, self.end), self.done(i, self.end)
             if started is not None and done is not None:
-                out.append((done - started).total_seconds() / DAY)
+                seconds = (done - started).total_seconds()
+                seconds -= sum(t for s, t in self.time_in(i, all=True).items() if self.is_done(s))
+                out.append(seconds / DAY)
         return out
 
-    def time_in(self, item: str) -> dict[str, float]:
-        """Seconds per stage between started and done of a done item."""
+    def is_done(self, stage: str) -> bool:
+        return self.raw.state[stage] == "done"
+
+    def time_in(self, item: str, all: bool = False) -> dict[str, float]:
+        """Seconds per stage between started and done of a done item (done stages hold
+        none of its flow time unless `all`)."""
         started, done = self.started(item, self.end), self.done(item, self.end)
         assert started is not None and done is not None
         out: dict[str, float] = defaultdict(float)
@@ -136,7 +169,7 @@ class Naive:
         for n, (entered, stage) in enumerate(moves):
             left = moves[n + 1][0] if n + 1 < len(moves) else self.end
             overlap = (min(left, done) - max(entered, started)).total_seconds()
-            out[stage] += max(0.0, overlap)
+            out[stage] += max(0.0, overlap) if all or not self.is_done(stage) else 0.0
         return out
 
 
@@ -175,6 +208,9 @@ async def check_stream(store: GraphStore, raw: Raw, stream: str, window: Window)
         for stage, seconds in naive.time_in(i).items():
             spent[stage] += seconds
     total = sum(times) * DAY
+    assert [p.count for p in m.velocity_weekly] == [
+        len(naive.delivered_in(a, b)) for a, b in buckets(window, Interval.WEEK)
+    ]
     active = sum(s for stage, s in spent.items() if raw.state[stage] == "active")
     assert close(m.efficiency, active / total if total else None)
 

@@ -234,15 +234,16 @@ def test_without_a_done_item_the_aging_flag_is_unknown() -> None:
     assert [(a.id, a.past_p85) for a in aging.items] == [("7", None)]
 
 
-def test_done_again_after_reopening_counts_from_the_first_start() -> None:
+def test_done_again_after_reopening_counts_from_the_first_start_without_the_done_stay() -> None:
     # started 02-20, done 02-25, reopened 03-04, done again 03-05 12:00: done in the
-    # window once, flow time 03-05 12:00 - 02-20 = 13.5 d; the reopened stretch counts.
+    # window once, flow time 03-05 12:00 - 02-20 = 13.5 d less the 7 d it sat done
+    # (02-25 .. 03-04): 6.5 d; the reopened stretch counts, the done stay does not.
     again = item("9", STORY, F, ("a", at("02-20")), ("d", at("02-25")), ("a", at("03-04")),
                  ("d", at("03-05 12:00")))  # fmt: skip
     m = flow_metrics(FlowData.of(WINDOW, STAGES, (again,)))
-    assert (m.velocity, m.flow_time.median) == (1, 13.5)
-    # in [02-20, 03-05 12:00]: a 5 + 1.5 d of 13.5 d; the done stretch is not active.
-    assert m.efficiency == pytest.approx(6.5 / 13.5)
+    assert (m.velocity, m.flow_time.median) == (1, 6.5)
+    # in [02-20, 03-05 12:00]: a 5 + 1.5 d of the 6.5 d of flow time: all of it active.
+    assert m.efficiency == pytest.approx(1.0)
 
 
 def test_done_is_the_entry_into_the_first_of_consecutive_done_stages() -> None:
