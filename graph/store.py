@@ -22,7 +22,6 @@ so that further calls fail at once until the database answers again.
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -62,14 +61,11 @@ _TIMED_OUT = "TransactionTimedOut"
 
 # The embedded database does not lock a MERGE's key: of two transactions creating the
 # same new node at once, the loser fails with a duplicate-key ConstraintError instead of
-# waiting (Neo4j locks the key and never gets here). A failed transaction is rolled
-# back whole, so running it again is safe; a MERGE run again finds the winner's node
-# and succeeds (a CREATE of nodes believed new goes through `insert`, which falls back
-# to the MERGE path instead). A real violation fails the same way every time and is
-# raised after the last attempt. A CREATE of a node with two labels (work items) that
-# loses the race comes back as a generic execution failure rather than a
-# ConstraintError, so that is treated the same way.
-CREATION_RACE_ATTEMPTS = 4
+# waiting (Neo4j locks the key and never gets here). The store only classifies that
+# error (`lost_creation_race`); the one recovery is the caller's: ingest plans the batch
+# again, finding the winner's node and merging with it (graph/ingest/service.py). A CREATE
+# of a node with two labels (work items) that loses the race comes back as a generic
+# execution failure rather than a ConstraintError, so that is classified the same way.
 _EXECUTION_FAILURE = ("Neo.ClientError.Statement.SemanticError", "Error executing Cypher command")
 
 
@@ -84,6 +80,13 @@ def lost_creation_race(error: BaseException) -> bool:
     """Whether a write failed because another writer created one of its new nodes first
     (its transaction was rolled back whole; planned again, it finds that node)."""
     return isinstance(error, ClientError) and _lost_creation_race(error)
+
+
+def lost_write_race(error: BaseException) -> bool:
+    """Whether a write failed because another writer got there first: it created one of
+    its new nodes, or changed what it was planned from (`WriteConflict`). Its transaction
+    was rolled back whole; planned again from the graph as it is now, it succeeds."""
+    return isinstance(error, WriteConflict) or lost_creation_race(error)
 
 
 #: Set (per task) while the database is being prepared: see GraphStore.preparing.
@@ -242,10 +245,23 @@ async def _run(tx: AsyncManagedTransaction, text: str, params: dict[str, Any]) -
     return [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
 
 
+class WriteConflict(Exception):
+    """A write found the data it was planned from changed by another writer: a statement
+    answered a `conflicts` column above zero. Its transaction is rolled back whole."""
+
+
 async def _run_many(
     tx: AsyncManagedTransaction, statements: Sequence[tuple[str, dict[str, Any]]]
 ) -> list[list[Row]]:
-    return [await _run(tx, text, params) for text, params in statements]
+    results = []
+    for text, params in statements:
+        rows = await _run(tx, text, params)
+        if rows and rows[0].get("conflicts"):
+            # Raised inside the transaction function: the driver rolls it back and does
+            # not retry (it is not a transient error); the caller plans again.
+            raise WriteConflict(f"{rows[0]['conflicts']} record(s) changed since they were read")
+        results.append(rows)
+    return results
 
 
 class GraphStore:
@@ -435,60 +451,23 @@ class GraphStore:
         return await self._execute_write(_run, query.text, to_db(params))
 
     async def write_together(
-        self,
-        statements: Iterable[tuple[Query, Mapping[str, Any]]],
-        *,
-        retry_races: bool = True,
+        self, statements: Iterable[tuple[Query, Mapping[str, Any]]]
     ) -> list[list[Row]]:
-        """Run several write queries in one managed transaction: all or nothing.
-
-        `retry_races=False` for statements that CREATE: run again they lose the same race
-        every time, so a lost race is raised at once for the caller to plan again.
-        """
+        """Run several write queries in one managed transaction: all or nothing."""
         prepared = []
         for query, params in statements:
             _check(query, params)
             prepared.append((query.text, to_db(params)))
         self._gate()
         self.round_trips += len(prepared)
-        attempts = CREATION_RACE_ATTEMPTS if retry_races else 1
-        return await self._execute_write(_run_many, prepared, attempts=attempts)
+        return await self._execute_write(_run_many, prepared)
 
-    async def insert(self, query: Query, fallback: Sequence[Query], **params: Any) -> None:
-        """Run a CREATE of nodes believed not to exist; if another writer created one of
-        them meanwhile (a lost creation race), run the idempotent `fallback` statements,
-        with the same parameters, in one transaction instead."""
-        _check(query, params)
-        self._gate()
-        self.round_trips += 1
-        try:
-            with self._reachable():
-                async with self._driver.session(database=self.database) as session:
-                    await session.execute_write(_run, query.text, to_db(params))
-        except ClientError as error:
-            if not _lost_creation_race(error):
-                raise
-            await self.write_together([(q, params) for q in fallback])
-
-    async def _execute_write(
-        self,
-        work: Callable[..., Awaitable[T]],
-        *args: Any,
-        attempts: int = CREATION_RACE_ATTEMPTS,
-    ) -> T:
-        """Run `work` in a managed write transaction, again (up to `attempts` in all) if
-        it lost a creation race."""
-        for attempt in range(1, attempts + 1):
-            try:
-                with self._reachable():
-                    async with self._driver.session(database=self.database) as session:
-                        return await session.execute_write(work, *args)
-            except ClientError as error:
-                if attempt == attempts or not _lost_creation_race(error):
-                    raise
-                # A little jitter, so racing writers do not collide again in lockstep.
-                await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+    async def _execute_write(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run `work` in a managed write transaction (the driver retries transient
+        errors; a lost creation race is raised for the caller to plan again)."""
+        with self._reachable():
+            async with self._driver.session(database=self.database) as session:
+                return await session.execute_write(work, *args)
 
     async def apply_schema(self) -> int:
         """Apply the catalogue's idempotent schema statements (`cypher/schema/`), in name

@@ -310,7 +310,9 @@ async def plan_histories(
             continue  # nothing new: re-delivery writes nothing
         old_visits.extend(history.visits)
         wanted.extend(derived.visits)
-        plan.histories.append({"item": item, **_whereabouts(derived, log)})
+        plan.histories.append(
+            {"item": item, "expected": list(history.log), **_whereabouts(derived, log)}
+        )
     plan.visit_changes = _visit_changes(old_visits, wanted)
 
 

@@ -4,16 +4,18 @@ Nothing is written unless the whole batch is valid (or `skip_invalid` drops the 
 records, and whatever depended on them, first). Writes are `UNWIND ...` statements per
 label and relationship type: `MERGE` for what the graph already holds, `CREATE` for what
 validation found missing (and for links and visits touching it). A batch of at most
-`batch_size` rows is written in one transaction, all or nothing (a lost race to create a
-node with another process: validated again, and written again); a larger one in chunks
-of `batch_size` rows, each chunk one transaction. Importing the same records twice
-changes nothing (the second time everything exists and is merged), and a retried import
-after an interruption completes it (docs/ingest.md, "What an interruption leaves").
+`batch_size` rows is written in one transaction, all or nothing; a larger one in chunks
+of `batch_size` rows, each chunk one transaction. A batch that loses a write race with
+another process is validated again and written again, whatever its size. Importing the
+same records twice changes nothing (the second time everything exists and is merged), and
+a retried import after an interruption completes it (docs/ingest.md, "What an interruption leaves").
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from graph.ingest.shipped import derive_shipped
 from graph.ingest.stage_map import StageInfo, StageMap
 from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
 from graph.queries import Query, cypher
-from graph.store import GraphStore, lost_creation_race
+from graph.store import GraphStore, lost_write_race
 
 
 def _snake(name: str) -> str:
@@ -85,9 +87,10 @@ Progress = Callable[[int, int], None]
 
 # How many ids one existence check sends; keeps parameter maps a sensible size.
 _LOOKUP_CHUNK = 20_000
-# How often a batch written in one transaction is planned again after losing a race to
-# create a node with another process (each plan sees more of the winners' nodes).
-REPLAN_ATTEMPTS = 3
+# How often a batch is planned and written again after losing a race to create a node
+# with another process (each plan sees more of the winners' nodes). This is the one
+# recovery from write races: the store only classifies the error.
+REPLAN_ATTEMPTS = 6
 
 
 class StoreLookup(Lookup):
@@ -247,13 +250,6 @@ class _Writer:
             await self.store.write(CREATE_VISITS, **_new_visits_params(chunk))
             self._advance(sum(len(row["visits"]) for row in chunk))
 
-    async def new_nodes(
-        self, insert: Query, fallback: list[Query], rows: list[dict[str, Any]]
-    ) -> None:
-        for chunk in _chunks(rows, self.batch_size):
-            await self.store.insert(insert, fallback, rows=chunk)
-            self._advance(len(chunk))
-
     async def work_items(self, kind: WorkItemKind, rows: list[dict[str, Any]]) -> None:
         for chunk in _chunks(rows, self.batch_size):
             ids = [{"id": row["id"]} for row in chunk]
@@ -296,18 +292,20 @@ def _visit_key_rows(visits: Iterable[Visit]) -> list[dict[str, Any]]:
 
 
 def _history_statements(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
-    """The visit and history writes of stored items, in order: delete, create, re-close,
-    then their state log and whereabouts."""
+    """The history writes of stored items, in order: their state log and whereabouts
+    (checked against the log they were planned from), then their visits deleted,
+    created and re-closed."""
     changes = plan.visit_changes
     statements: list[tuple[Query, dict[str, Any]]] = []
+    # First: if another writer changed a log meanwhile, nothing else is done.
+    if plan.histories:
+        statements.append((SET_HISTORY, {"rows": plan.histories}))
     if changes.delete:
         statements.append((DELETE_VISITS, {"rows": _visit_key_rows(changes.delete)}))
     if changes.create:
         statements.append((CREATE_VISITS, _new_visits_params(_visits_by_item(changes.create))))
     if changes.reclose:
         statements.append((RECLOSE_VISITS, {"rows": _visit_key_rows(changes.reclose)}))
-    if plan.histories:
-        statements.append((SET_HISTORY, {"rows": plan.histories}))
     return statements
 
 
@@ -336,8 +334,8 @@ def _node_groups(plan: Plan) -> list[tuple[Label, WorkItemKind | None, list[Node
 def _one_transaction(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
     """The statements of a plan that fits one transaction, in the chunked path's order.
 
-    No fallback here: a lost creation race fails the whole transaction, and `ingest`
-    plans again (validation then finds the winner's nodes and merges with them).
+    A lost creation race fails the whole transaction, and `ingest` plans again
+    (validation then finds the winner's nodes and merges with them).
     """
     statements: list[tuple[Query, dict[str, Any]]] = []
 
@@ -382,8 +380,7 @@ async def write_plan(
     if fits_one_transaction(plan, batch_size):
         statements = _one_transaction(plan)
         if statements:
-            # Its CREATEs would lose a race again: `ingest` plans again instead.
-            await store.write_together(statements, retry_races=False)
+            await store.write_together(statements)
         if progress is not None:
             progress(total, total)
         return
@@ -391,12 +388,10 @@ async def write_plan(
     for label, kind, records in _node_groups(plan):
         new, stored = _split_nodes(plan, records, plan.derived if kind is not None else {})
         if kind is not None:
-            # A lost creation race falls back to the match-then-create path.
-            fallback = [CREATE_WORK_ITEMS[kind], SET_WORK_ITEM_PROPERTIES]
-            await writer.new_nodes(INSERT[kind], fallback, new)
+            await writer.rows(INSERT[kind], new)
             await writer.work_items(kind, stored)
         else:
-            await writer.new_nodes(INSERT[label], [UPSERT[label]], new)
+            await writer.rows(INSERT[label], new)
             await writer.rows(UPSERT[label], stored)
     for spec, rels in plan.relationships.items():
         touches_new, others = _split_relationships(plan, spec, rels)
@@ -500,15 +495,16 @@ async def _write_batch(
             await write_plan(store, plan, batch_size=batch_size, progress=progress)
             break
         except Exception as error:
-            # Another process created some of the nodes this plan creates, between
-            # validation and the write: the one transaction was rolled back whole,
-            # and planning again finds the winner's nodes and merges with them.
-            if (
-                attempt == REPLAN_ATTEMPTS
-                or not fits_one_transaction(plan, batch_size)
-                or not lost_creation_race(error)
-            ):
+            # Another process created some of the nodes this plan creates, or added
+            # state changes to an item it moves, between validation and the write
+            # (graph/store.py, `lost_write_race`): that transaction was rolled back whole (a larger
+            # batch keeps its earlier chunks), and planning again finds the winner's
+            # nodes, and the earlier chunks', and merges with them; every write is
+            # idempotent, so writing the batch again changes nothing it already wrote.
+            if attempt == REPLAN_ATTEMPTS or not lost_write_race(error):
                 raise
+            # A little jitter, so racing writers do not collide again in lockstep.
+            await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)
     # Derived relationships (DORA): SHIPPED from the commit graph, then inferred incident
     # causes; both recompute only what this batch touched and write only differences,
     # each chunk in its own transaction. They are not part of the batch's transaction:

@@ -4,9 +4,11 @@ The embedded database detects concurrent changes to one record optimistically an
 the later transaction with `Neo.TransientError.Transaction.DeadlockDetected` ("Slot rebase
 not possible ... concurrent change to the same record", "Edge-append rebase not possible",
 "Record ... was modified by a concurrent transaction"); the driver's managed transactions
-retry those, so no store-side classification is needed for them (measured on ArcadeDB
-26.10: 16 writers on one work item through 8 drivers saw ~25 such retries per round and
-no error). These tests show the outcome a user relies on: no error, nothing lost.
+retry those (measured on ArcadeDB 26.10: 16 writers on one work item through 8 drivers
+saw ~25 such retries per round and no error). A retried transaction that finds an item's
+state log changed since it was planned (another writer added a fact) raises
+`WriteConflict`, and ingest plans again from the new log. These tests show the outcome
+a user relies on: no error, nothing lost.
 """
 
 from __future__ import annotations
@@ -119,10 +121,10 @@ async def test_concurrent_writers_on_one_item_lose_no_update(
     item = org.id("story1")
     batches = writes(org, item)
     # 5 + 16 + 16 = 37 batches at once, spread over the stores round robin.
-    reports = await asyncio.gather(
-        *(load(stores[i % processes], batch) for i, batch in enumerate(batches))
-    )
-    assert sum(r.written for r in reports) == 5 + 16 + 16 * 3
+    await asyncio.gather(*(load(stores[i % processes], b) for i, b in enumerate(batches)))
+    # How many writes each report counts depends on the order the others came in (a
+    # state change appended at the end, or splitting an earlier visit), so the outcome
+    # is checked in the graph: every property, every state change, every link.
     await check_nothing_lost(stores[0], org, item)
 
 

@@ -1,6 +1,13 @@
-// Sets the state log and where each given work item is now, rows {item, stateLog,
-// currentStage, lastMovedAt} (docs/graph-model.md, derived properties); no rows.
+// Sets the state log and where each given work item is now, rows {item, expected,
+// stateLog, currentStage, lastMovedAt} (docs/graph-model.md, derived properties): one
+// row {conflicts}, how many items' stored log is no longer `expected`, the log the
+// visits were derived from. Those are left as they are, and the store rolls the whole
+// transaction back (a write race: another writer added facts meanwhile; ingest plans
+// again from the new log).
 UNWIND $rows AS row
 MATCH (w:WorkItem {id: row.item})
-SET w.stateLog = row.stateLog, w.currentStage = row.currentStage,
-    w.lastMovedAt = row.lastMovedAt
+WITH w, row, coalesce(w.stateLog, []) = row.expected AS unchanged
+SET w.stateLog = CASE WHEN unchanged THEN row.stateLog ELSE w.stateLog END,
+    w.currentStage = CASE WHEN unchanged THEN row.currentStage ELSE w.currentStage END,
+    w.lastMovedAt = CASE WHEN unchanged THEN row.lastMovedAt ELSE w.lastMovedAt END
+RETURN count(CASE WHEN unchanged THEN null ELSE w END) AS conflicts
