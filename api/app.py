@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from api import redact
 from api.auth import TokenAuth, TokenCache
+from api.compute import Compute
 from api.graphql_view import GraphQLView
 from api.guard import SiteGuard, csrf_token
 from api.http import errors, exports, health, ingest, prometheus, webhooks
@@ -88,6 +89,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.csrf_token = csrf
+    app.state.compute = Compute(
+        settings.compute_workers, settings.client_concurrency, settings.compute_timeout_seconds
+    )
     app.state.tokens = tokens
     app.add_exception_handler(StoreUnavailable, health.store_unavailable)
     # A safety net: every parser should refuse such values itself (graph/ingest/records.py)

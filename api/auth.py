@@ -164,6 +164,14 @@ class TokenAuth:
             return _refuse(503, str(error))
 
 
+def client_key(principal: Principal, address: str | None) -> str:
+    """Who a caller counts as for its share of shared resources (api/compute.py): its
+    token, or without one its address."""
+    if principal.token_id is not None:
+        return f"token:{principal.token_id}"
+    return f"address:{address or 'unknown'}"
+
+
 def request_principal(state: Any) -> Principal:
     """The caller `TokenAuth` recorded on a request's state. A request that did not pass
     through it (an app assembled without the middleware) gets the lowest role."""

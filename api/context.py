@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import strawberry
 
 from api.auth import Principal, TokenCache
+from api.compute import Compute
 from api.loaders import Loaders
 from graph.settings import Settings
 from graph.store import GraphStore
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -23,6 +28,14 @@ class Context:
     principal: Principal
     #: The app's token cache, cleared when a token is revoked here.
     tokens: TokenCache
+    #: The worker pool for CPU-heavy work (api/compute.py), and who the caller counts as
+    #: there: its token, or its address without one.
+    compute: Compute
+    client: str
+
+    async def run(self, function: Callable[..., T], *args: object) -> T:
+        """`function(*args)` off the event loop, in this client's share of the pool."""
+        return await self.compute.run(self.client, function, *args)
 
 
 Info = strawberry.Info[Context, None]

@@ -14,7 +14,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from api.auth import request_principal
+from api.auth import client_key, request_principal
 from api.context import Context
 from api.loaders import Loaders
 from api.schema import build_schema
@@ -58,12 +58,15 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         state: Any = request.app.state
+        principal = request_principal(request.state)
         return Context(
             store=state.store,
             settings=state.settings,
             loaders=Loaders(state.store),
-            principal=request_principal(request.state),
+            principal=principal,
             tokens=state.tokens,
+            compute=state.compute,
+            client=client_key(principal, request.client.host if request.client else None),
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

@@ -49,7 +49,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     for (SECURITY.md); extensions are built per request, so no state is shared."""
     if settings.graphql_max_page > MAX_PAGE:
         raise ConfigError(f"VSG_GRAPHQL_MAX_PAGE can be at most {MAX_PAGE}")
-    limits = Limits(max_page=settings.graphql_max_page, max_cost=settings.graphql_max_cost)
+    limits = Limits(
+        max_page=settings.graphql_max_page,
+        max_cost=settings.graphql_max_cost,
+        max_window_days=settings.graphql_max_window_days,
+        max_window_points=settings.graphql_max_window_points,
+        max_forecast_work=settings.graphql_max_forecast_work,
+    )
     # The depth and alias rules are made once, not per request: the validation cache is
     # keyed by the rule classes, and each limiter makes a new class when constructed.
     rules = [

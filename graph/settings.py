@@ -105,6 +105,17 @@ class Settings:
     metrics_public: bool = False
     #: Seconds a looked-up token is remembered; a revocation elsewhere takes this long.
     token_cache_seconds: float = 10.0
+    #: CPU-heavy work (SECURITY.md#heavy-requests): worker threads, how many of them one
+    #: client may use at once, and seconds one computation may take, its wait included.
+    compute_workers: int = 4
+    client_concurrency: int = 2
+    compute_timeout_seconds: float = 20.0
+    #: Cost limits of window and forecast arguments (api/limits.py): the longest window
+    #: of one field in days, the window points (days, or weeks of a weekly CFD) of one
+    #: request, and the forecast trial-days (trials x days simulated) of one request.
+    graphql_max_window_days: int = 3660
+    graphql_max_window_points: int = 500_000
+    graphql_max_forecast_work: int = 20_000_000
     #: Host names (the `Host` header, without port) the API answers besides the loopback
     #: names and `host`; "*" answers any (SECURITY.md#loopback-and-browsers).
     allowed_hosts: tuple[str, ...] = ()
@@ -203,6 +214,12 @@ class Settings:
             metrics_public=flag("VSG_METRICS_PUBLIC") or False,
             token_cache_seconds=number("VSG_TOKEN_CACHE_SECONDS", 10.0),
             allowed_hosts=_names(env.get("VSG_ALLOWED_HOSTS", "")),
+            compute_workers=integer("VSG_COMPUTE_WORKERS", 4),
+            client_concurrency=integer("VSG_CLIENT_CONCURRENCY", 2),
+            compute_timeout_seconds=number("VSG_COMPUTE_TIMEOUT_SECONDS", 20.0),
+            graphql_max_window_days=integer("VSG_GRAPHQL_MAX_WINDOW_DAYS", 3660),
+            graphql_max_window_points=integer("VSG_GRAPHQL_MAX_WINDOW_POINTS", 500_000),
+            graphql_max_forecast_work=integer("VSG_GRAPHQL_MAX_FORECAST_WORK", 20_000_000),
         )
         settings.check()
         return settings
@@ -224,9 +241,16 @@ class Settings:
             ("VSG_GRAPHQL_MAX_TOKENS", self.graphql_max_tokens),
             ("VSG_GRAPHQL_MAX_PAGE", self.graphql_max_page),
             ("VSG_GRAPHQL_MAX_COST", self.graphql_max_cost),
+            ("VSG_GRAPHQL_MAX_WINDOW_DAYS", self.graphql_max_window_days),
+            ("VSG_GRAPHQL_MAX_WINDOW_POINTS", self.graphql_max_window_points),
+            ("VSG_GRAPHQL_MAX_FORECAST_WORK", self.graphql_max_forecast_work),
+            ("VSG_COMPUTE_WORKERS", self.compute_workers),
+            ("VSG_CLIENT_CONCURRENCY", self.client_concurrency),
         ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
+        if not self.compute_timeout_seconds > 0:
+            raise ConfigError("VSG_COMPUTE_TIMEOUT_SECONDS must be more than 0")
         if not self.query_timeout_seconds > 0:
             raise ConfigError("VSG_QUERY_TIMEOUT_SECONDS must be more than 0")
         if self.auth not in AUTH_MODES:

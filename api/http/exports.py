@@ -19,25 +19,28 @@ import argparse
 import csv
 import io
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from api.auth import client_key, request_principal
 from api.cli_dora import render as render_dora
 from api.cli_dora import row as dora_row
 from api.cli_metrics import CSV_COLUMNS, report, write_csv
 from api.cli_output import instant, to_json
+from api.compute import Compute
 from graph.dora import PRODUCTION, product_dora
 from graph.entities import nodes_by_ids
-from graph.errors import InvalidArgument
+from graph.errors import InvalidArgument, QueryTimeout
 from graph.flow import FlowQuery, Interval, ScopeKind, Window, cfd
 from graph.flow_queries import load_flow_data
 from graph.model import Label
 from graph.store import GraphStore
 
 CSV = "text/csv; charset=utf-8"
+T = TypeVar("T")
 
 
 class BadParameter(ValueError):
@@ -68,9 +71,26 @@ def _window(request: Request) -> Window:
         except argparse.ArgumentTypeError as error:
             raise BadParameter(f"{name}: {error}") from None
     try:
-        return Window.of(bounds["from"], bounds["to"], datetime.now(UTC))
-    except InvalidArgument as error:
+        window = Window.of(bounds["from"], bounds["to"], datetime.now(UTC))
+    except (InvalidArgument, OverflowError) as error:
         raise BadParameter(str(error)) from None
+    longest = request.app.state.settings.graphql_max_window_days
+    if window.end - window.start > timedelta(days=longest):
+        days = (window.end - window.start).days
+        raise BadParameter(
+            f"the window of {days:,} days is longer than the longest allowed, {longest:,} "
+            "days (VSG_GRAPHQL_MAX_WINDOW_DAYS): export it in parts"
+        )
+    return window
+
+
+async def _run(request: Request, function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` off the event loop, in the caller's share (api/compute.py)."""
+    compute: Compute = request.app.state.compute
+    client = client_key(
+        request_principal(request.state), request.client.host if request.client else None
+    )
+    return await compute.run(client, function, *args)
 
 
 def _interval(request: Request) -> Interval:
@@ -96,7 +116,7 @@ async def _flow(request: Request, store: GraphStore, fmt: str) -> Response:
     id, window, interval = _required(request, "valueStream"), _window(request), _interval(request)
     await _known(store, Label.VALUE_STREAM, id)
     data = await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, id, window))
-    result = report(ScopeKind.VALUE_STREAM, id, data, interval)
+    result = await _run(request, report, ScopeKind.VALUE_STREAM, id, data, interval)
     if fmt == "json":
         return JSONResponse(to_json(result))
     out = io.StringIO()
@@ -108,7 +128,7 @@ async def _cfd(request: Request, store: GraphStore, fmt: str) -> Response:
     id, window, interval = _required(request, "valueStream"), _window(request), _interval(request)
     await _known(store, Label.VALUE_STREAM, id)
     data = await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, id, window))
-    chart = cfd(data, interval)
+    chart = await _run(request, cfd, data, interval)
     out = io.StringIO()
     # The rows `vsg metrics --format csv` writes for its CFD section, alone.
     writer = csv.DictWriter(out, CSV_COLUMNS, restval="", lineterminator="\n")
@@ -153,5 +173,7 @@ async def export(request: Request) -> Response:
         return await run(request, request.app.state.store, fmt)
     except BadParameter as error:
         return _bad(str(error))
+    except QueryTimeout as error:
+        return _bad(str(error), 503)
     except UnknownId as error:
         return _bad(str(error), 404)

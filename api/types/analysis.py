@@ -16,8 +16,9 @@ import strawberry
 from api.context import Info
 from graph import analysis as domain
 from graph import constraints as cons
+from graph import forecast as simulation
 from graph import stream_analysis
-from graph.analysis_load import PRODUCTION, ForecastScope, StreamWork
+from graph.analysis_load import PRODUCTION, ForecastScope, StreamWork, load_throughput
 from graph.errors import InvalidArgument
 from graph.flow import FlowData, FlowQuery, ScopeKind, Window
 from graph.forecast import DEFAULT_HISTORY_DAYS, DEFAULT_SEED, DEFAULT_TRIALS, start_of_day
@@ -550,7 +551,8 @@ async def constraints(
 ) -> ConstraintAnalysis:
     """The constraints field."""
     data = await _flow(info, value_stream, _window(info, start, end))
-    return ConstraintAnalysis.from_domain(stream_analysis.constraints_of(value_stream, data))
+    ranked = await info.context.run(stream_analysis.constraints_of, value_stream, data)
+    return ConstraintAnalysis.from_domain(ranked)
 
 
 async def team_network(
@@ -569,7 +571,7 @@ async def critical_path(
         raise InvalidArgument("floorDays cannot be negative")
     store, window = info.context.store, _window(info, start, end)
     data = await _flow(info, value_stream, window)
-    median = stream_analysis.median_flow_time(data)
+    median = await info.context.run(stream_analysis.median_flow_time, data)
     work = await _work(info, value_stream, window)
     path = await stream_analysis.critical_path(store, work, window.end, median, floor)
     return CriticalPath(
@@ -609,18 +611,31 @@ async def forecast(
     if not 1 <= trials <= MAX_TRIALS:
         raise InvalidArgument(f"trials must be between 1 and {MAX_TRIALS:,}")
     begin = start_of_day(start or info.context.loaders.now)
-    result = await stream_analysis.forecast(
-        info.context.store,
-        ForecastScope.VALUE_STREAM,
-        value_stream,
-        begin,
-        items=items,
-        by=by,
-        history_days=history_days,
-        trials=trials,
-        seed=seed,
-    )
+    if history_days < 1:
+        raise InvalidArgument(f"history must be at least one day, got {history_days}")
+    if items is None and by is None:
+        raise InvalidArgument("ask for a number of items, a date, or both")
+    # stream_analysis.forecast's steps, with the simulations off the event loop
+    # (api/compute.py): trials times days is seconds of CPU.
+    scope = ForecastScope.VALUE_STREAM
+    samples = await load_throughput(info.context.store, scope, value_stream, begin, history_days)
+    run = info.context.run
+    when = None if items is None else await run(_when, samples, items, begin, trials, seed)
+    how_many = None if by is None else await run(_how_many, samples, begin, by, trials, seed)
+    result = stream_analysis.Forecast(scope, value_stream, begin, samples, None, when, how_many)
     return Forecast.from_domain(result, trials)
+
+
+def _when(
+    samples: tuple[int, ...], items: int, start: datetime, trials: int, seed: int
+) -> simulation.WhenForecast:
+    return simulation.forecast_when(samples, items, start, trials=trials, seed=seed)
+
+
+def _how_many(
+    samples: tuple[int, ...], start: datetime, by: datetime, trials: int, seed: int
+) -> simulation.HowManyForecast:
+    return simulation.forecast_how_many(samples, start, by, trials=trials, seed=seed)
 
 
 async def recommendations(
