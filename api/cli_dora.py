@@ -80,6 +80,99 @@ def row(scope: str, result: dora.Dora) -> dict[str, Any]:
     }
 
 
+CHANGE_COLUMNS = (
+    "scope",
+    "change",
+    "pullRequest",
+    "commit",
+    "title",
+    "firstCommitAt",
+    "openedAt",
+    "firstReviewAt",
+    "mergedAt",
+    "deployment",
+    "deployedAt",
+    "leadTimeHours",
+    "codingHours",
+    "pickupHours",
+    "reviewHours",
+    "deployHours",
+    "excluded",
+    "listed",
+    "findings",
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def change_rows(scope: str, result: dora.Dora) -> list[dict[str, Any]]:
+    """One row per change first shipped in the window, latest deployment first."""
+    return [
+        dict(
+            zip(
+                CHANGE_COLUMNS,
+                (
+                    scope,
+                    c.key,
+                    c.pull_request,
+                    c.commit,
+                    c.title,
+                    _iso(c.first_commit_at),
+                    _iso(c.opened_at),
+                    _iso(c.first_review_at),
+                    _iso(c.merged_at),
+                    c.deployment,
+                    _iso(c.deployed_at),
+                    c.hours,
+                    c.coding_hours,
+                    c.pickup_hours,
+                    c.review_hours,
+                    c.deploy_hours,
+                    c.excluded,
+                    c.listed,
+                    "; ".join(f.value for f in c.findings),
+                ),
+                strict=True,
+            )
+        )
+        for c in result.lead_time.per_change
+    ]
+
+
+def render_changes(rows: Sequence[dict[str, Any]], fmt: str) -> str:
+    """Per-change rows as `table`, `json` or `csv`."""
+    if fmt == "json":
+        return json.dumps(rows, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CHANGE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+        return out.getvalue()
+    table = Table(title="Lead time per change (hours), latest deployment first")
+    for name in ("scope", "change", "deployment", "lead", "coding", "pickup", "review",
+                 "deploy", "note"):  # fmt: skip
+        table.add_column(name)
+    for r in rows:
+        note = "excluded: first deployment" if r["excluded"] else r["findings"]
+        table.add_row(
+            r["scope"],
+            r["change"],
+            r["deployment"],
+            _number(r["leadTimeHours"]),
+            _number(r["codingHours"]),
+            _number(r["pickupHours"]),
+            _number(r["reviewHours"]),
+            _number(r["deployHours"]),
+            note or "",
+        )
+    out = io.StringIO()
+    Console(file=out, width=160, color_system=None).print(table)
+    return out.getvalue()
+
+
 def _number(value: Any, digits: int = 1) -> str:
     if value is None:
         return "-"
@@ -140,23 +233,39 @@ async def _products(store: GraphStore) -> list[str]:
         after = ids[-1]
 
 
+async def results(
+    store: GraphStore, args: argparse.Namespace, now: datetime
+) -> list[tuple[str, dora.Dora]]:
+    """Each scope `vsg dora` measures for its arguments, with its result."""
+    window = Window.of(args.start, args.end, now)
+    pattern = args.production_pattern
+    if args.repository:
+        scope = ",".join(args.repository)
+        found = await dora.repositories_dora(
+            store, args.repository, window, args.environment, pattern
+        )
+        return [(scope, found)]
+    products = args.product or await _products(store)
+    return [
+        (p, await dora.product_dora(store, p, window, args.environment, pattern)) for p in products
+    ]
+
+
 async def collect(
     store: GraphStore, args: argparse.Namespace, now: datetime
 ) -> list[dict[str, Any]]:
     """The rows `vsg dora` prints for its arguments."""
-    window = Window.of(args.start, args.end, now)
-    if args.repository:
-        scope = ",".join(args.repository)
-        found = await dora.repositories_dora(store, args.repository, window, args.environment)
-        return [row(scope, found)]
-    products = args.product or await _products(store)
-    return [row(p, await dora.product_dora(store, p, window, args.environment)) for p in products]
+    return [row(scope, found) for scope, found in await results(store, args, now)]
 
 
 async def cmd_dora(args: argparse.Namespace, settings: Settings) -> int:
     async with opened_store(settings, say=False) as store:
-        rows = await collect(store, args, datetime.now(UTC))
-    print(render(rows, args.format), end="")
+        found = await results(store, args, datetime.now(UTC))
+    if args.changes:
+        rows = [r for scope, result in found for r in change_rows(scope, result)]
+        print(render_changes(rows, args.format), end="")
+    else:
+        print(render([row(scope, result) for scope, result in found], args.format), end="")
     return 0
 
 
@@ -183,7 +292,22 @@ def add_dora_commands(commands: Any) -> None:
     cmd.add_argument(
         "--environment",
         default=dora.PRODUCTION,
-        help="deployment environment (default: production)",
+        help="deployment environment, any case (default: production, i.e. every environment "
+        "matching --production-pattern)",
+    )
+    cmd.add_argument(
+        "--production-pattern",
+        default=dora.PRODUCTION_PATTERN,
+        metavar="REGEX",
+        help=f"the environment names that are production (whole name; default "
+        f"{dora.PRODUCTION_PATTERN!r}, DevLake's)",
+    )
+    cmd.add_argument(
+        "--changes",
+        action="store_true",
+        help="list each change first shipped in the window instead: its lead time and the "
+        "breakdown coding / pickup / review / deploy, the deployment that first shipped it "
+        "and the timestamp rules that fired",
     )
     cmd.add_argument(
         "--format",

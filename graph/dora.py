@@ -26,8 +26,10 @@ data (no deployment, change or resolved incident in the window); counts stay cou
 from __future__ import annotations
 
 import asyncio
+import re
 import statistics
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -46,6 +48,9 @@ PRODUCT_INCIDENTS = cypher("dora/find_product_incidents")
 DEPLOYMENT_INCIDENTS = cypher("dora/find_deployment_incidents")
 
 PRODUCTION = "production"
+#: Which environment names are production when `production` is asked for: DevLake's
+#: default (`(?i)prod.*`: prod, Production, PROD-eu...), matched against the whole name.
+PRODUCTION_PATTERN = "(?i)prod.*"
 HOUR = 3600.0
 WEEK_DAYS = 7
 MONTH_DAYS = 30
@@ -98,6 +103,15 @@ BANDS: dict[str, tuple[tuple[DoraLevel, str], ...]] = {
 _LEAD_TIME_HOURS = ((24.0, DoraLevel.ELITE), (168.0, DoraLevel.HIGH), (720.0, DoraLevel.MEDIUM))
 _RESTORE_HOURS = ((1.0, DoraLevel.ELITE), (24.0, DoraLevel.HIGH), (168.0, DoraLevel.MEDIUM))
 _FAILURE_RATE = ((0.05, DoraLevel.ELITE), (0.10, DoraLevel.HIGH), (0.15, DoraLevel.MEDIUM))
+
+
+def environment_pattern(environment: str, production_pattern: str = PRODUCTION_PATTERN) -> str:
+    """The regular expression (Cypher `=~`, whole name) an environment argument selects:
+    `production` (any case) is the production pattern; any other name is itself, in any
+    case."""
+    if environment.strip().lower() == PRODUCTION:
+        return production_pattern
+    return "(?i)" + re.escape(environment.strip())
 
 
 def _below(value: float | None, bands: Sequence[tuple[float, DoraLevel]]) -> DoraLevel | None:
@@ -164,11 +178,13 @@ class DeploymentFact:
     finished_at: datetime | None
     repository: str | None
     incidents: int
+    #: The commit ids the deploying tool listed for it (Deployment.commits), if any.
+    commits: tuple[str, ...] = ()
 
     @property
     def succeeded(self) -> bool:
-        """Successful and finished."""
-        return self.status == DeploymentStatus.SUCCESS and self.finished_at is not None
+        """Successful (in any case) and finished."""
+        return self.status.lower() == DeploymentStatus.SUCCESS and self.finished_at is not None
 
     def succeeded_in(self, window: Window) -> bool:
         """Successful and finished in the window."""
@@ -182,8 +198,58 @@ class ShippedChange:
     key: str
     deployment: str
     first_commit_at: datetime
-    #: finishedAt of every successful deployment to the environment that shipped it
+    #: finishedAt of every successful deployment to the environment that SHIPPED it
     shipped_at: tuple[datetime, ...]
+    #: The commit shipped (a pull request's merge commit).
+    commit: str = ""
+    pull_request: str | None = None
+    title: str | None = None
+    opened_at: datetime | None = None
+    merged_at: datetime | None = None
+    #: submittedAt of the pull request's reviews (REVIEWED), any order.
+    reviews: tuple[datetime, ...] = ()
+    #: Only in the deployment's commit list, not derived from the commit graph.
+    listed: bool = False
+
+
+class Finding(StrEnum):
+    """A timestamp rule that fired on a change (docs/metrics.md, lead time)."""
+
+    COMMIT_AFTER_OPENED = "first commit authored after the PR was opened"
+    DEPLOYED_BEFORE_MERGE = "first deployment finished before the merge"
+    MERGED_BEFORE_OPENED = "merged before it was opened"
+    REVIEW_BEFORE_OPENED = "first review before the PR was opened"
+    NO_MERGE_TIME = "merged PR without mergedAt"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change's lead time, with what it is made of (hours; None where the change has
+    no such step: a commit outside any pull request, a PR never reviewed)."""
+
+    key: str
+    pull_request: str | None
+    commit: str
+    title: str | None
+    first_commit_at: datetime
+    opened_at: datetime | None
+    first_review_at: datetime | None
+    merged_at: datetime | None
+    deployment: str
+    deployed_at: datetime
+    #: Where the lead time starts and ends after the timestamp rules.
+    start: datetime
+    end: datetime
+    hours: float
+    coding_hours: float | None
+    pickup_hours: float | None
+    review_hours: float | None
+    deploy_hours: float | None
+    #: First shipped by its repository's first tracked deployment via the commit graph.
+    excluded: bool
+    #: Shipped according to the deployment's commit list, not the commit graph.
+    listed: bool
+    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
@@ -215,6 +281,10 @@ class LeadTime:
     median_hours: float | None
     p85_hours: float | None
     level: DoraLevel | None
+    #: Every change first shipped in the window, counted or excluded, latest first.
+    per_change: tuple[Change, ...] = ()
+    #: How often each timestamp rule fired on those changes.
+    findings: Mapping[Finding, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -284,30 +354,122 @@ def first_deployments(deployments: Sequence[DeploymentFact]) -> frozenset[str]:
     return frozenset(id for _, id in first.values())
 
 
-def lead_time(
+def _hours(delta: timedelta) -> float:
+    return delta.total_seconds() / HOUR
+
+
+def measure(change: ShippedChange, deployed_at: datetime, excluded: bool) -> Change:
+    """One change's lead time and breakdown, by the rules where timestamps disagree
+    (docs/metrics.md): the start is the earliest of the first commit and the PR's
+    opening; a deployment that finished before the merge ends the lead time at the merge;
+    reviews after the merge are not the PR's review, and one before its opening counts
+    from the opening."""
+    findings: list[Finding] = []
+    opened, merged = change.opened_at, change.merged_at
+    start = change.first_commit_at if opened is None else min(change.first_commit_at, opened)
+    if opened is not None and change.first_commit_at > opened:
+        findings.append(Finding.COMMIT_AFTER_OPENED)
+    end = deployed_at
+    if merged is not None and deployed_at < merged:
+        findings.append(Finding.DEPLOYED_BEFORE_MERGE)
+        end = merged
+    if change.pull_request is not None and merged is None:
+        findings.append(Finding.NO_MERGE_TIME)
+    if opened is not None and merged is not None and merged < opened:
+        findings.append(Finding.MERGED_BEFORE_OPENED)
+    reviews = sorted(r for r in change.reviews if merged is None or r <= merged)
+    first_review = reviews[0] if reviews else None
+    if first_review is not None and opened is not None and first_review < opened:
+        findings.append(Finding.REVIEW_BEFORE_OPENED)
+        first_review = opened
+    coding = pickup = review = deploy = None
+    if opened is not None:
+        coding = _hours(opened - start)
+        if first_review is not None:
+            pickup = _hours(first_review - opened)
+        if merged is not None:
+            review = max(0.0, _hours(merged - (first_review or opened)))
+    if merged is not None:
+        deploy = max(0.0, _hours(end - merged))
+    return Change(
+        key=change.key,
+        pull_request=change.pull_request,
+        commit=change.commit,
+        title=change.title,
+        first_commit_at=change.first_commit_at,
+        opened_at=opened,
+        first_review_at=first_review,
+        merged_at=merged,
+        deployment=change.deployment,
+        deployed_at=deployed_at,
+        start=start,
+        end=end,
+        hours=_hours(end - start),
+        coding_hours=coding,
+        pickup_hours=pickup,
+        review_hours=review,
+        deploy_hours=deploy,
+        excluded=excluded,
+        listed=change.listed,
+        findings=tuple(findings),
+    )
+
+
+def listed_at(deployments: Sequence[DeploymentFact]) -> dict[str, list[datetime]]:
+    """Per commit, finishedAt of every successful deployment whose commit list names it."""
+    out: dict[str, list[datetime]] = {}
+    for d in deployments:
+        if d.commits and d.succeeded and d.finished_at is not None:
+            for commit in d.commits:
+                out.setdefault(commit, []).append(d.finished_at)
+    return out
+
+
+def changes_of(
     deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
-) -> LeadTime:
-    """Lead time for changes first shipped by a successful deployment in the window."""
+) -> list[Change]:
+    """Every change first shipped by a successful deployment in the window (by the
+    commit graph or by a deployment's commit list, whichever shipped it first), measured;
+    latest deployment first."""
     finished = {d.id: d.finished_at for d in deployments if d.finished_at and d.succeeded}
+    listings = listed_at(deployments)
     firsts = first_deployments(deployments)
     earliest: dict[str, tuple[datetime, ShippedChange]] = {}
     for change in changes:
         at = finished.get(change.deployment)
+        shipped = [*change.shipped_at, *listings.get(change.commit, ())]
         # Counted once, with the first deployment that shipped it, if that one is here.
-        if at is None or at not in window or at != min(change.shipped_at, default=at):
+        if at is None or at not in window or at != min(shipped, default=at):
             continue
         held = earliest.get(change.key)
-        if held is None or at < held[0]:
+        # Two entries for one deployment: the graph's wins over the list's.
+        if held is None or (at, change.listed) < (held[0], held[1].listed):
             earliest[change.key] = (at, change)
-    hours = []
-    excluded = 0
-    for at, change in earliest.values():
-        if change.deployment in firsts:
-            excluded += 1
-        else:
-            hours.append((at - change.first_commit_at).total_seconds() / HOUR)
+    measured = [
+        measure(change, at, change.deployment in firsts and not change.listed)
+        for at, change in earliest.values()
+    ]
+    measured.sort(key=lambda c: (c.deployed_at, c.key), reverse=True)
+    return measured
+
+
+def lead_time(
+    deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
+) -> LeadTime:
+    """Lead time for changes first shipped by a successful deployment in the window."""
+    measured = changes_of(deployments, changes, window)
+    hours = [c.hours for c in measured if not c.excluded]
+    findings = Counter(f for c in measured for f in c.findings)
     median = percentile(hours, 0.5)
-    return LeadTime(len(hours), excluded, median, percentile(hours, P85), lead_time_level(median))
+    return LeadTime(
+        len(hours),
+        len(measured) - len(hours),
+        median,
+        percentile(hours, P85),
+        lead_time_level(median),
+        tuple(measured),
+        dict(findings),
+    )
 
 
 def change_failure_rate(deployments: Sequence[DeploymentFact], window: Window) -> ChangeFailureRate:
@@ -362,8 +524,10 @@ def _instant(us: int | None) -> datetime | None:
 
 def _deployments(rows: list[Row]) -> list[DeploymentFact]:
     return [
-        DeploymentFact(id, status, _instant(finished), repository, int(incidents))
-        for id, status, finished, repository, incidents in collected(rows, "deployments")
+        DeploymentFact(
+            id, status, _instant(finished), repository, int(incidents), tuple(commits or ())
+        )
+        for id, status, finished, repository, incidents, commits in collected(rows, "deployments")
     ]
 
 
@@ -375,14 +539,14 @@ def _incidents(rows: list[Row]) -> list[IncidentFact]:
 
 
 async def _changes(
-    store: GraphStore, deployments: Sequence[DeploymentFact], window: Window, environment: str
+    store: GraphStore, deployments: Sequence[DeploymentFact], window: Window, pattern: str
 ) -> list[ShippedChange]:
     ids = [d.id for d in deployments if d.succeeded_in(window)]
     changes = []
-    rows = await store.read(CHANGES, deployments=ids, environment=environment)
-    for deployment, commit, pull_request, first, in_pull_request, shipped in collected(
-        rows, "changes"
-    ):
+    rows = await store.read(CHANGES, deployments=ids, environment=pattern)
+    for row in collected(rows, "changes"):
+        (deployment, commit, pull_request, first, in_pull_request, shipped, listed) = row[:7]
+        title, opened, merged, reviews = row[7:]
         if pull_request is not None:
             key = f"pr:{pull_request}"
         elif in_pull_request:
@@ -390,37 +554,59 @@ async def _changes(
         else:
             key = f"commit:{commit}"
         changes.append(
-            ShippedChange(key, deployment, instant(first), tuple(instant(t) for t in shipped))
+            ShippedChange(
+                key,
+                deployment,
+                instant(first),
+                tuple(instant(t) for t in shipped),
+                commit=commit,
+                pull_request=pull_request,
+                title=title,
+                opened_at=_instant(opened),
+                merged_at=_instant(merged),
+                reviews=tuple(instant(t) for t in reviews),
+                listed=bool(listed),
+            )
         )
     return changes
 
 
 async def product_dora(
-    store: GraphStore, product: str, window: Window, environment: str = PRODUCTION
+    store: GraphStore,
+    product: str,
+    window: Window,
+    environment: str = PRODUCTION,
+    production_pattern: str = PRODUCTION_PATTERN,
 ) -> Dora:
     """The four keys of a product: its deployments (FOR_PRODUCT or through its
     repositories) and the incidents affecting it."""
+    pattern = environment_pattern(environment, production_pattern)
     # The incidents do not depend on the deployments: read them side by side.
     deployment_rows, incident_rows = await asyncio.gather(
-        store.read(PRODUCT_DEPLOYMENTS, product=product, environment=environment),
-        store.read(PRODUCT_INCIDENTS, product=product, environment=environment),
+        store.read(PRODUCT_DEPLOYMENTS, product=product, environment=pattern),
+        store.read(PRODUCT_INCIDENTS, product=product, environment=pattern),
     )
     deployments = _deployments(deployment_rows)
-    changes = await _changes(store, deployments, window, environment)
+    changes = await _changes(store, deployments, window, pattern)
     return four_keys(window, environment, deployments, changes, _incidents(incident_rows))
 
 
 async def repositories_dora(
-    store: GraphStore, repositories: Sequence[str], window: Window, environment: str = PRODUCTION
+    store: GraphStore,
+    repositories: Sequence[str],
+    window: Window,
+    environment: str = PRODUCTION,
+    production_pattern: str = PRODUCTION_PATTERN,
 ) -> Dora:
     """The four keys of a set of repositories: deployments of their commits and the
     incidents attributed to those deployments."""
+    pattern = environment_pattern(environment, production_pattern)
     deployments = _deployments(
         await store.read(
-            REPOSITORY_DEPLOYMENTS, repositories=list(repositories), environment=environment
+            REPOSITORY_DEPLOYMENTS, repositories=list(repositories), environment=pattern
         )
     )
-    changes = await _changes(store, deployments, window, environment)
+    changes = await _changes(store, deployments, window, pattern)
     incidents = _incidents(
         await store.read(DEPLOYMENT_INCIDENTS, deployments=[d.id for d in deployments])
     )

@@ -3,8 +3,15 @@
 import strawberry
 
 from api.context import Info
-from api.types.dora import DoraMetrics, EnvironmentArg, FromArg, ToArg, repositories_dora
-from graph.dora import PRODUCTION
+from api.types.dora import (
+    DoraMetrics,
+    EnvironmentArg,
+    FromArg,
+    ProductionPatternArg,
+    ToArg,
+    repositories_dora,
+)
+from graph.dora import PRODUCTION, PRODUCTION_PATTERN
 
 
 @strawberry.type
@@ -21,5 +28,7 @@ class Query:
         from_: FromArg = None,
         to: ToArg = None,
         environment: EnvironmentArg = PRODUCTION,
+        production_pattern: ProductionPatternArg = PRODUCTION_PATTERN,
     ) -> DoraMetrics:
-        return await repositories_dora(info, [str(r) for r in repositories], from_, to, environment)
+        ids = [str(r) for r in repositories]
+        return await repositories_dora(info, ids, from_, to, environment, production_pattern)

@@ -2,13 +2,21 @@
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from api.context import Info
+from api.types.base import page_size
 from graph import dora
 from graph.flow import Window
+from graph.model import Label
+
+if TYPE_CHECKING:
+    from api.types.delivery import Deployment, PullRequest
+
+PullRequestRef = Annotated["PullRequest", strawberry.lazy("api.types.delivery")]
+DeploymentRef = Annotated["Deployment", strawberry.lazy("api.types.delivery")]
 
 # The domain enum itself, registered with GraphQL.
 strawberry.enum(
@@ -28,8 +36,21 @@ ToArg = Annotated[
     datetime | None, strawberry.argument(description="End of the window, exclusive (default: now).")
 ]
 EnvironmentArg = Annotated[
-    str, strawberry.argument(description="Deployment environment (default: production).")
+    str,
+    strawberry.argument(
+        description="Deployment environment, matched in any case (default: production: every "
+        "environment whose whole name matches the production pattern, DevLake's (?i)prod.*)."
+    ),
 ]
+ProductionPatternArg = Annotated[
+    str,
+    strawberry.argument(
+        description="The environment names that are production, a regular expression the "
+        "whole name matches (default: (?i)prod.*, DevLake's)."
+    ),
+]
+#: Changes listed unless `first` says otherwise.
+CHANGES = 100
 
 
 @strawberry.type(
@@ -56,11 +77,102 @@ class DeploymentFrequency:
 
 
 @strawberry.type(
-    description="Lead time for changes: per pull request, its first commit's authoredAt to "
-    "finishedAt of the first successful deployment that SHIPPED its merge commit (per "
-    "commit for shipped commits in no pull request), over changes whose first deployment "
-    "finished in the window; changes first shipped by a repository's first tracked "
-    "deployment are excluded (their history predates tracking). Level by the median: "
+    description="One change's lead time: from the earliest of its first commit and its pull "
+    "request's opening to the end of the first successful deployment that shipped it (by "
+    "the commit graph or by the deployment's commit list), never before its merge; with "
+    "the steps coding (start -> opened), pickup (opened -> first review before the merge), "
+    "review (first review, else opening -> merged) and deploy (merged -> end), in hours."
+)
+class Change:
+    pull_request_id: strawberry.Private[str | None]
+    deployment_id: strawberry.Private[str]
+    key: str = strawberry.field(description="pr:<id> for a pull request, commit:<id> otherwise.")
+    commit: str = strawberry.field(description="The commit shipped (a PR's merge commit).")
+    title: str | None = strawberry.field(description="The PR's title, else the commit message.")
+    first_commit_at: datetime = strawberry.field(description="Earliest authoredAt of its commits.")
+    opened_at: datetime | None = strawberry.field(description="When the PR was opened.")
+    first_review_at: datetime | None = strawberry.field(
+        description="Its first review submitted before the merge (not before the opening)."
+    )
+    merged_at: datetime | None = strawberry.field(description="When the PR was merged.")
+    deployed_at: datetime = strawberry.field(
+        description="finishedAt of the first successful deployment that shipped it."
+    )
+    start: datetime = strawberry.field(description="Where its lead time starts.")
+    end: datetime = strawberry.field(
+        description="Where it ends: deployedAt, or the merge if later."
+    )
+    hours: float = strawberry.field(description="Lead time, end - start.")
+    coding_hours: float | None = strawberry.field(description="start -> opened.")
+    pickup_hours: float | None = strawberry.field(description="opened -> first review.")
+    review_hours: float | None = strawberry.field(description="first review (or opened) -> merged.")
+    deploy_hours: float | None = strawberry.field(description="merged -> end.")
+    excluded: bool = strawberry.field(
+        description="Left out of the median: first shipped by its repository's first tracked "
+        "deployment through the commit graph (not named in its commit list)."
+    )
+    listed: bool = strawberry.field(description="The deployment's commit list names it.")
+    findings: list[str] = strawberry.field(
+        description="Timestamp contradictions found on it (data quality)."
+    )
+
+    @strawberry.field(description="The pull request, if the change is one.")
+    async def pull_request(self, info: Info) -> PullRequestRef | None:
+        from api.types.delivery import PullRequest
+
+        if self.pull_request_id is None:
+            return None
+        node = await info.context.loaders.node(Label.PULL_REQUEST).load(self.pull_request_id)
+        return PullRequest.from_domain(node) if node else None
+
+    @strawberry.field(description="The deployment that first shipped it.")
+    async def deployment(self, info: Info) -> DeploymentRef | None:
+        from api.types.delivery import Deployment
+
+        node = await info.context.loaders.node(Label.DEPLOYMENT).load(self.deployment_id)
+        return Deployment.from_domain(node) if node else None
+
+    @classmethod
+    def from_domain(cls, c: dora.Change) -> "Change":
+        """Map a measured change."""
+        return cls(
+            pull_request_id=c.pull_request,
+            deployment_id=c.deployment,
+            key=c.key,
+            commit=c.commit,
+            title=c.title,
+            first_commit_at=c.first_commit_at,
+            opened_at=c.opened_at,
+            first_review_at=c.first_review_at,
+            merged_at=c.merged_at,
+            deployed_at=c.deployed_at,
+            start=c.start,
+            end=c.end,
+            hours=c.hours,
+            coding_hours=c.coding_hours,
+            pickup_hours=c.pickup_hours,
+            review_hours=c.review_hours,
+            deploy_hours=c.deploy_hours,
+            excluded=c.excluded,
+            listed=c.listed,
+            findings=[f.value for f in c.findings],
+        )
+
+
+@strawberry.type(description="How often a timestamp rule fired on the window's changes.")
+class FindingCount:
+    finding: str = strawberry.field(description="The rule.")
+    count: int = strawberry.field(description="Changes it fired on.")
+
+
+@strawberry.type(
+    description="Lead time for changes: per pull request, the earliest of its first commit's "
+    "authoredAt and its opening to finishedAt of the first successful deployment that "
+    "shipped its merge commit (SHIPPED, or named in the deployment's commit list), never "
+    "before the merge (per commit for shipped commits in no pull request), over changes "
+    "whose first deployment finished in the window; changes first shipped by a "
+    "repository's first tracked deployment through the commit graph are excluded (their "
+    "history predates tracking). Level by the median: "
     "elite < 1 day, high < 1 week, medium < 30 days, else low."
 )
 class LeadTime:
@@ -73,6 +185,17 @@ class LeadTime:
         description="85th percentile (linear between closest ranks), hours; null if none."
     )
     level: dora.DoraLevel | None = strawberry.field(description="DORA level; null without data.")
+    findings: list[FindingCount] = strawberry.field(
+        description="Timestamp contradictions among the window's changes (data quality)."
+    )
+    measured: strawberry.Private[tuple[dora.Change, ...]]
+
+    @strawberry.field(
+        description="Each change first shipped in the window (counted and excluded), latest "
+        "deployment first: the `first` of them (default 100, at most the page limit)."
+    )
+    def per_change(self, first: int = CHANGES) -> list[Change]:
+        return [Change.from_domain(c) for c in self.measured[: page_size(first)]]
 
 
 @strawberry.type(
@@ -146,6 +269,10 @@ class DoraMetrics:
                 median_hours=lt.median_hours,
                 p85_hours=lt.p85_hours,
                 level=lt.level,
+                findings=[
+                    FindingCount(finding=f.value, count=n) for f, n in (lt.findings or {}).items()
+                ],
+                measured=lt.per_change,
             ),
             change_failure_rate=ChangeFailureRate(
                 deployments=cfr.deployments, failed=cfr.failed, rate=cfr.rate, level=cfr.level
@@ -178,9 +305,10 @@ async def repositories_dora(
     start: datetime | None,
     end: datetime | None,
     environment: str,
+    production_pattern: str = dora.PRODUCTION_PATTERN,
 ) -> DoraMetrics:
     """Resolve the top-level `dora(repositories: ...)`."""
     found = await dora.repositories_dora(
-        info.context.store, repositories, window(start, end), environment
+        info.context.store, repositories, window(start, end), environment, production_pattern
     )
     return DoraMetrics.from_domain(found)

@@ -1,23 +1,48 @@
-// What the given deployments SHIPPED, as changes: one row {changes}, a list with one
-// [deployment, commit, pullRequest, firstCommitAt, inPullRequest, shippedAt] per shipped
-// commit and pull request merged as it (pullRequest null when none). firstCommitAt: the
-// earliest authoredAt of the pull request's commits (the merge commit's own when it
-// lists none), else the commit's; inPullRequest: some pull request CONTAINS the commit;
-// shippedAt: finishedAt of every successful deployment to $environment that SHIPPED the
-// commit. Times in epoch microseconds (one row, numbers: see find_product_deployments).
+// What the given deployments shipped, as changes: the commits each SHIPPED (derived from
+// the commit graph) and those its tool listed (Deployment.commits) that are known
+// commits. One row {changes}, a list with one [deployment, commit, pullRequest,
+// firstCommitAt, inPullRequest, shippedAt, listed, title, openedAt, mergedAt, reviews]
+// per shipped commit and pull request merged as it (pullRequest null when none).
+// firstCommitAt: the earliest authoredAt of the pull request's commits (the merge
+// commit's own when it lists none), else the commit's; inPullRequest: some pull request
+// CONTAINS the commit; shippedAt: finishedAt of every successful deployment to an
+// environment matching $environment (a regular expression, any case of `success`) that
+// SHIPPED the commit; listed: the deployment's commit list names it; title: the pull
+// request's, else the commit's message; openedAt, mergedAt: the pull request's
+// createdAt and mergedAt; reviews: submittedAt of its REVIEWED. Times in epoch
+// microseconds (one row, numbers: see find_product_deployments).
 UNWIND $deployments AS deploymentId
-MATCH (d:Deployment {id: deploymentId})-[:SHIPPED]->(c:Commit)
+MATCH (d:Deployment {id: deploymentId})
+CALL (d) {
+  MATCH (d)-[:SHIPPED]->(c:Commit)
+  RETURN c
+  UNION
+  UNWIND coalesce(d.commits, []) AS listedId
+  MATCH (c:Commit {id: listedId})
+  RETURN c
+}
 OPTIONAL MATCH (pr:PullRequest)-[:MERGED_AS]->(c)
 OPTIONAL MATCH (pr)-[:CONTAINS]->(pc:Commit)
 WITH d, c, pr, min(pc.authoredAt) AS firstContained
 WITH d, c, pr,
      datetime({datetime: coalesce(firstContained, c.authoredAt), timezone: 'UTC'}) AS first,
+     datetime({datetime: pr.createdAt, timezone: 'UTC'}) AS opened,
+     datetime({datetime: pr.mergedAt, timezone: 'UTC'}) AS merged,
      [(c)<-[:SHIPPED]-(o:Deployment)
-      WHERE o.environment = $environment AND o.status = 'success'
+      WHERE o.environment =~ $environment AND toLower(o.status) = 'success'
         AND o.finishedAt IS NOT NULL
-      | datetime({datetime: o.finishedAt, timezone: 'UTC'})] AS shipped
+      | datetime({datetime: o.finishedAt, timezone: 'UTC'})] AS shipped,
+     [(pr)<-[r:REVIEWED]-(:Person) | datetime({datetime: r.submittedAt, timezone: 'UTC'})]
+       AS reviews
 RETURN collect([
          d.id, c.id, pr.id, first.epochSeconds * 1000000 + first.nanosecond / 1000,
          EXISTS { (:PullRequest)-[:CONTAINS]->(c) },
-         [s IN shipped | s.epochSeconds * 1000000 + s.nanosecond / 1000]
+         [s IN shipped | s.epochSeconds * 1000000 + s.nanosecond / 1000],
+         c.id IN coalesce(d.commits, []),
+         coalesce(pr.title, c.message),
+         CASE WHEN pr.createdAt IS NULL THEN null
+              ELSE opened.epochSeconds * 1000000 + opened.nanosecond / 1000 END,
+         CASE WHEN pr.mergedAt IS NULL THEN null
+              ELSE merged.epochSeconds * 1000000 + merged.nanosecond / 1000 END,
+         [r IN reviews | r.epochSeconds * 1000000 + r.nanosecond / 1000]
        ]) AS changes

@@ -1,8 +1,8 @@
 // Incidents affecting the product in the environment (an incident naming none counts as
-// production): one row {incidents}, a list with one [id, createdAt, resolvedAt] per
+// production; $environment a regular expression the whole name matches): one row {incidents}, a list with one [id, createdAt, resolvedAt] per
 // incident, times in epoch microseconds (resolvedAt null while open).
 MATCH (i:Incident)-[:AFFECTS]->(:Product {id: $product})
-WHERE coalesce(i.environment, 'production') = $environment
+WHERE coalesce(i.environment, 'production') =~ $environment
 WITH DISTINCT i,
      datetime({datetime: i.createdAt, timezone: 'UTC'}) AS created,
      datetime({datetime: i.resolvedAt, timezone: 'UTC'}) AS resolved
