@@ -18,7 +18,7 @@ history reads the commits it ships (plus a few hops), not the whole history; pas
 `_MAX_SLICES` slices it reads the repository's not-yet-shipped commits in one statement.
 A deployment that already had SHIPPED relationships and is ingested again may have moved
 in its chain (its time or status changed), so its whole chain is recomputed.
-Re-deriving writes nothing when nothing changed.
+Re-deriving changes no SHIPPED when nothing changed (it sets and clears the marks below).
 
 Writes: each chain's differences (deletes, then creates, in chunks of `batch_size` rows)
 go in **one transaction per chain**, so a chain is never left half-derived. Before any is
