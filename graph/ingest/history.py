@@ -37,6 +37,7 @@ class FactKind(StrEnum):
     """What a fact says happened to a work item."""
 
     STATE = "state"  #: entered a tool state, mapped to a stage when derived
+    ASSUMED = "assumed"  #: a tool state the sender only assumes the item was in then
     STAGE = "stage"  #: entered a stage, given by id
     EXIT = "exit"  #: left a stage (by id), to none that is known
 
@@ -102,16 +103,19 @@ def derive(item: str, log: Iterable[str], resolve: Resolve, order: Mapping[str, 
     - an entry opens a visit, closing the open one, unless the item is already in that
       stage: moving between two tool states of one stage is no new visit;
     - several entries at one instant: the stage furthest along the stream (`order`,
-      then id) is the one entered, whatever order the facts came in.
+      then id) is the one entered, whatever order the facts came in;
+    - an assumed entry counts only where no known entry is at the same instant; of
+      several assumed ones, the earliest stage of the stream is taken.
     """
-    events: list[tuple[datetime, bool, str]] = []  # (at, is_entry, stage)
+    events: list[tuple[datetime, bool, bool, str]] = []  # (at, is_entry, is_assumed, stage)
     unmapped = 0
     for fact in map(Fact.decode, log):
         stage = resolve(fact)
         if stage is None:
             unmapped += 1
         else:
-            events.append((fact.at, fact.kind is not FactKind.EXIT, stage))
+            kind = fact.kind
+            events.append((fact.at, kind is not FactKind.EXIT, kind is FactKind.ASSUMED, stage))
     events.sort()
 
     visits: list[Visit] = []
@@ -120,15 +124,20 @@ def derive(item: str, log: Iterable[str], resolve: Resolve, order: Mapping[str, 
     moved: datetime | None = None
     for at, group in groupby(events, key=lambda e: e[0]):
         instant = list(group)
-        exits = {stage for _, is_entry, stage in instant if not is_entry}
-        entries = [stage for _, is_entry, stage in instant if is_entry]
+        exits = {stage for _, is_entry, _, stage in instant if not is_entry}
+        known = [stage for _, is_entry, assumed, stage in instant if is_entry and not assumed]
+        assumed = [stage for _, is_entry, assumed, stage in instant if is_entry and assumed]
         if open_stage is not None and open_stage in exits:
             assert entered is not None
             visits.append(Visit(item, open_stage, entered, at))
             open_stage, moved = None, at
-        if not entries:
+        if known:
+            stage = max(known, key=lambda s: (order.get(s, 0), s))
+        elif assumed:
+            # Guesses of where an item started: the earliest stage is the likeliest.
+            stage = min(assumed, key=lambda s: (order.get(s, 0), s))
+        else:
             continue
-        stage = max(entries, key=lambda s: (order.get(s, 0), s))
         if stage == open_stage:
             continue
         if open_stage is not None:

@@ -48,6 +48,8 @@ def to_object(record: RelationshipRecord | StateRecord) -> dict[str, Any]:
         obj: dict[str, Any] = {"record": "state", "item": record.item, "at": _value(record.at)}
         if record.state is not None:
             obj["state"] = record.state
+            if record.assumed:
+                obj["assumed"] = True
         else:
             obj["stage"] = record.stage
         return obj

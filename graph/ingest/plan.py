@@ -230,11 +230,11 @@ def _facts(records: Iterable[StateRecord | RelationshipRecord]) -> dict[str, lis
     facts: dict[str, list[Fact]] = defaultdict(list)
     for record in records:
         if isinstance(record, StateRecord):
-            kind, value = (
-                (FactKind.STATE, record.state)
-                if record.state is not None
-                else (FactKind.STAGE, record.stage)
-            )
+            if record.state is not None:
+                kind = FactKind.ASSUMED if record.assumed else FactKind.STATE
+                value: str | None = record.state
+            else:
+                kind, value = FactKind.STAGE, record.stage
             assert value is not None
             facts[record.item].append(Fact(record.at, kind, value))
         else:

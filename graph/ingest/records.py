@@ -86,6 +86,10 @@ class StateRecord:
     at: datetime
     state: str | None
     stage: str | None
+    #: The sender assumes the item was in this state at `at` without knowing its history
+    #: (a webhook for an issue first seen when it moved): a change known for certain at
+    #: the same instant wins over it (docs/ingest.md, "State history").
+    assumed: bool = False
 
 
 Record = NodeRecord | RelationshipRecord | StateRecord
@@ -242,7 +246,7 @@ def _ref(obj: Mapping[str, Any], end: str) -> Ref:
 RECORD_KEYS: dict[str, frozenset[str]] = {
     "node": frozenset({"record", "label", "id", "properties"}),
     "relationship": frozenset({"record", "type", "from", "to", "properties"}),
-    "state": frozenset({"record", "item", "state", "stage", "at"}),
+    "state": frozenset({"record", "item", "state", "stage", "at", "assumed"}),
 }
 _REF_KEYS = frozenset({"label", "id"})
 
@@ -299,9 +303,14 @@ def parse_record(obj: Any, line: int) -> Record:
         if ("state" in obj) == ("stage" in obj):
             raise RecordError("state", "give exactly one of 'state' (a tool state) or 'stage'")
         item, at = _text(obj, "item"), parse_time(obj.get("at"), "at")
+        assumed = obj.get("assumed", False)
+        if not isinstance(assumed, bool):
+            raise RecordError("assumed", f"expected true or false, got {_kind(assumed)}")
         if "state" in obj:
-            return StateRecord(line, item, at, state=_text(obj, "state"), stage=None)
-        return StateRecord(line, item, at, state=None, stage=_text(obj, "stage"))
+            return StateRecord(line, item, at, _text(obj, "state"), None, assumed)
+        if assumed:
+            raise RecordError("assumed", "only a tool state can be assumed, not a stage")
+        return StateRecord(line, item, at, None, _text(obj, "stage"))
     raise RecordError("record", "expected 'node', 'relationship' or 'state'")
 
 

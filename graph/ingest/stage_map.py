@@ -102,7 +102,7 @@ class StageMap:
         states = self.by_product.get(product, {}) if product is not None else {}
 
         def resolve(fact: Fact) -> str | None:
-            if fact.kind is FactKind.STATE:
+            if fact.kind in (FactKind.STATE, FactKind.ASSUMED):
                 return states.get(fact.value.casefold())
             return fact.value if fact.value in self.stages else None
 

@@ -4,7 +4,8 @@ and re-delivery (DESIGN.md §3b, docs/ingest.md "Convergence").
 Hypothesis generates an organisation with awkward state histories (reopen, skipped
 stages, two changes at one instant, two tool states of one stage, done without a start,
 direct `IN_STAGE` imports with exits, re-sent changes) and a repository whose pushes and
-deployment statuses arrive as GitHub webhooks. The reference graph is one import of all
+deployment statuses arrive as GitHub webhooks, and issues only Jira knows whose creation
+and status moves arrive as Jira webhooks. The reference graph is one import of all
 of it. Then the same facts are split into random batches, shuffled, and delivered each
 through a random channel: the record importer `vsg import` runs (`ingest` over NDJSON
 lines), `POST /ingest`, or the GitHub webhook. The canonical dump (every node,
@@ -39,7 +40,7 @@ from graph.flow_queries import load_flow_data
 from graph.ingest.pending import to_object
 from graph.ingest.records import NodeRecord, parse_lines, parse_objects
 from graph.ingest.service import ingest
-from graph.ingest.sources import github
+from graph.ingest.sources import github, jira_webhook
 from graph.ingest.sources.mapping import SourceMapping
 from graph.model import WorkItemKind
 from graph.queries import parse
@@ -63,6 +64,13 @@ DUMP = parse(
     "CALL () { MATCH (a)-[r]->(b) "
     "RETURN collect([labels(a), a.id, type(r), labels(b), b.id, properties(r)]) AS links } "
     "RETURN nodes, links",
+)
+
+
+FIRST_STAGE = parse(
+    "test/first_stage",
+    "MATCH (:WorkItem {id: $id})-[r:IN_STAGE]->(s:Stage) "
+    "RETURN s.id AS stage ORDER BY r.enteredAt LIMIT 1",
 )
 
 
@@ -216,6 +224,48 @@ def deliveries(rnd: random.Random, org: SmallOrg) -> list[tuple[str, dict[str, A
     return events
 
 
+def jira_events(rnd: random.Random, org: SmallOrg) -> list[tuple[str, dict[str, Any]]]:
+    """Jira webhook deliveries of issues only Jira knows: created, then status moves."""
+    events: list[tuple[str, dict[str, Any]]] = []
+    for n in range(rnd.randint(1, 2)):
+        key = f"PAY-{50 + n}"
+        created = START + timedelta(hours=rnd.randint(0, 20))
+        fields = {
+            "summary": f"Jira issue {n}",
+            "issuetype": {"name": "Story"},
+            "created": created.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+            "project": {"key": "PAY"},
+        }
+        status, at = "To Do", created
+        events.append(
+            (
+                "jira",
+                {
+                    "webhookEvent": "jira:issue_created",
+                    "timestamp": int(at.timestamp() * 1000),
+                    "issue": {"key": key, "fields": {**fields, "status": {"name": status}}},
+                },
+            )
+        )
+        for _ in range(rnd.randint(1, 4)):
+            to = rnd.choice([s for s in STATES if s != status])
+            at += timedelta(hours=rnd.choice([1, 7, 30]))
+            change = {"field": "status", "fromString": status, "toString": to}
+            events.append(
+                (
+                    "jira",
+                    {
+                        "webhookEvent": "jira:issue_updated",
+                        "timestamp": int(at.timestamp() * 1000),
+                        "issue": {"key": key, "fields": {**fields, "status": {"name": to}}},
+                        "changelog": {"items": [change]},
+                    },
+                )
+            )
+            status = to
+    return events
+
+
 def configuration(org: SmallOrg) -> list[Record]:
     """What a set-up configures before webhooks: the repository and its product."""
     return [
@@ -232,7 +282,12 @@ def event_records(org: SmallOrg, events: list[tuple[str, dict[str, Any]]]) -> li
     )
     out: list[Record] = []
     for event, payload in events:
-        converted = github.convert_event(event, json.dumps(payload).encode(), mapping)
+        data = json.dumps(payload).encode()
+        converted = (
+            jira_webhook.convert_event(data, mapping)
+            if event == "jira"
+            else github.convert_event(event, data, mapping)
+        )
         assert converted is not None
         out += [_as_object(r) for r in converted.records]
     return out
@@ -262,6 +317,12 @@ class Channels:
 
     async def webhook(self, event: str, payload: dict[str, Any]) -> None:
         body = json.dumps(payload).encode()
+        if event == "jira":
+            response = await self.client.post(
+                "/webhooks/jira", content=body, headers={"X-Vsg-Webhook-Secret": SECRET}
+            )
+            assert response.status_code == 200, response.text
+            return
         self.deliveries += 1
         headers = {
             "X-GitHub-Event": event,
@@ -289,7 +350,7 @@ async def numbers(store: GraphStore, org: SmallOrg) -> dict[str, Any]:
 
 @pytest.fixture
 async def channels(connection: Connection, store: GraphStore) -> AsyncIterator[Channels]:
-    app = create_app(Settings(github_webhook_secret=SECRET), connection)
+    app = create_app(Settings(github_webhook_secret=SECRET, jira_webhook_secret=SECRET), connection)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
@@ -310,7 +371,7 @@ async def test_any_split_order_and_channel_of_the_same_facts_gives_the_same_grap
     org = SmallOrg(prefix=f"{seed:08x}"[:6])
     store = channels.store
     records = [*org.records(), *work(rnd, org)]
-    events = deliveries(rnd, org)
+    events = [*deliveries(rnd, org), *jira_events(rnd, org)]
 
     await store.write(DELETE_ALL)
     await ingest(store, parse_objects([*records, *event_records(org, events)]))
@@ -318,6 +379,9 @@ async def test_any_split_order_and_channel_of_the_same_facts_gives_the_same_grap
     # The reference is no empty graph: visits, deployments and their derivations are in.
     for kind in ("-IN_STAGE->", "-DEPLOYED->", "-SHIPPED->", "-PARENT->", "-IMPLEMENTS->"):
         assert any(kind in link for link in reference[1]), kind
+    # A Jira issue starts where its created event says, whatever its updates assumed.
+    [first] = await store.read(FIRST_STAGE, id="PAY-50")
+    assert first["stage"] == org.stage("backlog")
 
     await store.write(DELETE_ALL)
     await channels.file(configuration(org))

@@ -204,6 +204,8 @@ class IssueMapping:
         self.exported: set[str] = set()
         self.releases: set[str] = set()
         self.teams: set[str] = set()
+        #: Whether the status at `created` is assumed rather than known (webhooks).
+        self.assume_initial = False
 
     def link(self, at: str, type: str, start: str, end: str, what: str) -> None:
         """A relationship between two issues, subject to the missing-links rule."""
@@ -294,7 +296,7 @@ class IssueMapping:
     ) -> None:
         moves = [c for c in changes if c.field == "status" and c.to_string]
         first = moves[0].from_string if moves and moves[0].from_string else status
-        self.c.state(f"{at}.fields.created", key, first, created)
+        self.c.state(f"{at}.fields.created", key, first, created, assumed=self.assume_initial)
         for move in moves:
             assert move.to_string is not None
             self.c.state(move.where, key, move.to_string, move.at)

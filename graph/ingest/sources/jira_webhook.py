@@ -79,6 +79,9 @@ def convert_event(data: bytes, mapping: SourceMapping) -> Converted | None:
     if key is None:
         return conv.result()
     jira.exported = {key}
+    # An update knows the status it left, not the one the issue was created in: that
+    # is assumed (a created event, a sync or an import knows it for certain).
+    jira.assume_initial = event == "jira:issue_updated"
     tool_node(conv, mapping, site_of(issue))
     jira.one("issue", issue, key, later)
     return conv.result()

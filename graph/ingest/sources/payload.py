@@ -329,9 +329,15 @@ class Conversion:
         }
         self._add(raw, at)
 
-    def state(self, at: str, item: str, state: str, when: datetime) -> None:
-        """A work item moved into a tool state at `when` (ingest maps it to a stage)."""
-        self._add({"record": "state", "item": item, "state": state, "at": when}, at)
+    def state(
+        self, at: str, item: str, state: str, when: datetime, *, assumed: bool = False
+    ) -> None:
+        """A work item moved into a tool state at `when` (ingest maps it to a stage);
+        `assumed`: the payload only suggests it (StateRecord.assumed)."""
+        raw: dict[str, Any] = {"record": "state", "item": item, "state": state, "at": when}
+        if assumed:
+            raw["assumed"] = True
+        self._add(raw, at)
 
     def delete(self, label: str, id: str) -> None:
         """The vendor says this node is gone (a deleted release)."""
