@@ -25,7 +25,16 @@ from api.schema import build_schema
 from graph.settings import Settings
 from tests.api.conftest import Api
 from tests.fuzz.checks import FUZZ, ORG, body_of, counts, seed
-from tests.fuzz.strategies import GOOD_TIMES, JSON_VALUES, ODD_TEXT, PREFIX, units
+from tests.fuzz.strategies import (
+    EXTREME_TIMES,
+    GOOD_TIMES,
+    JSON_VALUES,
+    NON_FINITE,
+    NOT_UTF8,
+    ODD_TEXT,
+    PREFIX,
+    units,
+)
 from tests.fuzz.tally import Tally
 
 pytestmark = pytest.mark.db
@@ -292,7 +301,43 @@ WITH_VARIABLE = [
     "mutation($v: RaiseBacklogItemInput!) { raiseBacklogItem(input: $v) { __typename } }",
 ]
 
+#: A windowed field whose `from` a variable gives.
+WINDOWED = (
+    "query($from: DateTime) { products(first: 1) { edges { node { valueStreams {"
+    " cfd(from: $from) { interval } } } } } }"
+)
+
 ENVELOPES = st.one_of(
+    # A body that is JSON but no object: a string, a number, null, a boolean.
+    st.builds(
+        lambda v: {"content": json.dumps(v)},
+        st.text(max_size=20)
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.none()
+        | st.booleans(),
+    ),
+    # Numbers Python's json reads but JSON has not: in a variable, or as the whole body.
+    st.builds(
+        lambda q, n, whole: {
+            "content": n
+            if whole
+            else '{"query": ' + json.dumps(q) + ', "variables": {"v": ' + n + "}}"
+        },
+        st.sampled_from(WITH_VARIABLE),
+        NON_FINITE,
+        st.booleans(),
+    ),
+    # Variables carrying times outside the datetime range once in UTC.
+    st.builds(
+        lambda v: {"content": json.dumps({"query": WINDOWED, "variables": {"from": v}})},
+        EXTREME_TIMES,
+    ),
+    # Bodies with bytes that are not UTF-8 inside a string.
+    st.builds(
+        lambda raw: {"content": b'{"query": "{ node(id: \\"' + raw + b'\\") { id } }"}'},
+        st.sampled_from(NOT_UTF8),
+    ),
     st.builds(
         lambda q, v: {"content": json.dumps({"query": q, "variables": {"v": v}})},
         st.sampled_from(WITH_VARIABLE),
@@ -327,6 +372,9 @@ ENVELOPES = st.one_of(
 
 @settings(max_examples=REQUESTS, **FUZZ)
 @given(request=ENVELOPES)
+@example(request={"content": "null"})
+@example(request={"content": '"{ __typename }"'})
+@example(request={"content": '{"query": "{ __typename }", "variables": {"v": 1e400}}'})
 # Regressions: a body nested deeper than json's decoder recurses, and a body that is not
 # UTF-8, were 500s; a variable of the wrong type was masked as an "Unexpected error.".
 @example(
