@@ -25,16 +25,14 @@ from graph.model import Label
 from graph.queries import cypher
 from graph.store import GraphStore
 
-REPOSITORY_PRODUCTS = cypher("sources/repository_products")
-PRODUCT_KEYS = cypher("sources/product_keys")
+GRAPH_MAPPING = cypher("sources/mapping")
 DELETE_RELEASES = cypher("ingest/delete/release")
 
 
 async def webhook_mapping(store: GraphStore) -> SourceMapping:
     """The mapping webhooks convert with: what the graph already says about products."""
-    repositories = {r["path"]: r["product"] for r in await store.read(REPOSITORY_PRODUCTS)}
-    projects = {r["key"]: r["product"] for r in await store.read(PRODUCT_KEYS)}
-    return SourceMapping(projects=projects, repositories=repositories)
+    [row] = await store.read(GRAPH_MAPPING)
+    return SourceMapping(projects=dict(row["projects"]), repositories=dict(row["repositories"]))
 
 
 async def ingest_event(

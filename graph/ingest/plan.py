@@ -38,10 +38,12 @@ from graph.model import (
 
 @dataclass(frozen=True)
 class StoredHistory:
-    """A stored work item's state log and the visits derived from it last time."""
+    """A stored work item's state log, the visits derived from it last time, and the
+    product it is for."""
 
     log: tuple[str, ...]
     visits: tuple[Visit, ...]
+    product: str | None = None
 
 
 class Lookup(Protocol):
@@ -53,14 +55,11 @@ class Lookup(Protocol):
     async def work_item_kinds(self, ids: list[str]) -> dict[str, set[str]]:
         """The kind labels of the existing work items among `ids`."""
 
-    async def item_products(self, ids: list[str]) -> dict[str, str]:
-        """The product each existing work item among `ids` is for."""
-
     async def stage_map(self) -> StageMap:
         """Every stage with its value stream, and every value stream's product."""
 
     async def histories(self, ids: list[str]) -> dict[str, StoredHistory]:
-        """The state log and visits of each existing work item among `ids`."""
+        """The state log, visits and product of each existing work item among `ids`."""
 
     async def product_items(self, products: list[str]) -> list[str]:
         """The work items of `products` that have a state log."""
@@ -285,14 +284,16 @@ async def plan_histories(
     facts: Mapping[str, list[Fact]],
     rederive: set[str],
     stage_map: StageMap,
-    products: Mapping[str, str],
+    given_products: Mapping[str, str],
     lookup: Lookup,
 ) -> None:
     """Derive the visits of every item with new facts (and of `rederive`, stored items
-    whose product or stage mapping changed) from its whole history."""
+    whose product or stage mapping changed) from its whole history; an item's product is
+    the one the batch gives it, or else the stored one."""
     new_items = sorted(i for i in facts if plan.is_new(Ref(Label.WORK_ITEM, i)))
     stored_ids = sorted((set(facts) | rederive) - set(new_items))
     stored = await lookup.histories(stored_ids) if stored_ids else {}
+    products = {i: h.product for i, h in stored.items() if h.product} | dict(given_products)
     for item in new_items:
         log = merge_log((), facts[item])
         derived = derive(item, log, stage_map.resolver(products.get(item)), stage_map.order)
@@ -376,7 +377,5 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
     changed = stored_map.changed_products(stage_map) if structure else set()
     if changed:
         rederive.update(await lookup.product_items(sorted(changed)))
-    wanted = sorted(set(facts) | rederive)
-    products = {**await lookup.item_products(wanted), **given_products}
-    await plan_histories(plan, facts, rederive, stage_map, products, lookup)
+    await plan_histories(plan, facts, rederive, stage_map, given_products, lookup)
     return plan, sorted(problems, key=lambda p: p.line)

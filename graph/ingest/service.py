@@ -63,8 +63,6 @@ LINK = {
     for spec in RELATIONSHIPS
 }
 STAGES = cypher("ingest/stages")
-STREAM_PRODUCTS = cypher("ingest/stream_products")
-WORK_ITEM_PRODUCTS = cypher("ingest/work_item_products")
 HISTORIES = cypher("ingest/histories")
 PRODUCT_ITEMS = cypher("ingest/product_items")
 CREATE_VISITS = cypher("ingest/visits/create")
@@ -112,19 +110,13 @@ class StoreLookup(Lookup):
         rows = await self._ids(EXISTING[Label.WORK_ITEM], ids)
         return {row["id"]: set(row["kinds"]) for row in rows}
 
-    async def item_products(self, ids: list[str]) -> dict[str, str]:
-        rows = await self._ids(WORK_ITEM_PRODUCTS, ids)
-        return {row["item"]: row["product"] for row in rows}
-
     async def stage_map(self) -> StageMap:
+        [row] = await self.store.read(STAGES)
         stages = {
-            r["stage"]: StageInfo(
-                r["stage"], r["name"] or r["stage"], r["order"], tuple(r["states"]), r["stream"]
-            )
-            for r in await self.store.read(STAGES)
+            id: StageInfo(id, name or id, order, tuple(states), stream)
+            for id, name, order, states, stream in row["stages"]
         }
-        streams = {r["stream"]: r["product"] for r in await self.store.read(STREAM_PRODUCTS)}
-        return StageMap(stages, streams)
+        return StageMap(stages, dict(row["streams"]))
 
     async def histories(self, ids: list[str]) -> dict[str, StoredHistory]:
         histories = {}
@@ -136,7 +128,7 @@ class StoreLookup(Lookup):
                 ),
                 key=lambda v: (v.entered_at, v.stage),
             )
-            histories[row["id"]] = StoredHistory(tuple(row["log"]), tuple(visits))
+            histories[row["id"]] = StoredHistory(tuple(row["log"]), tuple(visits), row["product"])
         return histories
 
     async def product_items(self, products: list[str]) -> list[str]:

@@ -15,7 +15,6 @@ import pytest
 
 from graph.demo import DemoConfig, DemoTruth, generate
 from graph.ingest.plan import StoredHistory, build_plan
-from graph.ingest.stage_map import StageMap
 from graph.ingest.records import (
     NodeRecord,
     Record,
@@ -23,6 +22,7 @@ from graph.ingest.records import (
     RelationshipRecord,
     parse_record,
 )
+from graph.ingest.stage_map import StageMap
 from graph.model import Label, RelType, WorkItemKind
 
 UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
@@ -141,9 +141,6 @@ class EmptyGraph:
         return set()
 
     async def work_item_kinds(self, ids: list[str]) -> dict[str, set[str]]:
-        return {}
-
-    async def item_products(self, ids: list[str]) -> dict[str, str]:
         return {}
 
     async def stage_map(self) -> StageMap:
