@@ -62,6 +62,26 @@ class Fact:
         return cls(datetime.fromisoformat(at[:-1]).replace(tzinfo=UTC), FactKind(kind), value)
 
 
+def as_record(item: str, entry: str) -> dict[str, object]:
+    """A log entry as the state record that gives it back (`vsg dump`, docs/ingest.md).
+
+    >>> record = as_record("PAY-1", "2025-03-02T09:00:00.000000Z\\texit\\tpay-dev")
+    >>> record["stage"], record["left"], record["at"]
+    ('pay-dev', True, '2025-03-02T09:00:00+00:00')
+    """
+    fact = Fact.decode(entry)
+    record: dict[str, object] = {"record": "state", "item": item, "at": fact.at.isoformat()}
+    if fact.kind in (FactKind.STATE, FactKind.ASSUMED):
+        record["state"] = fact.value
+        if fact.kind is FactKind.ASSUMED:
+            record["assumed"] = True
+    else:
+        record["stage"] = fact.value
+        if fact.kind is FactKind.EXIT:
+            record["left"] = True
+    return record
+
+
 def merge_log(stored: Iterable[str], facts: Iterable[Fact]) -> list[str]:
     """The log with `facts` added: sorted, each entry once (a re-sent fact is no change)."""
     return sorted({*stored, *(fact.encode() for fact in facts)})

@@ -52,6 +52,8 @@ def to_object(record: RelationshipRecord | StateRecord) -> dict[str, Any]:
                 obj["assumed"] = True
         else:
             obj["stage"] = record.stage
+            if record.left:
+                obj["left"] = True
         return obj
     return {
         "record": "relationship",

@@ -233,7 +233,7 @@ def _facts(records: Iterable[StateRecord | RelationshipRecord]) -> dict[str, lis
                 kind = FactKind.ASSUMED if record.assumed else FactKind.STATE
                 value: str | None = record.state
             else:
-                kind, value = FactKind.STAGE, record.stage
+                kind, value = (FactKind.EXIT if record.left else FactKind.STAGE), record.stage
             assert value is not None
             facts[record.item].append(Fact(record.at, kind, value))
         else:

@@ -90,6 +90,8 @@ class StateRecord:
     #: (a webhook for an issue first seen when it moved): a change known for certain at
     #: the same instant wins over it (docs/ingest.md, "State history").
     assumed: bool = False
+    #: The item left `stage` at `at` (to no stage that is known), rather than entered it.
+    left: bool = False
 
 
 Record = NodeRecord | RelationshipRecord | StateRecord
@@ -246,7 +248,7 @@ def _ref(obj: Mapping[str, Any], end: str) -> Ref:
 RECORD_KEYS: dict[str, frozenset[str]] = {
     "node": frozenset({"record", "label", "id", "properties"}),
     "relationship": frozenset({"record", "type", "from", "to", "properties"}),
-    "state": frozenset({"record", "item", "state", "stage", "at", "assumed"}),
+    "state": frozenset({"record", "item", "state", "stage", "at", "assumed", "left"}),
 }
 _REF_KEYS = frozenset({"label", "id"})
 
@@ -303,14 +305,17 @@ def parse_record(obj: Any, line: int) -> Record:
         if ("state" in obj) == ("stage" in obj):
             raise RecordError("state", "give exactly one of 'state' (a tool state) or 'stage'")
         item, at = _text(obj, "item"), parse_time(obj.get("at"), "at")
-        assumed = obj.get("assumed", False)
-        if not isinstance(assumed, bool):
-            raise RecordError("assumed", f"expected true or false, got {_kind(assumed)}")
+        assumed, left = obj.get("assumed", False), obj.get("left", False)
+        for name, flag in (("assumed", assumed), ("left", left)):
+            if not isinstance(flag, bool):
+                raise RecordError(name, f"expected true or false, got {_kind(flag)}")
         if "state" in obj:
+            if left:
+                raise RecordError("left", "an item leaves a stage, not a tool state")
             return StateRecord(line, item, at, _text(obj, "state"), None, assumed)
         if assumed:
             raise RecordError("assumed", "only a tool state can be assumed, not a stage")
-        return StateRecord(line, item, at, None, _text(obj, "stage"))
+        return StateRecord(line, item, at, None, _text(obj, "stage"), left=left)
     raise RecordError("record", "expected 'node', 'relationship' or 'state'")
 
 

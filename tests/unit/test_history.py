@@ -11,6 +11,8 @@ import pytest
 
 from graph.ingest import history, pending, progress
 from graph.ingest.history import Fact, FactKind, Visit, derive, merge_log
+from graph.ingest.plan import _facts
+from graph.ingest.records import StateRecord, parse_record
 from graph.ingest.stage_map import StageInfo, StageMap
 
 STAGES = StageMap(
@@ -113,3 +115,16 @@ def test_the_mapping_is_the_same_whatever_order_the_stages_came_in() -> None:
 def test_the_examples_in_the_docstrings_hold(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_every_log_entry_reads_back_from_its_record_as_the_same_fact() -> None:
+    facts = [
+        state(1, "To Do"),
+        state(2, "In Progress", FactKind.ASSUMED),
+        Fact(t(3), FactKind.STAGE, "review"),
+        Fact(t(4), FactKind.EXIT, "review"),
+    ]
+    log = merge_log((), facts)
+    records = [parse_record(history.as_record("I", entry), n) for n, entry in enumerate(log, 1)]
+    assert isinstance(records[0], StateRecord)
+    assert merge_log((), _facts(records)["I"]) == log  # type: ignore[arg-type]
