@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from api.cli_analysis import add_analysis_commands
+from api.cli_doctor import add_doctor_commands
 from api.cli_dora import add_dora_commands
 from api.cli_export import add_export_commands
 from api.cli_metrics import add_metrics_commands
@@ -353,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(run=cmd_import)
 
     add_dora_commands(commands)
+    add_doctor_commands(commands)
     add_metrics_commands(commands)
     add_sync_commands(commands)
     add_analysis_commands(commands)

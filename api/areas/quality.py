@@ -1,0 +1,23 @@
+"""The data-quality report: why a number is empty or doubtful."""
+
+import strawberry
+
+from api.context import Info
+from api.types.dora import ProductionPatternArg
+from api.types.quality import DataQuality
+from graph.dora import PRODUCTION_PATTERN
+from graph.quality import data_quality
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="What makes the flow and DORA numbers empty or doubtful over the whole "
+        "graph: unmapped tool states, items without a product or stream, deployments without "
+        "commits, pull requests without a merge commit, contradictory timestamps, pending "
+        "references, environments never read as production, discarded items."
+    )
+    async def data_quality(
+        self, info: Info, production_pattern: ProductionPatternArg = PRODUCTION_PATTERN
+    ) -> DataQuality:
+        return DataQuality.from_domain(await data_quality(info.context.store, production_pattern))
