@@ -254,15 +254,21 @@ class IssueMapping:
         site = site_of(issue)
         points = fields.get(self.mapping.points_field) if self.mapping.points_field else None
         priority = _name(fields.get("priority"))
+        # The resolution as Jira names it (Won't Do, Duplicate...): the flow metrics read
+        # the discarding ones (docs/metrics.md, outcomes). Present and null: unresolved
+        # (Jira clears it on reopening), so a stored one is erased.
+        resolution = _name(fields.get("resolution"))
         self.c.node(
             at,
             kind.value,
             key,
+            clear=("resolution",) if "resolution" in fields else (),
             title=title,
             createdAt=created,
             priority=priority,
             points=float(points) if isinstance(points, int | float) else None,
             url=f"{site}/browse/{key}" if site else None,
+            resolution=resolution,
         )
         self.c.rel(f"{f_at}.project", "FOR_PRODUCT", ("WorkItem", key), ("Product", product))
         self.team(fields, f_at, key)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -310,9 +310,13 @@ class Conversion:
         self._records.append(record)
         self._origins.append(at)
 
-    def node(self, at: str, label: str, id: str, **properties: Any) -> None:
-        """A node from the tool; None properties are left out (not erased)."""
+    def node(
+        self, at: str, label: str, id: str, *, clear: Iterable[str] = (), **properties: Any
+    ) -> None:
+        """A node from the tool; None properties are left out (not erased), except those
+        named in `clear`: the tool says they have no value (a reopened issue's resolution)."""
         props = {k: v for k, v in properties.items() if v is not None}
+        props.update({k: None for k in clear if properties.get(k) is None})
         props.setdefault("source", self.tool)
         self._add({"record": "node", "label": label, "id": id, "properties": props}, at)
 
