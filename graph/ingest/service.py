@@ -24,6 +24,7 @@ from typing import Any
 
 from graph.errors import InvalidInput, Problem
 from graph.ingest.causes import attribute_incidents
+from graph.ingest.deployment_products import link_deployment_products
 from graph.ingest.history import Visit
 from graph.ingest.pending import ref_key
 from graph.ingest.plan import Lookup, Plan, StoredHistory, VisitChanges, build_plan
@@ -502,6 +503,7 @@ async def _write_batch(
     # each chunk in its own transaction. They are not part of the batch's transaction:
     # what an interruption leaves of them is recomputed by the retry of the batch.
     await derive_shipped(store, plan, batch_size=batch_size)
+    await link_deployment_products(store, plan, batch_size=batch_size)
     await attribute_incidents(store, plan, batch_size=batch_size)
     return plan, skipped
 

@@ -12,9 +12,10 @@ lines), `POST /ingest`, or the GitHub webhook. The canonical dump (every node,
 relationship and property) and every flow and DORA number must equal the reference's;
 delivering everything again must change nothing.
 
-One precondition, as in a real set-up: the repository's product is configured (its
-`FOR_PRODUCT`) before webhooks are switched on, since a webhook names its product through
-it; every other record may come in any order.
+One precondition, as in a real set-up: the product and its Jira project key are
+configured before Jira webhooks are switched on, since a Jira webhook names its product
+through the key; every other record may come in any order, the repository's product
+after its deployments included.
 """
 
 from __future__ import annotations
@@ -267,9 +268,13 @@ def jira_events(rnd: random.Random, org: SmallOrg) -> list[tuple[str, dict[str, 
 
 
 def configuration(org: SmallOrg) -> list[Record]:
-    """What a set-up configures before webhooks: the repository and its product."""
+    """What a set-up configures before Jira webhooks: the product and its project key."""
+    return [node("Product", org.product, name="Checkout", key="PAY")]
+
+
+def repository(org: SmallOrg) -> list[Record]:
+    """The repository's product: it may come after the repository's deployments."""
     return [
-        node("Product", org.product, name="Checkout", key="PAY"),
         node("Repository", "github.com/acme/payments", name="acme/payments"),
         rel("FOR_PRODUCT", ("Repository", "github.com/acme/payments"), ("Product", org.product)),
     ]
@@ -370,7 +375,7 @@ async def test_any_split_order_and_channel_of_the_same_facts_gives_the_same_grap
     rnd = random.Random(seed)
     org = SmallOrg(prefix=f"{seed:08x}"[:6])
     store = channels.store
-    records = [*org.records(), *work(rnd, org)]
+    records = [*org.records(), *work(rnd, org), *repository(org)]
     events = [*deliveries(rnd, org), *jira_events(rnd, org)]
 
     await store.write(DELETE_ALL)
