@@ -7,8 +7,9 @@ direct `IN_STAGE` imports with exits, re-sent changes) and a repository whose pu
 deployment statuses arrive as GitHub webhooks, and issues only Jira knows whose creation
 and status moves arrive as Jira webhooks. The reference graph is one import of all
 of it. Then the same facts are split into random batches, shuffled, and delivered each
-through a random channel: the record importer `vsg import` runs (`ingest` over NDJSON
-lines), `POST /ingest`, or the GitHub webhook. The canonical dump (every node,
+through a channel: `vsg import` in its own process (once per example), the same import
+in this process (`ingest` over NDJSON lines), `POST /ingest`, or the GitHub and Jira
+webhooks. The canonical dump (every node,
 relationship and property) and every flow and DORA number must equal the reference's;
 delivering everything again must change nothing.
 
@@ -20,10 +21,12 @@ after its deployments included.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
 import json
+import os
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -49,6 +52,7 @@ from graph.settings import Settings
 from graph.store import Connection, GraphStore
 from tests.conftest import DELETE_ALL
 from tests.factories import Record, SmallOrg, ndjson, node, rel, state
+from tests.integration.test_cli import vsg
 
 pytestmark = pytest.mark.db
 
@@ -309,12 +313,20 @@ def _as_object(record: Any) -> Record:
 class Channels:
     """The ways facts reach the graph, each as a real user of it would send them."""
 
-    def __init__(self, store: GraphStore, client: httpx.AsyncClient) -> None:
-        self.store, self.client = store, client
+    def __init__(
+        self, store: GraphStore, client: httpx.AsyncClient, connection: Connection
+    ) -> None:
+        self.store, self.client, self.connection = store, client, connection
         self.deliveries = 0
 
     async def file(self, records: list[Record]) -> None:
+        """What `vsg import` runs on a file, in this process."""
         await ingest(self.store, parse_lines(ndjson(records).splitlines()))
+
+    async def cli(self, records: list[Record]) -> None:
+        """`vsg import -` itself, in its own process (slow: used once per example)."""
+        result = await asyncio.to_thread(vsg, self.connection, "import", "-", stdin=ndjson(records))
+        assert result.returncode == 0, result.stderr
 
     async def http(self, records: list[Record]) -> None:
         response = await self.client.post("/ingest", content=ndjson(records))
@@ -359,11 +371,12 @@ async def channels(connection: Connection, store: GraphStore) -> AsyncIterator[C
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
-            yield Channels(app.state.store, c)
+            yield Channels(app.state.store, c, connection)
 
 
 @settings(
-    max_examples=12,
+    # A longer run: VSG_CONVERGENCE_EXAMPLES=500 .venv/bin/python -m pytest <this file>
+    max_examples=int(os.environ.get("VSG_CONVERGENCE_EXAMPLES", "12")),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -393,11 +406,15 @@ async def test_any_split_order_and_channel_of_the_same_facts_gives_the_same_grap
     pieces: list[tuple[str, Any]] = [("record", r) for r in records]
     pieces += [("event", e) for e in events]
     rnd.shuffle(pieces)
+    cli_used = False
     while pieces:
         size = rnd.randint(1, max(1, len(pieces) // 3))
         batch, pieces = pieces[:size], pieces[size:]
         batch_records = [r for kind, r in batch if kind == "record"]
-        if batch_records:
+        if batch_records and not cli_used:
+            cli_used = True
+            await channels.cli(batch_records)
+        elif batch_records:
             await rnd.choice([channels.file, channels.http])(batch_records)
         for event, payload in (e for kind, e in batch if kind == "event"):
             await channels.webhook(event, payload)
