@@ -56,10 +56,14 @@ class RedactSecrets(logging.Filter):
             record.args = tuple(_clean(arg) for arg in record.args)
         elif isinstance(record.args, dict):
             record.args = {key: _clean(value) for key, value in record.args.items()}
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        elif record.exc_info:
+            # Formatted here only when it shows a secret: a later filter may still drop
+            # the traceback (api/errorlog.py), and a set exc_text would bring it back.
+            text = logging.Formatter().formatException(record.exc_info)
+            if redact(text) != text:
+                record.exc_text = redact(text)
         return True
 
 
