@@ -24,6 +24,7 @@ from api.cli_export import add_export_commands
 from api.cli_metrics import add_metrics_commands
 from api.cli_sync import add_sync_commands
 from api.cli_token import add_token_commands
+from api.errorlog import quiet_input_errors
 from api.runtime import database, embedded_config, opened_store
 from graph.embedded import EmbeddedDatabase
 from graph.entities import COUNT
@@ -126,6 +127,8 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         for running in servers:
             running.should_exit = True
 
+    if not args.debug:
+        quiet_input_errors()
     async with database(settings, on_give_up=give_up) as connection:
         if args.demo:
             async with opened_store(settings, say=False) as store:
@@ -282,6 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
         "from VSG_* environment variables; without VSG_NEO4J_URI the embedded database "
         "(under VSG_DATA_DIR, default .vsg-data) is used.",
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show tracebacks: of a command's errors, and in `serve`'s log of requests' "
+        "input errors (one line each otherwise)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def demo_options(p: argparse.ArgumentParser) -> None:
@@ -383,7 +392,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[red]Configuration error: {error}[/red]")
         return 2
     except GraphError as error:
-        console.print(f"[red]{error}[/red]")
+        if args.debug:
+            console.print_exception()
+        console.print(str(error), style="red", markup=False)
         return 1
     except KeyboardInterrupt:
         return 130

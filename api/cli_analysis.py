@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.cli_output import instant, to_json
+from api.cli_output import instant, node_id, to_json
 from api.runtime import opened_store
 from graph.analysis_load import ForecastScope
 from graph.entities import nodes_by_ids
@@ -71,7 +71,13 @@ def add_analysis_commands(commands: Any) -> None:
         epilog="example:\n  vsg constraints --value-stream payments-value-stream",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    c.add_argument("--value-stream", metavar="ID", required=True, help="the value stream")
+    c.add_argument(
+        "--value-stream",
+        metavar="ID",
+        type=node_id(Label.VALUE_STREAM),
+        required=True,
+        help="the value stream",
+    )
     _window_options(c)
     c.set_defaults(run=cmd_constraints)
 
@@ -85,10 +91,23 @@ def add_analysis_commands(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scope = f.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--value-stream", metavar="ID", help="a value stream's throughput")
-    scope.add_argument("--team", metavar="ID", help="the throughput of the items a team owns")
     scope.add_argument(
-        "--work-item", metavar="ID", help="an epic or initiative: its descendants' throughput"
+        "--value-stream",
+        metavar="ID",
+        type=node_id(Label.VALUE_STREAM),
+        help="a value stream's throughput",
+    )
+    scope.add_argument(
+        "--team",
+        metavar="ID",
+        type=node_id(Label.TEAM),
+        help="the throughput of the items a team owns",
+    )
+    scope.add_argument(
+        "--work-item",
+        metavar="ID",
+        type=node_id(Label.WORK_ITEM),
+        help="an epic or initiative: its descendants' throughput",
     )
     f.add_argument("--items", type=int, metavar="N", help="when will N more items be done")
     f.add_argument("--by", type=instant, metavar="DATE", help="how many items by DATE")

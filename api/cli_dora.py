@@ -13,14 +13,16 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.cli_output import FORMATS, instant
+from api.cli_output import FORMATS, instant, node_id
 from api.runtime import opened_store
 from graph import dora
-from graph.entities import list_nodes
+from graph.entities import list_nodes, nodes_by_ids
 from graph.flow import Window
 from graph.model import Label
 from graph.settings import Settings
 from graph.store import GraphStore
+
+errors = Console(stderr=True)
 
 COLUMNS = (
     "scope",
@@ -258,8 +260,25 @@ async def collect(
     return [row(scope, found) for scope, found in await results(store, args, now)]
 
 
+async def _unknown(store: GraphStore, label: Label, ids: Sequence[str]) -> list[str]:
+    found = await nodes_by_ids(store, label, list(ids))
+    return [id for id, node in zip(ids, found, strict=True) if node is None]
+
+
 async def cmd_dora(args: argparse.Namespace, settings: Settings) -> int:
     async with opened_store(settings, say=False) as store:
+        label, asked = (
+            (Label.REPOSITORY, args.repository)
+            if args.repository
+            else (Label.PRODUCT, args.product)
+        )
+        missing = await _unknown(store, label, asked or [])
+        if missing:
+            known = [n.id for n in (await list_nodes(store, label, 20, None)).nodes]
+            errors.print(f"[red]No {label} with id {', '.join(map(repr, missing))}.[/red]")
+            if known:
+                errors.print(f"Known ids (first {len(known)}): {', '.join(known)}", markup=False)
+            return 1
         found = await results(store, args, datetime.now(UTC))
     if args.changes:
         rows = [r for scope, result in found for r in change_rows(scope, result)]
@@ -278,11 +297,18 @@ def add_dora_commands(commands: Any) -> None:
         "time to restore, each with its DORA 2023 level (docs/metrics.md, DORA). Without --product "
         "or --repository: every product, one row each.",
     )
-    cmd.add_argument("--product", action="append", metavar="ID", help="a product id (repeatable)")
+    cmd.add_argument(
+        "--product",
+        action="append",
+        metavar="ID",
+        type=node_id(Label.PRODUCT),
+        help="a product id (repeatable)",
+    )
     cmd.add_argument(
         "--repository",
         action="append",
         metavar="ID",
+        type=node_id(Label.REPOSITORY),
         help="a repository id (repeatable): measure these repositories together instead",
     )
     cmd.add_argument(

@@ -9,8 +9,11 @@ from typing import Any
 
 import networkx as nx
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.cli_output import node_id
 from api.runtime import opened_store
+from graph.model import Label
 from graph.settings import Settings
 from graph.subgraph import SubgraphScope, load_subgraph
 
@@ -81,10 +84,41 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         if args.value_stream
         else (SubgraphScope.PRODUCT, args.product)
     )
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        # Checked before the reads, which can take a while on a large graph.
+        console.print(f"[red]No such folder: {out.parent} (for {out}); create it first.[/red]")
+        return 1
     max_nodes = args.max_nodes or settings.export_max_nodes
-    async with opened_store(settings, say=False) as store:
-        graph = await load_subgraph(store, scope, id, depth=args.depth, max_nodes=max_nodes)
-    write(graph, fmt, Path(args.out))
+    steps = args.depth + 2  # each hop, the links among the last ring, the write
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(f"Reading the subgraph of {id}", total=steps)
+
+        def hop(done: int, nodes: int, relationships: int) -> None:
+            bar.update(
+                task,
+                completed=done,
+                description=f"Read {nodes:,} nodes, {relationships:,} relationships",
+            )
+
+        async with opened_store(settings, say=False) as store:
+            graph = await load_subgraph(
+                store, scope, id, depth=args.depth, max_nodes=max_nodes, progress=hop
+            )
+        bar.update(task, completed=steps - 1, description=f"Writing {out} ({fmt})")
+        try:
+            write(graph, fmt, out)
+        except OSError as error:
+            bar.stop()
+            console.print(f"[red]Cannot write {out}: {error.strerror}.[/red]")
+            return 1
+        bar.update(task, completed=steps, description=f"Wrote {out}")
     console.print(
         f"Wrote {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} "
         f"relationships to {args.out} ({fmt})."
@@ -102,8 +136,15 @@ def add_export_commands(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     start = p.add_mutually_exclusive_group(required=True)
-    start.add_argument("--value-stream", metavar="ID", help="start at this value stream")
-    start.add_argument("--product", metavar="ID", help="start at this product")
+    start.add_argument(
+        "--value-stream",
+        metavar="ID",
+        type=node_id(Label.VALUE_STREAM),
+        help="start at this value stream",
+    )
+    start.add_argument(
+        "--product", metavar="ID", type=node_id(Label.PRODUCT), help="start at this product"
+    )
     p.add_argument(
         "--format",
         choices=FORMATS,

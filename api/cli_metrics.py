@@ -21,7 +21,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.cli_output import FORMATS, instant, to_json
+from api.cli_output import FORMATS, instant, node_id, to_json
 from api.runtime import opened_store
 from graph import flow
 from graph.entities import list_nodes, nodes_by_ids
@@ -104,10 +104,23 @@ def add_metrics_commands(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--value-stream", metavar="ID", help="a value stream (its stages)")
-    scope.add_argument("--product", metavar="ID", help="a product (all its value streams)")
     scope.add_argument(
-        "--team", metavar="ID", help="a team (the items it owns, in its products' streams)"
+        "--value-stream",
+        metavar="ID",
+        type=node_id(Label.VALUE_STREAM),
+        help="a value stream (its stages)",
+    )
+    scope.add_argument(
+        "--product",
+        metavar="ID",
+        type=node_id(Label.PRODUCT),
+        help="a product (all its value streams)",
+    )
+    scope.add_argument(
+        "--team",
+        metavar="ID",
+        type=node_id(Label.TEAM),
+        help="a team (the items it owns, in its products' streams)",
     )
     p.add_argument(
         "--from",

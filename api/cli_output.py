@@ -1,12 +1,17 @@
-"""What the `vsg` report commands share: the `--from`/`--to` parser and JSON output."""
+"""What the `vsg` report commands share: the id and `--from`/`--to` parsers, JSON output."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import enum
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
+
+from graph.errors import InvalidArgument
+from graph.ids import plain_id
+from graph.model import Label
 
 #: The `--format` choices of a report command (the default is the table).
 FORMATS = ("table", "json", "csv")
@@ -23,6 +28,19 @@ def instant(text: str) -> datetime:
     if value.utcoffset() is None:
         raise argparse.ArgumentTypeError(f"give a timezone, e.g. {text}Z")
     return value.astimezone(UTC)
+
+
+def node_id(label: Label) -> Callable[[str], str]:
+    """An argparse type: the id of a `label` node, given as `key` or `Label:key`."""
+
+    def parse(text: str) -> str:
+        try:
+            return plain_id(label, text)
+        except InvalidArgument as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    parse.__name__ = f"{label} id"  # argparse names the type in its error message
+    return parse
 
 
 def _camel(name: str) -> str:

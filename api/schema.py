@@ -1,6 +1,7 @@
 """The GraphQL schema, composed from the areas' Query and Mutation classes."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError
@@ -21,6 +22,7 @@ from api.limits import Limits, RequestLimits
 from api.permissions import IntrospectionForAdmins
 from api.types.base import MAX_PAGE
 from api.types.convert import TYPES
+from api.types.scalars import DATETIME
 from graph.errors import GraphError
 from graph.settings import ConfigError, Settings
 
@@ -80,7 +82,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         extensions.append(IntrospectionForAdmins)
     return strawberry.Schema(
-        query=Query, mutation=Mutation, types=list(TYPES.values()), extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        types=list(TYPES.values()),
+        extensions=extensions,
+        # Plain dates where the CLI and the exports take them (api/types/scalars.py).
+        scalar_overrides={datetime: DATETIME},
     )
 
 

@@ -15,7 +15,7 @@ reading on (each query stops one row past the bound).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -84,8 +84,23 @@ def _key(attributes: Mapping[str, Any]) -> str:
     return f"{attributes['label']}:{attributes['id']}"
 
 
+#: Told after each read: the hop just read (depth + 1 for the links among the last ring),
+#: and the nodes and relationships held so far.
+HopProgress = Callable[[int, int, int], None]
+
+
+def _quiet(hop: int, nodes: int, relationships: int) -> None:
+    pass
+
+
 async def load_subgraph(
-    store: GraphStore, scope: SubgraphScope, id: str, *, depth: int, max_nodes: int
+    store: GraphStore,
+    scope: SubgraphScope,
+    id: str,
+    *,
+    depth: int,
+    max_nodes: int,
+    progress: HopProgress = _quiet,
 ) -> nx.MultiDiGraph[str]:
     """The nodes within `depth` relationships of the start node and the relationships
     among them; raises NotFound for an unknown start and TooLarge past the bounds."""
@@ -129,6 +144,7 @@ async def load_subgraph(
                 ring.append(row["other"])
         if len(nodes) > max_nodes:
             raise too_large(f"{max_nodes} nodes", hop)
+        progress(hop, len(nodes), len(edges))
         frontier = ring
         if not frontier:
             break
@@ -138,6 +154,7 @@ async def load_subgraph(
                 LINK, elements=frontier, within=frontier, limit=max_relationships + 1
             )
             keep(rows, depth)
+            progress(depth + 1, len(nodes), len(edges))
 
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for attributes in nodes.values():

@@ -36,6 +36,7 @@ from graph.entities import nodes_by_ids
 from graph.errors import InvalidArgument, QueryTimeout
 from graph.flow import FlowQuery, Interval, ScopeKind, Window, cfd
 from graph.flow_queries import load_flow_data
+from graph.ids import plain_id
 from graph.model import Label
 from graph.store import GraphStore
 
@@ -55,11 +56,14 @@ def _bad(message: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def _required(request: Request, name: str) -> str:
+def _required(request: Request, name: str, label: Label) -> str:
     value = request.query_params.get(name, "").strip()
     if not value:
         raise BadParameter(f"give ?{name}=ID")
-    return value
+    try:
+        return plain_id(label, value)  # as the pages write it, `Label:key`, or the key
+    except InvalidArgument as error:
+        raise BadParameter(f"{name}: {error}") from None
 
 
 def _window(request: Request) -> Window:
@@ -113,7 +117,8 @@ def _csv(text: str, filename: str) -> Response:
 
 
 async def _flow(request: Request, store: GraphStore, fmt: str) -> Response:
-    id, window, interval = _required(request, "valueStream"), _window(request), _interval(request)
+    id = _required(request, "valueStream", Label.VALUE_STREAM)
+    window, interval = _window(request), _interval(request)
     await _known(store, Label.VALUE_STREAM, id)
     data = await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, id, window))
     result = await _run(request, report, ScopeKind.VALUE_STREAM, id, data, interval)
@@ -125,7 +130,8 @@ async def _flow(request: Request, store: GraphStore, fmt: str) -> Response:
 
 
 async def _cfd(request: Request, store: GraphStore, fmt: str) -> Response:
-    id, window, interval = _required(request, "valueStream"), _window(request), _interval(request)
+    id = _required(request, "valueStream", Label.VALUE_STREAM)
+    window, interval = _window(request), _interval(request)
     await _known(store, Label.VALUE_STREAM, id)
     data = await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, id, window))
     chart = await _run(request, cfd, data, interval)
@@ -143,7 +149,7 @@ async def _cfd(request: Request, store: GraphStore, fmt: str) -> Response:
 
 
 async def _dora(request: Request, store: GraphStore, fmt: str) -> Response:
-    id, window = _required(request, "product"), _window(request)
+    id, window = _required(request, "product", Label.PRODUCT), _window(request)
     environment = request.query_params.get("environment") or PRODUCTION
     await _known(store, Label.PRODUCT, id)
     rows = [dora_row(id, await product_dora(store, id, window, environment))]
