@@ -50,7 +50,7 @@ async def test_metrics_as_json_csv_and_table(connection: Connection, store: Grap
 
     result = vsg(connection, "metrics", "--product", org.product, *WINDOW, "--kinds", "epic")
     assert result.returncode == 0, result.stderr
-    assert "Flow Velocity (items done)" in result.stdout
+    assert "Flow Velocity (items delivered)" in result.stdout
     assert "Aging WIP (0 items" in result.stdout
 
 
