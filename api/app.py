@@ -19,7 +19,7 @@ from api.http import errors, exports, health, ingest, prometheus, webhooks
 from api.web import pages
 from api.web.ide import STATIC_DIR
 from graph.connector import Retry, StoreConnector
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
 
@@ -42,6 +42,7 @@ def create_app(
         store = GraphStore.create(
             connection,
             read_timeout=settings.query_timeout_seconds,
+            write_timeout=settings.write_timeout_seconds,
             connect_timeout=settings.db_connect_timeout_seconds,
             retry_time=settings.db_retry_seconds,
         )
@@ -94,6 +95,9 @@ def create_app(
     )
     app.state.tokens = tokens
     app.add_exception_handler(StoreUnavailable, health.store_unavailable)
+    # A read the database did not answer in time, in a route that is no query of the
+    # user's (ingest, webhooks): the database stalls, the request may be tried again.
+    app.add_exception_handler(QueryTimeout, health.store_unavailable)
     # A safety net: every parser should refuse such values itself (graph/ingest/records.py)
     app.add_exception_handler(OverflowError, errors.out_of_range)
     return app

@@ -81,7 +81,7 @@ async def database(
 async def opened_store(settings: Settings, *, say: bool = True) -> AsyncIterator[GraphStore]:
     """Yield a store with the schema applied, on whichever database `database` gives."""
     async with database(settings, say=say) as connection:
-        store = await GraphStore.open(connection)
+        store = await GraphStore.open(connection, write_timeout=settings.write_timeout_seconds)
         try:
             await prepare(store)
             yield store

@@ -89,6 +89,10 @@ def lost_write_race(error: BaseException) -> bool:
     return isinstance(error, WriteConflict) or lost_creation_race(error)
 
 
+#: Seconds a write transaction may take by default (VSG_WRITE_TIMEOUT_SECONDS): far more
+#: than a chunk of a bulk import needs (about a second), far less than forever.
+WRITE_TIMEOUT = 120.0
+
 #: Set (per task) while the database is being prepared: see GraphStore.preparing.
 _PREPARING: ContextVar[bool] = ContextVar("vsg_preparing", default=False)
 
@@ -273,6 +277,7 @@ class GraphStore:
         database: str,
         *,
         read_timeout: float | None = None,
+        write_timeout: float | None = WRITE_TIMEOUT,
         uri: str = "the database",
     ) -> None:
         self._driver = driver
@@ -288,10 +293,18 @@ class GraphStore:
         #: that over Bolt and runs on, so the caller also stops waiting at the same
         #: deadline (the abandoned connection is closed by the driver).
         self.read_timeout = read_timeout
+        #: Seconds a write transaction may take before it is abandoned (None: no limit).
+        #: A database that never answers (frozen, or refusing a message it finds too
+        #: large without a word) must not hold the writer, and whatever lock it holds,
+        #: for ever: the write fails with StoreUnavailable (a 503), the connection is
+        #: closed, and the database rolls back what it had not committed.
+        self.write_timeout = write_timeout
         self._read_work = _run if read_timeout is None else unit_of_work(timeout=read_timeout)(_run)
         #: Statements sent to the database since this store was opened; tests and
         #: benchmarks read it to show a request costs a constant number of round trips.
         self.round_trips = 0
+        #: Writes abandoned after `write_timeout` since this store was opened (/healthz).
+        self.stuck_writes = 0
         #: Held by ingest for a whole batch. The embedded database does not lock a
         #: relationship MERGE either: two concurrent imports of the same records can
         #: both create it. One process therefore ingests one batch at a time (Neo4j's
@@ -304,6 +317,7 @@ class GraphStore:
         connection: Connection,
         *,
         read_timeout: float | None = None,
+        write_timeout: float | None = WRITE_TIMEOUT,
         connect_timeout: float = 30.0,
         retry_time: float = 30.0,
     ) -> GraphStore:
@@ -323,7 +337,13 @@ class GraphStore:
             connection_timeout=connect_timeout,
             max_transaction_retry_time=retry_time,
         )
-        return cls(driver, connection.database, read_timeout=read_timeout, uri=connection.uri)
+        return cls(
+            driver,
+            connection.database,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            uri=connection.uri,
+        )
 
     @classmethod
     async def open(
@@ -332,10 +352,12 @@ class GraphStore:
         *,
         ready_timeout: float = 30.0,
         read_timeout: float | None = None,
+        write_timeout: float | None = WRITE_TIMEOUT,
     ) -> GraphStore:
         """Connect, wait until the database answers, and return a store whose reads
-        give up after `read_timeout` seconds (None: never)."""
-        store = cls.create(connection, read_timeout=read_timeout)
+        give up after `read_timeout` seconds (None: never), and writes after
+        `write_timeout`."""
+        store = cls.create(connection, read_timeout=read_timeout, write_timeout=write_timeout)
         try:
             await store.wait_ready(ready_timeout)
         except BaseException:
@@ -464,10 +486,22 @@ class GraphStore:
 
     async def _execute_write(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Run `work` in a managed write transaction (the driver retries transient
-        errors; a lost creation race is raised for the caller to plan again)."""
-        with self._reachable():
-            async with self._driver.session(database=self.database) as session:
-                return await session.execute_write(work, *args)
+        errors; a lost creation race is raised for the caller to plan again), abandoned
+        after `write_timeout` seconds."""
+        timeout = None if _PREPARING.get() else self.write_timeout
+        try:
+            async with asyncio.timeout(timeout) as deadline:
+                with self._reachable():
+                    async with self._driver.session(database=self.database) as session:
+                        return await session.execute_write(work, *args)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+        self.stuck_writes += 1
+        raise StoreUnavailable(
+            f"the database did not finish a write within {timeout:g} s; it was abandoned "
+            "and nothing of it is kept. Try again; if it happens again, GET /healthz"
+        )
 
     async def apply_schema(self) -> int:
         """Apply the catalogue's idempotent schema statements (`cypher/schema/`), in name

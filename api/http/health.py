@@ -15,12 +15,13 @@ async def healthz(request: Request) -> JSONResponse:
     attempt 3 of 10, next in 4 s`."""
     connector: StoreConnector = request.app.state.connector
     state = await connector.check()
-    return JSONResponse(
-        {"status": str(state.phase), "database": state.reason},
-        status_code=200 if state.ok else 503,
-    )
+    body: dict[str, object] = {"status": str(state.phase), "database": state.reason}
+    # Writes the database did not finish in time: reads may be fine while writing is not.
+    body["stuckWrites"] = connector.store.stuck_writes
+    return JSONResponse(body, status_code=200 if state.ok else 503)
 
 
 async def store_unavailable(request: Request, error: Exception) -> Response:
-    """The answer of any route whose database call raised StoreUnavailable."""
+    """The answer of any route whose database call raised StoreUnavailable (or a
+    QueryTimeout it did not answer itself)."""
     return JSONResponse({"error": str(error)}, status_code=503)

@@ -135,9 +135,19 @@ def _shown(value: Any) -> str:
 _INT64 = range(-(2**63), 2**63)
 
 
+#: The longest text a property may hold, in characters (docs/ingest.md, "Values"): a
+#: write is one database message per statement, and the embedded database refuses a
+#: message over 16 MiB; ingest splits statements by size, which no single value may beat.
+MAX_TEXT = 1_000_000
+
+
 def _unicode(value: str, field: str) -> str:
     """`value`, if it is text the database can store: JSON's `\\ud800` escapes decode to
     lone surrogates, which are no Unicode characters (and UTF-8 cannot encode them)."""
+    if len(value) > MAX_TEXT:
+        raise RecordError(
+            field, f"{len(value):,} characters: a value may hold at most {MAX_TEXT:,}"
+        )
     if not value.isascii():
         try:
             value.encode("utf-8")

@@ -168,9 +168,38 @@ class IngestReport:
         return self.nodes + self.relationships + self.visits
 
 
+#: The most text (characters of string properties) one write statement carries. Each
+#: statement is one database message, and the embedded database refuses messages over
+#: 16 MiB without an answer; a text of up to 4 UTF-8 bytes a character, plus the rows'
+#: ids and numbers, stays under that at this bound (a value holds at most
+#: `records.MAX_TEXT` characters, so one row always fits).
+MAX_STATEMENT_TEXT = 3_000_000
+
+
+def _text_size(rows: list[dict[str, Any]]) -> int:
+    """Characters of the string properties of node or relationship rows (ids and other
+    values are small and bounded per row; the per-row allowance covers them)."""
+    return sum(
+        len(value)
+        for row in rows
+        for value in row.get("properties", {}).values()
+        if type(value) is str
+    ) + 200 * len(rows)
+
+
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+    """`rows` in chunks of at most `size` rows and `MAX_STATEMENT_TEXT` characters."""
     for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+        yield from _by_text(rows[start : start + size])
+
+
+def _by_text(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    if len(rows) <= 1 or _text_size(rows) <= MAX_STATEMENT_TEXT:
+        yield rows
+        return
+    half = len(rows) // 2
+    yield from _by_text(rows[:half])
+    yield from _by_text(rows[half:])
 
 
 def _node_rows(
@@ -333,8 +362,8 @@ def _one_transaction(plan: Plan) -> list[tuple[Query, dict[str, Any]]]:
     statements: list[tuple[Query, dict[str, Any]]] = []
 
     def add(query: Query, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            statements.append((query, {"rows": rows}))
+        # Several statements where one would be too large a message: still one transaction.
+        statements.extend((query, {"rows": part}) for part in _by_text(rows) if part)
 
     for label, kind, records in _node_groups(plan):
         new, stored = _split_nodes(plan, records, plan.derived if kind is not None else {})
