@@ -17,7 +17,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from api.areas import browse, dora, explore, influence, ingest, quality, tokens, trace
+from api.areas import browse, dora, explore, influence, ingest, quality, sources, tokens, trace
 from api.limits import Limits, RequestLimits
 from api.permissions import IntrospectionForAdmins
 from api.types.base import MAX_PAGE
@@ -28,7 +28,15 @@ from graph.settings import ConfigError, Settings
 
 Query = merge_types(
     "Query",
-    (browse.Query, trace.Query, dora.Query, explore.Query, tokens.Query, quality.Query),
+    (
+        browse.Query,
+        trace.Query,
+        dora.Query,
+        explore.Query,
+        tokens.Query,
+        quality.Query,
+        sources.Query,
+    ),
 )
 #: Distinct query texts whose parse is kept (ParserCache).
 PARSED_DOCUMENTS = 256
