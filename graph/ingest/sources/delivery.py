@@ -81,6 +81,19 @@ class GitChange:
 
 
 @dataclass(frozen=True)
+class GitReview:
+    """A review of a pull request (GitHub) or an approval of a merge request (GitLab)."""
+
+    at: str
+    #: The GitChange id it reviews.
+    change: str
+    reviewer: str
+    submitted_at: datetime
+    #: As the tool says it, lower case: approved, changes_requested, commented...
+    state: str | None
+
+
+@dataclass(frozen=True)
 class GitDeployment:
     """A deployment of one head commit to one environment."""
 
@@ -115,6 +128,7 @@ class Delivery:
     repo: Repo
     commits: list[GitCommit] = field(default_factory=list)
     changes: list[GitChange] = field(default_factory=list)
+    reviews: list[GitReview] = field(default_factory=list)
     deployments: list[GitDeployment] = field(default_factory=list)
     releases: list[GitRelease] = field(default_factory=list)
 
@@ -218,6 +232,14 @@ def records(
         if change.branch:
             keys += [k for k in keys_in_branch(change.branch, projects) if k not in keys]
         _implements(conv, change.at, ref, keys)
+
+    # A reviewer is a Person of this tool (`<tool>:<login>`), named by the login; the
+    # lead time's pickup and review steps read REVIEWED (docs/metrics.md).
+    for review in delivery.reviews:
+        person = ("Person", f"{conv.tool}:{review.reviewer}")
+        conv.node(review.at, "Person", person[1], name=review.reviewer)
+        conv.rel(review.at, "REVIEWED", person, ("PullRequest", review.change),
+                 submittedAt=review.submitted_at, state=review.state)  # fmt: skip
 
     deployed: dict[str, list[str]] = {}
     for deployment in delivery.deployments:

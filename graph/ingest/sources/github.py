@@ -30,6 +30,7 @@ from graph.ingest.sources.delivery import (
     GitCommit,
     GitDeployment,
     GitRelease,
+    GitReview,
     LinkPolicy,
     Repo,
     records,
@@ -65,7 +66,9 @@ STATES: dict[str, DeploymentStatus | None] = {
 }
 
 #: Webhook events this source maps; any other `X-GitHub-Event` is ignored.
-EVENTS = frozenset({"push", "pull_request", "deployment", "deployment_status", "release"})
+EVENTS = frozenset(
+    {"push", "pull_request", "pull_request_review", "deployment", "deployment_status", "release"}
+)
 
 
 def _login(raw: Any) -> str | None:
@@ -294,6 +297,8 @@ def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted 
             found = _pull(conv, repo, raw, "pull_request") if raw is not None else None
         if found is not None and item.ok:
             delivery.changes.append(found[0])
+    elif event == "pull_request_review":
+        _review_event(conv, repo, obj, delivery)
     elif event in ("deployment", "deployment_status"):
         raw = _inner(obj, "deployment")
         with conv.item("deployment", raw.get("id"), "deployment") as item:
@@ -309,6 +314,33 @@ def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted 
         _release_event(conv, repo, obj, delivery)
     records(conv, delivery, mapping, links=LinkPolicy.ANY)
     return conv.result()
+
+
+def _review_event(conv: Conversion, repo: Repo, obj: dict[str, Any], delivery: Delivery) -> None:
+    """A `pull_request_review` delivery: the pull request as it stands and the review
+    (submitted, edited or dismissed: it was given at `submitted_at` all the same)."""
+    review = _inner(obj, "review")
+    with conv.item("review", review.get("id"), "review") as item:
+        raw = conv.obj(obj.get("pull_request"), "pull_request")
+        found = _pull(conv, repo, raw, "pull_request") if raw is not None else None
+        conv.obj(obj.get("review"), "review")
+        login = _login(review.get("user"))
+        if not login and review:
+            conv.problem("review.user", "expected a user with a login")
+        submitted = conv.time(review, "submitted_at", "review") if review else None
+        state = review.get("state")
+    if not item.ok or found is None or login is None or submitted is None:
+        return
+    delivery.changes.append(found[0])
+    delivery.reviews.append(
+        GitReview(
+            "review",
+            found[0].id,
+            login,
+            submitted,
+            state.lower() if isinstance(state, str) else None,
+        )
+    )
 
 
 def _inner(obj: dict[str, Any], key: str) -> dict[str, Any]:

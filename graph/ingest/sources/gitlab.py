@@ -30,6 +30,7 @@ from graph.ingest.sources.delivery import (
     GitCommit,
     GitDeployment,
     GitRelease,
+    GitReview,
     LinkPolicy,
     Repo,
     records,
@@ -318,6 +319,25 @@ def _hook_deployment(conv: Conversion, repo: Repo, obj: dict[str, Any]) -> GitDe
     )
 
 
+#: Merge request hook actions that are a review: an approval (GitLab names it both ways).
+_APPROVALS = frozenset({"approved", "approval"})
+
+
+def _approval(conv: Conversion, obj: dict[str, Any], change: str) -> GitReview | None:
+    """An approval of the merge request, by the hook's user at its update time, as a
+    review with state `approved` (GitLab's merge request approvals)."""
+    attrs = obj.get("object_attributes")
+    if not isinstance(attrs, dict) or attrs.get("action") not in _APPROVALS:
+        return None
+    user = obj.get("user")
+    login = user.get("username") if isinstance(user, dict) else None
+    when = _time(conv, attrs, "updated_at", "object_attributes", required=False)
+    if not isinstance(login, str) or not login or when is None:
+        conv.note("object_attributes: an approval without its user or time is left out")
+        return None
+    return GitReview("object_attributes", change, login, when, "approved")
+
+
 def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted | None:
     """Convert one webhook delivery; None when the event is not one this source maps.
 
@@ -344,6 +364,9 @@ def convert_event(event: str, data: bytes, mapping: SourceMapping) -> Converted 
             )
         if change is not None and item.ok:
             delivery.changes.append(change)
+            approval = _approval(conv, obj, change.id)
+            if approval is not None:
+                delivery.reviews.append(approval)
     elif event == "Deployment Hook":
         with conv.item("deployment", obj.get("deployment_id"), "payload") as item:
             deployment = _hook_deployment(conv, repo, obj)
