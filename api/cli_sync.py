@@ -76,7 +76,7 @@ async def _mapping(store: GraphStore, args: argparse.Namespace) -> SourceMapping
 
 def _report(stats: list[WalkStats]) -> None:
     table = Table(title="Synced", title_justify="left")
-    for column in ("walk", "pages", "items", "written", "links dropped", "skipped", "cursor"):
+    for column in ("walk", "pages", "items", "written", "skipped", "cursor"):
         numeric = column not in ("walk", "cursor")
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for s in stats:
@@ -86,7 +86,6 @@ def _report(stats: list[WalkStats]) -> None:
             str(s.pages),
             str(s.items),
             f"{s.written:,}",
-            str(s.dropped),
             str(len(s.skipped)),
             s.cursor or "-",
         )

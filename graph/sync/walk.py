@@ -5,13 +5,13 @@ JQL): how to fetch its pages from a cursor, each item's timestamp, and how to tu
 into ingest records (the file sources' converters). `sync` runs walks in order:
 
 1. fetch a page (and what each item needs: a pull's commits, a deployment's statuses);
-2. convert it, and write it through `graph.ingest.service.ingest`; relationships whose
-   other end is in neither the page nor the graph (`hooks.drop_dangling`) are kept aside
-   as *pending* instead of refusing the page: the other end is usually on a later page;
-3. store the cursor (and the pending relationships); only then fetch the next page.
+2. convert it, and write it through `graph.ingest.service.ingest`; a relationship whose
+   other end is in neither the page nor the graph waits in the graph for that node,
+   usually on a later page (docs/ingest.md, "Late references");
+3. store the cursor; only then fetch the next page.
 
-When the walk ends, the pending relationships are written where both ends now exist
-and the rest dropped (a key naming no work item, a parent older than the first sync).
+(Cursors written before ingest kept such links itself may still hold some: they are
+written, or left waiting, with the first page, or when the walk ends.)
 
 One bad item never stops a walk: the converters leave an invalid item out and report it
 (`SkippedItem`: source, id, field, reason); the page's other items are written, the walk
@@ -45,26 +45,9 @@ from graph.ingest.sources.payload import (
     SkippedItem,
     parse_vendor_time,
 )
-from graph.model import RelType
 from graph.store import GraphStore
 from graph.sync.client import ApiClient, Clock, Page, SyncError, SystemClock
 from graph.sync.cursor import Cursor, load_cursor, parse_pending, save_cursor
-
-#: Links that may point to a node a later page (or walk) brings: kept pending, not refused.
-#: Others (e.g. FOR_PRODUCT to a product the graph lacks) still make ingest refuse the page.
-DEFERRABLE = frozenset(
-    {
-        RelType.PARENT,
-        RelType.PARENT_OF,
-        RelType.BLOCKED_BY,
-        RelType.CONTAINS,
-        RelType.MERGED_AS,
-        RelType.DEPLOYED,
-        RelType.IMPLEMENTS,
-        RelType.INCLUDES,
-        RelType.DELIVERS,
-    }
-)
 
 
 class Order(Enum):
@@ -127,8 +110,6 @@ class WalkStats:
     nodes: int = 0
     relationships: int = 0
     visits: int = 0
-    #: Pending relationships dropped at the end: their other end never arrived.
-    dropped: int = 0
     cursor: str | None = None
     resumed: bool = False
     notes: list[str] = field(default_factory=list)
@@ -258,16 +239,15 @@ class Syncer:
         self.progress.wrote(walk.id, report.written)
         return [], report
 
-    async def _settle(self, walk: Walk, pending: Sequence[dict[str, Any]]) -> tuple[int, int]:
-        """Write the pending links whose ends now exist; return (written, dropped)."""
+    async def _settle(self, walk: Walk, pending: Sequence[dict[str, Any]]) -> int:
+        """Write the links an older cursor kept aside (ingest writes them, or keeps them
+        waiting for their other end); return how many."""
         if not pending:
-            return 0, 0
-        # Links a cursor kept aside before ingest kept them itself: ingest writes them,
-        # or keeps them waiting for their other end.
+            return 0
         records = parse_pending(pending, 1)
         await ingest(self.store, records, batch_size=self.batch_size)
         self.progress.wrote(walk.id, len(records))
-        return len(records), 0
+        return len(records)
 
     async def run(self, walk: Walk) -> WalkStats:
         """Fetch and write one walk from its cursor to the end; return what it did."""
@@ -336,8 +316,7 @@ class Syncer:
             if stop or batch.next is None:
                 break
         await pages.aclose()
-        settled, stats.dropped = await self._settle(walk, pending)
-        stats.relationships += settled
+        stats.relationships += await self._settle(walk, pending)
         final = (_oldest([held], newest) or state.cursor) if newest_first else state.cursor
         state = replace(state, cursor=final, resume=None, mark=None, pending=())
         await self._save(walk, state)

@@ -212,7 +212,7 @@ async def test_a_release_includes_the_stored_deployments_of_its_commit_only_by_e
     assert await counts(store) == {"Tool": 1, "Repository": 1, "Release": 1}
 
 
-async def test_a_merged_pull_before_its_merge_commit_is_kept_without_the_link(
+async def test_a_merged_pull_before_its_merge_commit_gets_the_link_when_it_arrives(
     client: httpx.AsyncClient, store: GraphStore
 ) -> None:
     pull = {
@@ -230,8 +230,11 @@ async def test_a_merged_pull_before_its_merge_commit_is_kept_without_the_link(
     }
     response = await github(client, "pull_request", pull)
     assert response.status_code == 200, response.text
-    # No PAY work item and no commit c... in the graph: IMPLEMENTS and MERGED_AS dropped.
+    # No PAY work item and no commit c... in the graph: IMPLEMENTS and MERGED_AS wait.
     assert await counts(store) == {"Tool": 1, "Repository": 1, "PullRequest": 1, "IN_REPO": 1}
+    # The merge commit's push completes MERGED_AS (IMPLEMENTS waits for the work item).
+    assert (await github(client, "push", push("c" * 40), delivery="d-2")).status_code == 200
+    assert (await counts(store)).get("MERGED_AS") == 1
 
 
 async def test_concurrent_deliveries_lose_no_write(
