@@ -15,7 +15,16 @@ formula; the rules that shape all of them:
 - **started** = the first entry into an `active` or `waiting` stage; **done** = the
   item's latest visit is to a `done` stage, and its done time is the entry into the first
   of the `done`-stage visits that end its history. A reopened item is not done; done
-  again later, its done time is the later one.
+  again later, its done time is the later one, and its flow time leaves out the time it
+  sat done in between.
+- **Outcomes**: an item done in a stage declared `outcome: discarded`, or resolved so by
+  its tool (`discarded_by_tool`), was dropped: it leaves velocity, flow time, efficiency
+  and distribution and is reported apart (`Discarded`).
+- **Flow Load** is Kersten's: the items in an `active` or `waiting` stage at the instant;
+  one back in a `new` stage is out of the load and aging WIP (`returned_to_new`).
+- **Flow Items** are a level (`FlowItemLevel`): by default a Feature's Stories are not
+  counted beside it; the database leaves nested items out when loading.
+- **Weekly velocity** is each week measured as its own window.
 - **Percentiles** interpolate linearly between closest ranks (numpy's default,
   Cypher's `percentileCont`). Statistics of an empty set are None, counts are 0.
 """

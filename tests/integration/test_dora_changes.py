@@ -15,6 +15,7 @@ and many CD tools export it. The environment is spelled `Production`.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -24,8 +25,9 @@ from graph.dora import Finding, product_dora
 from graph.flow import Window
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import GraphStore
+from graph.store import Connection, GraphStore
 from tests.factories import Record, node, rel
+from tests.integration.test_cli import vsg
 
 pytestmark = pytest.mark.db
 
@@ -135,3 +137,21 @@ async def test_lead_times_of_a_deployment_commit_list_equal_the_hand_computation
     assert (early.hours, early.deploy_hours) == (28.0, 0.0)
     assert early.findings == (Finding.DEPLOYED_BEFORE_MERGE,)
     assert staging.lead_time.findings == {Finding.DEPLOYED_BEFORE_MERGE: 1}
+
+
+async def test_vsg_dora_lists_the_changes(store: GraphStore, connection: Connection) -> None:
+    p = uuid.uuid4().hex[:6]
+    await ingest(store, parse_objects(records(p)))
+    window = ("--from", "2025-03-01", "--to", "2025-03-31")
+    result = vsg(connection, "dora", "--product", f"{p}-product", *window, "--changes",
+                 "--format", "json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {r["change"]: r for r in json.loads(result.stdout)}
+    pr = rows[f"pr:{p}-pr1"]
+    assert (pr["leadTimeHours"], pr["pickupHours"], pr["deployment"]) == (34.5, 24.0, f"{p}-d1")
+    table = vsg(connection, "dora", "--product", f"{p}-product", *window, "--changes")
+    assert f"commit:{p}-c1" in table.stdout
+    live = vsg(connection, "dora", "--product", f"{p}-product", *window, "--format", "json",
+               "--production-pattern", "(?i)live")  # fmt: skip
+    assert live.returncode == 0, live.stderr
+    assert json.loads(live.stdout)[0]["deployments"] == 0  # nothing is called live
