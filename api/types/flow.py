@@ -214,7 +214,7 @@ class FlowMetrics:
     )
     flow_efficiency: float | None = strawberry.field(
         description="Flow Efficiency = sum of time in active stages / sum of flow time, over "
-        "the items done in the window, visits clipped to [started, done]; 0..1, null "
+        "the items delivered in the window, visits clipped to [started, done]; 0..1, null "
         "without flow time."
     )
     flow_load: int = strawberry.field(
@@ -235,7 +235,7 @@ class FlowMetrics:
         description="Velocity and flow time per flow type."
     )
     distribution_done: list[FlowTypeShare] = strawberry.field(
-        description="Flow Distribution of the items done in the window."
+        description="Flow Distribution of the items delivered in the window."
     )
     distribution_load: list[FlowTypeShare] = strawberry.field(
         description="Flow Distribution of the load at `to`."
@@ -296,7 +296,7 @@ class StageMetrics:
         description="Time in stage (exit - entry) of the visits that left it in the window."
     )
     flow_time_share: float | None = strawberry.field(
-        description="Share of the total flow time of the items done in the window spent in "
+        description="Share of the total flow time of the items delivered in the window spent in "
         "this stage (visits clipped to [started, done]); null without flow time."
     )
 
