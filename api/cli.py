@@ -9,19 +9,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from api.cli_analysis import add_analysis_commands
 from api.cli_doctor import add_doctor_commands
 from api.cli_dora import add_dora_commands
+from api.cli_dump import add_dump_commands
 from api.cli_export import add_export_commands
 from api.cli_metrics import add_metrics_commands
+from api.cli_progress import console, progress_bar, report_ingest
 from api.cli_sync import add_sync_commands
 from api.cli_token import add_token_commands
 from api.errorlog import quiet_input_errors
@@ -32,52 +30,13 @@ from graph.errors import GraphError, InvalidInput, Problem
 from graph.ingest import exports
 from graph.ingest.hooks import webhook_mapping
 from graph.ingest.records import Record, parse_lines
-from graph.ingest.service import IngestReport, ingest, ingest_stream
-from graph.ingest.service import Progress as ProgressFn
+from graph.ingest.service import ingest, ingest_stream
 from graph.ingest.sources.mapping import load_mapping
 from graph.ingest.sources.payload import PayloadError
 from graph.ingest.sources.registry import SOURCES
 from graph.model import Label
 from graph.settings import ConfigError, Settings, is_loopback
 from graph.store import GraphStore
-
-console = Console(stderr=True)
-
-
-@contextmanager
-def progress_bar(description: str) -> Iterator[ProgressFn]:
-    """A progress bar on stderr, fed by ingest's progress(done, total) callback."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-def _report(report: IngestReport, where: Callable[[Problem], str] = str) -> None:
-    console.print(
-        f"Read {report.records:,} records: wrote {report.nodes:,} nodes, "
-        f"{report.relationships:,} relationships, {report.visits:,} stage visits "
-        f"in {report.round_trips:,} round trips."
-    )
-    if report.pending or report.completed or report.unmapped:
-        console.print(
-            f"  {report.pending:,} record(s) wait for a node not in the graph yet, "
-            f"{report.completed:,} that waited were written, {report.unmapped:,} state "
-            "change(s) map to no stage yet (docs/ingest.md)",
-            markup=False,
-        )
-    for problem in report.skipped:
-        console.print(f"  skipped {where(problem)}", markup=False)
 
 
 async def _load_demo(store: GraphStore, settings: Settings, args: argparse.Namespace) -> None:
@@ -93,7 +52,7 @@ async def _load_demo(store: GraphStore, settings: Settings, args: argparse.Names
         report = await ingest_stream(
             store, records, batch_size=settings.ingest_batch_size, progress=update
         )
-    _report(report)
+    report_ingest(report)
     console.print("Constraint stage of each value stream (by construction):")
     for stream, stage in sorted(truth.constraints.items()):
         console.print(f"  {stream}: {stage}")
@@ -243,7 +202,7 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 console.print(f"  ... and {len(error.problems) - 50} more")
             console.print("Fix them, or re-run with --skip-invalid to write the valid records.")
             return 1
-    _report(report, where)
+    report_ingest(report, where)
     return 0
 
 
@@ -368,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(commands)
     add_analysis_commands(commands)
     add_export_commands(commands)
+    add_dump_commands(commands)
     add_token_commands(commands)
 
     db = commands.add_parser(
