@@ -43,6 +43,7 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import QueryTimeout, StoreUnavailable
+from graph.locks import KeyLocks
 from graph.queries import Query, catalogue, cypher
 
 try:  # see wire_datetime
@@ -305,11 +306,14 @@ class GraphStore:
         self.round_trips = 0
         #: Writes abandoned after `write_timeout` since this store was opened (/healthz).
         self.stuck_writes = 0
-        #: Held by ingest for a whole batch. The embedded database does not lock a
-        #: relationship MERGE either: two concurrent imports of the same records can
-        #: both create it. One process therefore ingests one batch at a time (Neo4j's
-        #: MERGE takes locks, so API replicas in front of Neo4j are safe without it).
-        self.ingest_lock = asyncio.Lock()
+        #: Held by ingest for a whole batch, on the keys of the nodes it names. The
+        #: embedded database does not lock a relationship MERGE: two concurrent imports
+        #: of the same relationship could both create it, so batches that share a node
+        #: take turns in this process; others write at once (Neo4j's MERGE takes locks).
+        self.ingest_locks = KeyLocks()
+        #: Held while a batch's derived data (SHIPPED, causes, products) is recomputed
+        #: and waiting records completed: these read and write across batches' keys.
+        self.derive_lock = asyncio.Lock()
 
     @classmethod
     def create(

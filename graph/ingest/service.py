@@ -28,7 +28,7 @@ from graph.ingest.deployment_products import link_deployment_products
 from graph.ingest.history import Visit
 from graph.ingest.pending import ref_key
 from graph.ingest.plan import Lookup, Plan, StoredHistory, VisitChanges, build_plan
-from graph.ingest.records import NodeRecord, Record, RelationshipRecord, parse_objects
+from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord, parse_objects
 from graph.ingest.shipped import derive_shipped
 from graph.ingest.stage_map import StageInfo, StageMap
 from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
@@ -474,12 +474,14 @@ async def ingest(
             parsed.append(item)
     report = IngestReport(records=len(parsed) + len(problems))
 
-    async with store.ingest_lock:
-        lookup = StoreLookup(store)
+    lookup = StoreLookup(store)
+    async with store.ingest_locks.holding(_keys(parsed)):
         plan, report.skipped = await _write_batch(
             store, parsed, problems, lookup, batch_size, skip_invalid, progress
         )
-        report.add(_counts(plan))
+    report.add(_counts(plan))
+    async with store.derive_lock:
+        await _derive(store, plan, batch_size)
         report.add(await _complete_pending(store, plan, lookup, batch_size))
     report.round_trips = store.round_trips - start_trips
     return report
@@ -527,14 +529,31 @@ async def _write_batch(
                 raise
             # A little jitter, so racing writers do not collide again in lockstep.
             await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)
-    # Derived relationships (DORA): SHIPPED from the commit graph, then inferred incident
-    # causes; both recompute only what this batch touched and write only differences,
-    # each chunk in its own transaction. They are not part of the batch's transaction:
-    # what an interruption leaves of them is recomputed by the retry of the batch.
+    return plan, skipped
+
+
+def _keys(records: Iterable[Record]) -> list[str]:
+    """The nodes a batch names (its nodes, its relationships' ends, its items moved)."""
+    keys: set[str] = set()
+    for record in records:
+        if isinstance(record, NodeRecord):
+            keys.add(ref_key(record.ref))
+        elif isinstance(record, RelationshipRecord):
+            keys.update((ref_key(record.start), ref_key(record.end)))
+        else:
+            keys.add(ref_key(Ref(Label.WORK_ITEM, record.item)))
+    return sorted(keys)
+
+
+async def _derive(store: GraphStore, plan: Plan, batch_size: int) -> None:
+    """Recompute what the batch touched of the derived relationships (DORA): SHIPPED
+    from the commit graph, deployments' products, then inferred incident causes; each
+    writes only differences, in transactions of its own. They are not part of the
+    batch's transaction: what an interruption leaves of them is recomputed by the
+    retry of the batch."""
     await derive_shipped(store, plan, batch_size=batch_size)
     await link_deployment_products(store, plan, batch_size=batch_size)
     await attribute_incidents(store, plan, batch_size=batch_size)
-    return plan, skipped
 
 
 async def _complete_pending(
@@ -542,7 +561,13 @@ async def _complete_pending(
 ) -> IngestReport:
     """Write the records that waited for a node of `plan` (docs/ingest.md, "Late
     references"); those still missing their other end wait on, now for that one."""
-    keys = sorted({ref_key(r.ref) for records in plan.nodes.values() for r in records})
+    # The batch's nodes, and what its own waiting records wait for: a writer in another
+    # process may have created that node after this batch was planned, and looked for
+    # waiting records before these were committed.
+    keys = sorted(
+        {ref_key(r.ref) for records in plan.nodes.values() for r in records}
+        | {ref_key(p.waits_for) for p in plan.pending}
+    )
     if not keys or not await store.read(ANY_PENDING):
         return IngestReport()
     rows: list[dict[str, Any]] = []
@@ -557,7 +582,11 @@ async def _complete_pending(
         if not isinstance(item, Problem):
             parsed.append(item)
     ids = [row["id"] for row in rows]
-    follow, _ = await _write_batch(store, parsed, [], lookup, batch_size, True, None, completed=ids)
+    async with store.ingest_locks.holding(_keys(parsed)):
+        follow, _ = await _write_batch(
+            store, parsed, [], lookup, batch_size, True, None, completed=ids
+        )
+    await _derive(store, follow, batch_size)
     report = _counts(follow)
     report.pending = 0  # still waiting: counted when they were first kept
     return report

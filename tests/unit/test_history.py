@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from graph import locks
 from graph.ingest import history, pending, progress
 from graph.ingest.history import Fact, FactKind, Visit, derive, merge_log
 from graph.ingest.plan import _facts
@@ -111,7 +112,7 @@ def test_the_mapping_is_the_same_whatever_order_the_stages_came_in() -> None:
     assert forward.by_product == backward.by_product == {"p": {"a": "a", "shared": "b", "b": "b"}}
 
 
-@pytest.mark.parametrize("module", [history, pending, progress])
+@pytest.mark.parametrize("module", [history, pending, progress, locks])
 def test_the_examples_in_the_docstrings_hold(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
