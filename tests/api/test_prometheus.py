@@ -8,8 +8,10 @@ Review (waiting), Done (done).
 - story2: Dev D+1, Done D+2: flow time 1 d, all active.
 - defect1: Dev D+3, still there.      story3: Backlog D+5.     story4: Dev D+1, Review D+6.
 
-So now: WIP Backlog 1, Dev 1, Review 1; velocity feature 2 (stories), defect 0; flow time
-[1, 4] d: median 2.5, p85 1 + 0.85 * 3 = 3.55; efficiency (2 + 1) / (4 + 1) = 0.6.
+So now: WIP Backlog 1, Dev 1, Review 1, Done 2; velocity feature 2 (stories), defect 0;
+flow time [1, 4] d: median 2.5, p85 1 + 0.85 * 3 = 3.55; efficiency (2 + 1) / (4 + 1) =
+0.6; exposed in seconds (a day is 86,400 s). The constraint is the station with the top
+score (graph/constraints.py works the ranking out; here it is only read back).
 
 Delivery (repository of the product): c0 (D-10) deployed by d1 at D-9 (the repository's
 first deployment: its changes are excluded from lead time); c1 (D 10:00) by d2 at D+1
@@ -29,8 +31,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from api.app import create_app
+from api.http.prometheus import SPECS
 from graph.dora import product_dora
-from graph.exposition import SPECS
 from graph.flow import FlowQuery, ScopeKind, Window, flow_metrics
 from graph.flow_queries import load_flow_data
 from graph.settings import Settings
@@ -158,8 +160,14 @@ async def test_the_exposition_parses_and_has_the_hand_worked_figures(api: Api) -
     }
     assert load == {"backlog": 1, "dev": 1, "review": 1}
     assert value(values, "vsg_flow_load", **here, stage=org.stage("done"), state="done") is None
-    assert value(values, "vsg_flow_time_days", **here, quantile="0.5") == pytest.approx(2.5)
-    assert value(values, "vsg_flow_time_days", **here, quantile="0.85") == pytest.approx(3.55)
+    items = {
+        stage: value(values, "vsg_stage_items", **here, stage=org.stage(stage), state=kind)
+        for stage, kind in [("backlog", "new"), ("dev", "active"), ("done", "done")]
+    }
+    assert items == {"backlog": 1, "dev": 1, "done": 2}  # the CFD's bands, done included
+    day = 86_400
+    assert value(values, "vsg_flow_time_median_seconds", **here) == pytest.approx(2.5 * day)
+    assert value(values, "vsg_flow_time_p85_seconds", **here) == pytest.approx(3.55 * day)
     assert value(values, "vsg_flow_velocity_items", **here, flow_type="feature") == 2
     assert value(values, "vsg_flow_velocity_items", **here, flow_type="defect") == 0
     assert value(values, "vsg_flow_efficiency_ratio", **here) == pytest.approx(0.6)
@@ -178,12 +186,30 @@ async def test_the_exposition_parses_and_has_the_hand_worked_figures(api: Api) -
 
     assert value(values, "vsg_dora_deployments", product=product) == 3
     assert value(values, "vsg_dora_deployments_per_day", product=product) == pytest.approx(3 / 90)
-    assert value(values, "vsg_dora_lead_time_hours", product=product, quantile="0.5") == 18
-    assert value(
-        values, "vsg_dora_lead_time_hours", product=product, quantile="0.85"
-    ) == pytest.approx(22.2)
+    hour = 3_600
+    lead_median = value(values, "vsg_dora_lead_time_median_seconds", product=product)
+    assert lead_median == pytest.approx(18 * hour)
+    lead_p85 = value(values, "vsg_dora_lead_time_p85_seconds", product=product)
+    assert lead_p85 == pytest.approx(22.2 * hour)
     assert value(values, "vsg_dora_change_failure_rate", product=product) == pytest.approx(1 / 3)
-    assert value(values, "vsg_dora_time_to_restore_hours", product=product) == 2
+    restore = value(values, "vsg_dora_time_to_restore_median_seconds", product=product)
+    assert restore == 2 * hour
+    # Levels: 4 elite .. 1 low, each key's, as graph/dora.py bands them.
+    levels = {
+        key: value(values, "vsg_dora_level", product=product, key=key)
+        for key in ("deployment_frequency", "lead_time", "change_failure_rate", "time_to_restore")
+    }
+    assert set(levels.values()) <= {1, 2, 3, 4} and None not in levels.values()
+
+    # The constraint: one stage, named, among the ranked stations, with the top score.
+    [(constraint, top)] = [
+        (dict(labels), v) for (n, labels), v in values.items() if n == "vsg_constraint_info"
+    ]
+    assert top == 1 and constraint["value_stream"] == vs
+    scores = {
+        dict(labels)["stage"]: v for (n, labels), v in values.items() if n == "vsg_station_score"
+    }
+    assert max(scores, key=lambda stage: scores[stage]) == constraint["stage"]
 
     # No data: a count is 0, a statistic is absent.
     empty = org.id("empty")
@@ -191,12 +217,12 @@ async def test_the_exposition_parses_and_has_the_hand_worked_figures(api: Api) -
     for name in (
         "vsg_dora_deployments_per_day",
         "vsg_dora_change_failure_rate",
-        "vsg_dora_time_to_restore_hours",
+        "vsg_dora_time_to_restore_median_seconds",
+        "vsg_dora_lead_time_median_seconds",
+        "vsg_dora_lead_time_p85_seconds",
     ):
         assert value(values, name, product=empty) is None
-    assert not [
-        k for k in values if k[0] == "vsg_dora_lead_time_hours" and ("product", empty) in k[1]
-    ]
+    assert not [k for k in values if k[0] == "vsg_dora_level" and ("product", empty) in k[1]]
 
     # The ingest above came in over POST /ingest.
     records = len(org_records(org))
@@ -212,12 +238,17 @@ async def test_the_figures_are_those_of_the_flow_and_dora_functions(api: Api) ->
     data = await load_flow_data(api.store, FlowQuery(ScopeKind.VALUE_STREAM, org.id("vs"), window))
     m = flow_metrics(data)
     here = {"value_stream": org.id("vs"), "product": org.product}
-    assert value(values, "vsg_flow_time_days", **here, quantile="0.5") == m.flow_time.median
-    assert value(values, "vsg_flow_time_days", **here, quantile="0.85") == m.flow_time.p85
+    assert m.flow_time.median is not None and m.flow_time.p85 is not None
+    median = value(values, "vsg_flow_time_median_seconds", **here)
+    assert median == pytest.approx(m.flow_time.median * 86_400)
+    assert value(values, "vsg_flow_time_p85_seconds", **here) == pytest.approx(
+        m.flow_time.p85 * 86_400
+    )
     assert sum(v for (n, _), v in values.items() if n == "vsg_flow_velocity_items") == m.velocity
     d = await product_dora(api.store, org.product, window)
-    assert value(values, "vsg_dora_lead_time_hours", product=org.product, quantile="0.85") == (
-        d.lead_time.p85_hours
+    assert d.lead_time.p85_hours is not None
+    assert value(values, "vsg_dora_lead_time_p85_seconds", product=org.product) == (
+        pytest.approx(d.lead_time.p85_hours * 3_600)
     )
     assert value(values, "vsg_dora_change_failure_rate", product=org.product) == (
         d.change_failure_rate.rate
@@ -267,7 +298,7 @@ async def test_a_zero_ttl_computes_every_scrape(connection: Connection, store: G
             assert value(before, "vsg_flow_velocity_items", **here) == 2
             assert value(after, "vsg_flow_velocity_items", **here) == 3
             del here["flow_type"]
-            assert value(after, "vsg_flow_time_days", **here, quantile="0.5") == 1
+            assert value(after, "vsg_flow_time_median_seconds", **here) == 86_400
             assert app.state.metrics_cache.computations == 2
 
 

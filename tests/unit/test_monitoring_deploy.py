@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from graph.exposition import SPEC
+from api.http.prometheus import SPEC
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -46,30 +46,53 @@ def test_prometheus_scrapes_the_api() -> None:
     [job] = config["scrape_configs"]
     assert job["metrics_path"] == "/metrics"
     assert job["static_configs"] == [{"targets": ["api:8000"]}]
-    # With the token the API requires off loopback, from the directory compose mounts.
+    # With the token the API requires off loopback, made by the one-off prometheus-token
+    # service into the volume Prometheus mounts: no hand step.
     assert job["authorization"]["credentials_file"] == "/etc/prometheus/secrets/vsg-token"
-    mounts = load(ROOT / "docker-compose.yml")["services"]["prometheus"]["volumes"]
-    assert "./deploy/prometheus/secrets:/etc/prometheus/secrets:ro" in mounts
+    services = load(ROOT / "docker-compose.yml")["services"]
+    assert "prometheus-secrets:/etc/prometheus/secrets:ro" in services["prometheus"]["volumes"]
+    maker = services["prometheus-token"]
+    assert maker["profiles"] == ["monitoring"]
+    assert "prometheus-secrets:/secrets" in maker["volumes"]
+    [script] = maker["command"]
+    assert "vsg token create --name prometheus --role viewer" in script
+    assert "/secrets/vsg-token" in script and "chown 65534:65534" in script
+    assert maker["environment"]["VSG_NEO4J_URI"] == services["api"]["environment"]["VSG_NEO4J_URI"]
+    waits = services["prometheus"]["depends_on"]["prometheus-token"]
+    assert waits == {"condition": "service_completed_successfully"}
     interval, timeout = (
         int(config["global"][k].removesuffix("s")) for k in ("scrape_interval", "scrape_timeout")
     )
     assert timeout <= interval  # Prometheus refuses anything else
 
 
-def test_grafana_provisions_the_datasource_the_dashboard_uses() -> None:
+def test_the_dashboard_imports_anywhere_through_a_data_source_input() -> None:
     [source] = load(DEPLOY / "grafana/provisioning/datasources/prometheus.yml")["datasources"]
-    assert source["url"] == "http://prometheus:9090"
+    assert source["url"] == "http://prometheus:9090" and source["isDefault"]
     [provider] = load(DEPLOY / "grafana/provisioning/dashboards/vsgraph.yml")["providers"]
     compose = load(ROOT / "docker-compose.yml")["services"]["grafana"]["volumes"]
     assert f"./deploy/grafana/dashboards:{provider['options']['path']}:ro" in compose
     dashboard = json.loads(DASHBOARD.read_text())
-    uids = {t["datasource"]["uid"] for p in dashboard["panels"] for t in p.get("targets", [])}
-    assert uids == {source["uid"]}
+    # Imported (Dashboards > Import), Grafana asks which Prometheus to use for the input;
+    # provisioned, the data-source variable of the same name takes the default one.
+    [given] = dashboard["__inputs"]
+    assert (given["name"], given["type"], given["pluginId"]) == (
+        "DS_PROMETHEUS",
+        "datasource",
+        "prometheus",
+    )
+    [variable] = [v for v in dashboard["templating"]["list"] if v["type"] == "datasource"]
+    assert (variable["name"], variable["query"]) == ("DS_PROMETHEUS", "prometheus")
+    refs = [p["datasource"] for p in dashboard["panels"] if "datasource" in p]
+    refs += [t["datasource"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    refs += [v["datasource"] for v in dashboard["templating"]["list"] if "datasource" in v]
+    assert refs and all(r == {"type": "prometheus", "uid": "${DS_PROMETHEUS}"} for r in refs)
+    assert source["uid"] not in DASHBOARD.read_text()  # nothing hard-codes a data source
 
 
 def expressions(dashboard: dict[str, Any]) -> list[str]:
     out = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
-    out += [v["query"]["query"] for v in dashboard["templating"]["list"]]
+    out += [v["query"]["query"] for v in dashboard["templating"]["list"] if v["type"] == "query"]
     return out
 
 
@@ -78,15 +101,20 @@ def test_the_dashboard_queries_only_metrics_and_labels_the_exposition_defines() 
     exprs = expressions(dashboard)
     used = {name for e in exprs for name in METRIC.findall(e)}
     assert used <= set(SPEC), used - set(SPEC)
-    # flow load per stage, flow time quantiles, velocity and the four DORA figures
+    # the constraint, the CFD, flow load, flow time, velocity, the DORA figures and levels
     assert {
+        "vsg_constraint_info",
+        "vsg_station_score",
+        "vsg_stage_items",
         "vsg_flow_load",
-        "vsg_flow_time_days",
+        "vsg_flow_time_median_seconds",
+        "vsg_flow_time_p85_seconds",
         "vsg_flow_velocity_items",
         "vsg_dora_deployments_per_day",
-        "vsg_dora_lead_time_hours",
+        "vsg_dora_lead_time_median_seconds",
         "vsg_dora_change_failure_rate",
-        "vsg_dora_time_to_restore_hours",
+        "vsg_dora_time_to_restore_median_seconds",
+        "vsg_dora_level",
     } <= used
     for e in exprs:
         for name, matchers in SELECTOR.findall(e):
@@ -99,3 +127,6 @@ def test_the_dashboard_queries_only_metrics_and_labels_the_exposition_defines() 
     # The variables the queries use are defined.
     variables = {v["name"] for v in dashboard["templating"]["list"]}
     assert {v for e in exprs for v in re.findall(r"\$(\w+)", e)} <= variables
+    titles = {p["title"] for p in dashboard["panels"]}
+    assert {"Constraint of each value stream", "Cumulative flow (items per stage)"} <= titles
+    assert "DORA levels" in titles
