@@ -48,12 +48,19 @@ class Principal:
 ANONYMOUS = Principal(Role.ADMIN)
 
 #: Routes that need no token: pages and assets hold no data, webhooks are signed.
-_PUBLIC_PREFIXES = ("/healthz", "/webhooks/", "/explorer", "/dashboard", "/static/")
+_PUBLIC_PREFIXES = (
+    "/healthz",
+    "/webhooks/",
+    "/explorer",
+    "/dashboard",
+    "/analysis",
+    "/static/",
+)
 
 
 def route_role(settings: Settings, method: str, path: str, query: QueryParams) -> Role | None:
     """The role a request to `path` needs; None if it is public."""
-    if path.startswith(_PUBLIC_PREFIXES):
+    if path == "/" or path.startswith(_PUBLIC_PREFIXES):  # "/": the home page
         return None
     if path == "/graphql" and method == "GET" and "query" not in query:
         return None  # the IDE page itself; its requests carry the token the user enters

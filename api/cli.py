@@ -106,7 +106,12 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         base = f"http://{host}:{port}"
         console.print(
             f"\nvsgraph is serving on {base}\n"
+            f"  Home:                {base}/\n"
+            f"  Dashboard:           {base}/dashboard\n"
+            f"  Explorer:            {base}/explorer\n"
+            f"  Analyses:            {base}/analysis\n"
             f"  GraphQL API and IDE: {base}/graphql\n"
+            f"  Prometheus metrics:  {base}/metrics\n"
             f"  Health:              {base}/healthz\n"
             f"  Database (Bolt):     {connection.uri} (database {connection.database!r})\n"
             f"  API tokens:          {_auth_summary(settings)}\n"

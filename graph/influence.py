@@ -30,8 +30,9 @@ from graph.store import GraphStore
 
 BACKLOG_STAGE = cypher("analysis/find_backlog_stage")
 
-#: The kinds of item an architect may raise.
-RAISABLE = (WorkItemKind.DEBT, WorkItemKind.RISK, WorkItemKind.FEATURE)
+#: The kinds of item an architect may raise: any the model has (a Defect found in
+#: feedback, a Debt at the constraint, a Risk in a dependency, a Feature, a Story...).
+RAISABLE = tuple(WorkItemKind)
 
 
 class EvidenceKind(StrEnum):
@@ -65,7 +66,8 @@ async def raise_backlog_item(
     """Write the item, its links and its first visit; return its id. Raises InvalidInput
     (nothing written) when the kind, product or evidence is wrong."""
     if request.kind not in RAISABLE:
-        raise _problem("kind", f"raise a Debt, Risk or Feature, not a {request.kind}")
+        known = ", ".join(k.value for k in RAISABLE)
+        raise _problem("kind", f"raise one of {known}, not a {request.kind}")
     if not request.title.strip():
         raise _problem("title", "give the item a title")
     rows = await store.read(BACKLOG_STAGE, product=request.product)

@@ -15,11 +15,15 @@ from graph.influence import BacklogRequest, EvidenceKind, raise_backlog_item
 from graph.model import Label, WorkItemKind
 
 
-@strawberry.enum(description="The kinds of backlog item an architect may raise.")
+@strawberry.enum(description="The kinds of backlog item an architect may raise: every kind.")
 class RaisableKind(Enum):
     DEBT = "Debt"
     RISK = "Risk"
     FEATURE = "Feature"
+    DEFECT = "Defect"
+    STORY = "Story"
+    EPIC = "Epic"
+    INITIATIVE = "Initiative"
 
 
 @strawberry.input(description="The evidence a backlog item is raised from: give exactly one.")
@@ -38,7 +42,9 @@ class EvidenceInput:
 @strawberry.input(description="A backlog item to raise for a product.")
 class RaiseBacklogItemInput:
     product: strawberry.ID = strawberry.field(description="The product (key or global id).")
-    kind: RaisableKind = strawberry.field(description="DEBT, RISK or FEATURE.")
+    kind: RaisableKind = strawberry.field(
+        description="What to raise: DEBT, RISK, FEATURE, DEFECT, STORY, EPIC or INITIATIVE."
+    )
     title: str = strawberry.field(description="Title of the new item.")
     description: str | None = strawberry.field(default=None, description="Free text.")
     evidence: EvidenceInput = strawberry.field(description="What it is raised from.")

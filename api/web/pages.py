@@ -1,5 +1,5 @@
-"""The explorer and dashboard pages: static HTML that loads its script and the vendored
-libraries from `/static` and reads everything through `/graphql`."""
+"""The pages (home, explorer, dashboard, analyses): static HTML that loads its script and
+the vendored libraries from `/static` and reads everything through `/graphql`."""
 
 from functools import cache
 from pathlib import Path
@@ -18,7 +18,7 @@ def _page(name: str) -> str:
 
 
 def page_html(name: str, csrf: str) -> str:
-    """The page `name` (explorer, dashboard, graphiql) carrying the token `csrf`."""
+    """The page `name` (home, explorer, dashboard, analysis, graphiql) carrying `csrf`."""
     return _page(name).replace(CSRF_PLACEHOLDER, csrf)
 
 
@@ -37,3 +37,13 @@ async def explorer(request: Request) -> HTMLResponse:
 async def dashboard(request: Request) -> HTMLResponse:
     """The value-stream dashboard."""
     return _respond(request, "dashboard")
+
+
+async def home(request: Request) -> HTMLResponse:
+    """The home page: every page, and the organisation's value streams with links."""
+    return _respond(request, "home")
+
+
+async def analysis(request: Request) -> HTMLResponse:
+    """The analyses of a value stream (`/analysis?stream=ValueStream:key`)."""
+    return _respond(request, "analysis")

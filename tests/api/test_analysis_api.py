@@ -179,6 +179,24 @@ async def test_a_raised_backlog_item_shows_in_trace_and_flow_metrics(api: Api) -
     assert rows == [{"evidence": org.stage("review")}]
 
 
+@pytest.mark.parametrize("kind", ["DEFECT", "STORY", "RISK"])
+async def test_any_kind_may_be_raised_defects_included(api: Api, kind: str) -> None:
+    org = SmallOrg()
+    await ingest(api.store, parse_objects(org.records()))
+    result = await api.graphql(
+        RAISE,
+        input={
+            "product": f"Product:{org.product}",
+            "kind": kind,
+            "title": "Payments fail on retries",
+            "evidence": {"team": org.id("team")},
+        },
+    )
+    raised = result["raiseBacklogItem"]
+    assert raised["__typename"] == "BacklogItemRaised", raised
+    assert raised["item"]["kind"] == kind
+
+
 async def test_raising_from_missing_evidence_is_rejected_and_writes_nothing(api: Api) -> None:
     org = SmallOrg()
     await ingest(api.store, parse_objects(org.records()))

@@ -95,3 +95,39 @@ async def test_pages_ask_for_a_token_where_the_api_requires_one(
     unauthorised = "the server responded with a status of 401"
     assert [e for e in found["consoleErrors"] if unauthorised not in e] == []
     assert [r for r in found["failedRequests"] if not r.endswith("/graphql 401")] == []
+
+
+def test_home_lists_every_value_stream_and_links_every_page(site: Site) -> None:
+    truth = site.truth
+    found = site.drive("home")
+    _clean(found)
+    assert set(found["streams"]) == {f"ValueStream:{s}" for s in truth.value_streams}
+    assert found["links"] == 3  # dashboard, analyses, explorer of each stream
+    assert {"/dashboard", "/explorer", "/analysis", "/graphql"} <= set(found["pages"])
+    assert f"{len(truth.value_streams)} value streams" in str(found["status"])
+    assert found["landed"] in found["streams"]  # the analyses link opened that stream
+    assert {"/", "/dashboard", "/explorer", "/analysis"} <= set(found["ide"])
+
+
+def test_analysis_shows_every_analysis_and_raises_a_defect(site: Site) -> None:
+    truth = site.truth
+    stream = truth.value_streams[0]
+    found = site.drive(
+        "analysis",
+        stream=f"ValueStream:{stream}",
+        until="2025-06-01",
+        by="2025-07-01",
+        title="Pair on the constraint's tests",
+    )
+    _clean(found)
+    assert found["errors"] == []
+    # The demo builds the constraint in: the page names it first, with the ranking.
+    assert found["constraint"] == f"Stage:{truth.constraints[stream]}"
+    assert found["stations"] >= 2
+    assert found["teams"] >= 1 and found["mostWaitedOn"]
+    assert "days of history" in str(found["forecast"]) and found["forecastRows"] == 2
+    assert found["recommendations"] and "CONSTRAINT" in found["recommendations"]
+    # Raised as a defect, linked to its evidence; the answer names the new item.
+    assert found["raised"] and "editor" not in str(found["raised"])
+    assert any(str(q).startswith("3 more items") for q in found["asked"])
+    assert "There is no value stream ValueStream:no-such-stream" in str(found["unknown"])

@@ -85,6 +85,66 @@ const scenarios = {
     return result;
   },
 
+  async home(page) {
+    // The home page lists the value streams; its links lead to the other pages.
+    await visit(page, "/", () => document.querySelectorAll("#streams .vs[data-stream]").length > 0);
+    const streams = await page.evaluate(() => [...document.querySelectorAll("#streams .vs[data-stream]")].map((v) => v.dataset.stream));
+    const links = await page.evaluate(() => [...document.querySelectorAll("#streams .vs[data-stream]")][0]
+      .querySelectorAll("a").length);
+    const pages = await page.evaluate(() => [...document.querySelectorAll("header a")].map((a) => a.getAttribute("href")));
+    const status = await page.textContent("#status");
+    await page.screenshot({ path: `${spec.artifacts}/home.png`, fullPage: true });
+    await page.click("#streams .vs[data-stream] >> text=analyses");
+    await page.waitForFunction(() => document.body.dataset.loaded === "true", null, { timeout: 120000 });
+    const landed = await page.evaluate(() => new URL(location.href).searchParams.get("stream"));
+    // GraphiQL links back to every page.
+    await page.goto(spec.base + "/graphql", { waitUntil: "networkidle" });
+    const ide = await page.evaluate(() => [...document.querySelectorAll("nav.vsg a")].map((a) => a.getAttribute("href")));
+    return { streams, links, pages, status, landed, ide };
+  },
+
+  async analysis(page, args) {
+    const ready = () => document.body.dataset.loaded === "true";
+    await visit(page, `/analysis?stream=${encodeURIComponent(args.stream)}&window=90&until=${args.until}`, ready);
+    const seen = await page.evaluate(() => ({
+      constraint: document.getElementById("constraint-name")?.dataset.stage,
+      stations: document.querySelectorAll("#constraint tr").length - 1,
+      skills: document.querySelectorAll("#skills tr").length - 1,
+      skillsAtConstraint: document.querySelectorAll("#skills tr.top").length,
+      teams: window.analysis ? window.analysis.network.nodes().length : 0,
+      mostWaitedOn: document.getElementById("most-waited-on")?.textContent,
+      critical: document.querySelectorAll("#critical-chain a").length,
+      gapCommits: document.getElementById("gap-commits")?.textContent,
+      forecast: document.getElementById("forecast-history")?.textContent,
+      forecastRows: document.querySelectorAll("#forecast tr").length - 1,
+      recommendations: [...document.querySelectorAll(".rec")].map((r) => r.dataset.kind),
+      errors: [...document.querySelectorAll("main .error")].map((e) => e.textContent),
+    }));
+    await page.screenshot({ path: `${spec.artifacts}/analysis.png`, fullPage: true });
+
+    // Raise a defect from the first recommendation that has evidence.
+    const form = page.locator(".rec form.raise").first();
+    await form.locator("select").selectOption("DEFECT");
+    await form.locator("input[name=title]").fill(args.title);
+    await form.locator("button").click();
+    await page.waitForSelector(".raised-item, .rec .why", { timeout: 60000 });
+    const raised = await page.evaluate(() => document.querySelector(".raised-item")?.textContent ?? document.querySelector(".rec .why")?.textContent);
+    await page.screenshot({ path: `${spec.artifacts}/analysis-raised.png`, fullPage: true });
+
+    // Ask the forecast another question.
+    await page.fill("#fc-items", "3");
+    await page.fill("#fc-by", args.by);
+    await page.click("#forecast-form button");
+    await page.waitForFunction(() => [...document.querySelectorAll("#forecast td")].some((td) => td.textContent.startsWith("3 more items")), null, { timeout: 60000 });
+    const asked = await page.evaluate(() => [...document.querySelectorAll("#forecast tr td:first-child")].map((td) => td.textContent));
+
+    // An unknown stream says so.
+    await visit(page, "/analysis?stream=ValueStream:no-such-stream", () => document.body.dataset.loaded === "error");
+    const unknown = await page.textContent("#error");
+    await page.screenshot({ path: `${spec.artifacts}/analysis-unknown.png` });
+    return { ...seen, raised, asked, unknown };
+  },
+
   async token(page, args) {
     // A vsgraph that requires tokens: the page asks for one once, then draws.
     const prompts = [];
