@@ -131,3 +131,33 @@ def test_analysis_shows_every_analysis_and_raises_a_defect(site: Site) -> None:
     assert found["raised"] and "editor" not in str(found["raised"])
     assert any(str(q).startswith("3 more items") for q in found["asked"])
     assert "There is no value stream ValueStream:no-such-stream" in str(found["unknown"])
+
+
+def test_dashboard_weeks_time_zone_filters_downloads_and_unknown_stream(site: Site) -> None:
+    truth = site.truth
+    stream = truth.value_streams[0]
+    # 2025-06-04 is a Wednesday: the window's last week is two days old.
+    found = site.drive(
+        "dashboardTools", stream=f"ValueStream:{stream}", until="2025-06-04", zone="Asia/Tokyo"
+    )
+    _clean(found)
+    plain = found["plain"]
+    assert "last full week (2025-05-26 to 2025-06-01)" in plain["weeks"]
+    assert "this week so far (since 2025-06-02)" in plain["weeks"]
+    assert "UTC" in plain["status"]
+    # The display zone changes what is shown, not the window.
+    assert "Asia/Tokyo" in found["zoned"]["status"]
+    assert found["zoned"]["velocity"] == plain["velocity"]
+    # Filters narrow the figures and are kept in the address.
+    defects = found["defects"]
+    assert defects["velocity"] <= plain["velocity"] and "flow types defect" in defects["status"]
+    assert "flowTypes=DEFECT" in defects["address"]
+    assert found["teams"] and found["team"]["velocity"] <= plain["velocity"]
+    assert "team=" in found["team"]["address"]
+    # Every panel downloads as CSV, named after the stream and the panel.
+    csv = found["csv"]
+    assert set(csv) == {"map", "flow", "cfd", "distribution", "flowtime", "forecast", "dora", "aging"}
+    assert csv["cfd"]["file"] == f"{stream}-cfd.csv" and csv["cfd"]["rows"] == 90
+    assert csv["map"]["header"].startswith("stage,name,state,constraint,wip")
+    assert all(c["rows"] > 0 for c in csv.values()), csv
+    assert "There is no value stream ValueStream:no-such-stream" in str(found["unknown"])

@@ -6,6 +6,7 @@
 //
 // Every scenario reports the console errors and failed requests of the page (a request
 // that failed, or answered 400 or above) besides its own findings.
+import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const spec = JSON.parse(process.argv[2]);
@@ -143,6 +144,52 @@ const scenarios = {
     const unknown = await page.textContent("#error");
     await page.screenshot({ path: `${spec.artifacts}/analysis-unknown.png` });
     return { ...seen, raised, asked, unknown };
+  },
+
+  async dashboardTools(page, args) {
+    const loaded = () => document.body.dataset.loaded === "true";
+    const again = async (act) => {
+      await page.evaluate(() => { delete document.body.dataset.loaded; });
+      await act();
+      await page.waitForFunction(() => document.body.dataset.loaded, null, { timeout: 120000 });
+    };
+    const read = () => page.evaluate(() => ({
+      velocity: Number(document.querySelector("#velocity-tile .v").textContent),
+      weeks: document.getElementById("weeks").textContent,
+      status: document.getElementById("status").textContent,
+      error: document.getElementById("error").hidden ? "" : document.getElementById("error").textContent,
+      forecast: document.getElementById("forecast-text").textContent,
+      address: location.search,
+    }));
+    await visit(page, `/dashboard?stream=${encodeURIComponent(args.stream)}&window=90&until=${args.until}`, loaded);
+    const plain = await read();
+
+    await again(() => page.selectOption("#tz", args.zone));
+    const zoned = await read();
+    await again(() => page.selectOption("#tz", "UTC"));
+
+    await page.click("#flowtypes summary");
+    await again(() => page.check('#flowtypes input[value="DEFECT"]'));
+    await page.click("#flowtypes summary");
+    const defects = await read();
+    await page.screenshot({ path: `${spec.artifacts}/dashboard-filters.png`, fullPage: true });
+    await again(() => page.click("#clear-filters"));
+    const teams = await page.evaluate(() => [...document.querySelectorAll("#team option")].map((o) => o.value).filter(Boolean));
+    await again(() => page.selectOption("#team", teams[0]));
+    const team = await read();
+    await again(() => page.click("#clear-filters"));
+
+    const csv = {};
+    for (const name of ["map", "flow", "cfd", "distribution", "flowtime", "forecast", "dora", "aging"]) {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(`button.csv[data-panel="${name}"]`)]);
+      const text = readFileSync(await download.path(), "utf8");
+      csv[name] = { file: download.suggestedFilename(), header: text.split("\n")[0], rows: text.trim().split("\n").length - 1 };
+    }
+
+    await visit(page, "/dashboard?stream=ValueStream:no-such-stream", () => document.body.dataset.loaded === "error");
+    const unknown = await read().catch(() => null) ?? { error: await page.textContent("#error") };
+    await page.screenshot({ path: `${spec.artifacts}/dashboard-unknown.png` });
+    return { plain, zoned, defects, teams, team, csv, unknown: await page.textContent("#error") };
   },
 
   async token(page, args) {
