@@ -23,7 +23,7 @@ from graph.analysis import CriticalPath, SkillGap, TeamNetwork, TraceabilityGaps
 from graph.constraints import Constraints
 from graph.errors import InvalidInput, Problem
 from graph.ingest import records as record_format
-from graph.ingest.service import ingest
+from graph.ingest.service import StoreLookup, ingest
 from graph.model import Label, WorkItemKind
 from graph.queries import cypher
 from graph.store import GraphStore
@@ -74,6 +74,14 @@ async def raise_backlog_item(
     if not rows:
         raise _problem(
             "product", f"no Product {request.product!r} with a value stream: raise it for one"
+        )
+    # Ingest would keep a link to evidence not in the graph waiting for it; an architect
+    # raising an item from evidence means evidence that is there.
+    evidence = Label(request.evidence.value)
+    if not await StoreLookup(store).existing(evidence, [request.evidence_id]):
+        raise _problem(
+            "evidence",
+            f"no {evidence} {request.evidence_id!r}: raise the item from evidence in the graph",
         )
     key = rows[0]["key"] or request.product.upper()
     item = request.id or f"{key}-{uuid.uuid4().hex[:8].upper()}"

@@ -121,8 +121,9 @@ class Plan:
 
     @property
     def visit_count(self) -> int:
-        """Stage visits the plan creates, deletes or re-closes."""
-        return len(self.visits) + len(self.visit_changes)
+        """Stage visits the plan creates (re-closing or deleting a stored one is a
+        change of a visit that was counted when it was created)."""
+        return len(self.visits) + len(self.visit_changes.create)
 
     @property
     def rows(self) -> int:
@@ -130,7 +131,8 @@ class Plan:
         return (
             self.node_count
             + self.relationship_count
-            + self.visit_count
+            + len(self.visits)
+            + len(self.visit_changes)
             + len(self.histories)
             + len(self.pending)
             + len(self.completed)

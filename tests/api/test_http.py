@@ -34,14 +34,15 @@ async def test_post_ingest_answers_counts_and_is_idempotent(api: Api) -> None:
 
 async def test_post_ingest_rejects_a_bad_batch_whole(api: Api) -> None:
     org = SmallOrg()
-    body = ndjson([*org.records(), rel("OWNS", ("Team", org.id("team")), ("Story", "GONE-1"))])
+    body = ndjson([*org.records(), rel("OWNS", ("Product", org.product), ("Story", "GONE-1"))])
     response = await api.client.post("/ingest", content=body)
     assert response.status_code == 422
     assert response.json()["problems"] == [
         {
             "line": 25,
-            "field": "to.id",
-            "message": "no WorkItem with id 'GONE-1' in this batch or in the graph",
+            "field": "type",
+            "message": "OWNS does not connect Product to WorkItem "
+            "(allowed: BusinessLine->Product, Team->WorkItem)",
         }
     ]
     assert await api.graphql(COUNT_QUERY) == {
@@ -74,4 +75,4 @@ async def test_ingest_mutation_answers_success_or_rejection(api: Api) -> None:
 async def test_healthz_reports_the_database(api: Api) -> None:
     response = await api.client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "stuckWrites": 0}

@@ -210,8 +210,10 @@ def units(draw: st.DrawFn, fresh: str, clean: bool = False) -> Unit:
     invalid = set() if node_ok else {1}
     if with_link:
         lines.append(_line(link))
-        if not (node_ok and link_ok):
-            invalid.add(2)  # a link to a refused node is refused with it
+        if not link_ok:
+            invalid.add(2)
+        # A valid link to a refused node is no problem: it waits for a node of that id
+        # (docs/ingest.md, "Late references"), and is not written.
     return Unit(
         tuple(lines),
         frozenset(invalid),
