@@ -172,8 +172,13 @@ def convert(value: Any, spec: PropSpec, field: str) -> Any:
         case PropType.STRING:
             if not isinstance(value, str):
                 raise RecordError(field, f"expected a string, got {_kind(value)}")
-            if spec.choices and value not in spec.choices:
-                raise RecordError(field, f"{value!r} is not one of {sorted(spec.choices)}")
+            if spec.choices:
+                # Tools spell them as they like (`SUCCESS`, `Done`): stored as the model's.
+                canonical = {choice.casefold(): choice for choice in spec.choices}
+                chosen = canonical.get(value.casefold())
+                if chosen is None:
+                    raise RecordError(field, f"{value!r} is not one of {sorted(spec.choices)}")
+                return chosen
             return _unicode(value, field)
         case PropType.INTEGER:
             if isinstance(value, bool) or not isinstance(value, int):

@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from graph.errors import Problem
-from graph.ingest.records import NodeRecord, RelationshipRecord, StateRecord, parse_lines
+from graph.ingest.records import (
+    NodeRecord,
+    RelationshipRecord,
+    StateRecord,
+    parse_lines,
+    parse_record,
+)
 from graph.model import Label, RelType, WorkItemKind
 
 
@@ -129,3 +135,22 @@ def test_lines_are_numbered_from_one_and_blank_lines_count() -> None:
     assert isinstance(results[0], StateRecord)
     assert isinstance(results[1], Problem)
     assert (results[1].line, results[1].field) == (3, "json")
+
+
+def test_a_choice_is_matched_in_any_case_and_stored_as_the_model_spells_it() -> None:
+    record = parse_record(
+        {
+            "record": "node",
+            "label": "Deployment",
+            "id": "d",
+            "properties": {
+                "environment": "Production",
+                "status": "SUCCESS",
+                "startedAt": "2025-03-01T09:00:00Z",
+            },
+        },
+        1,
+    )
+    assert isinstance(record, NodeRecord)
+    assert record.properties["status"] == "success"
+    assert record.properties["environment"] == "Production"  # free text stays as given
