@@ -90,6 +90,10 @@ def lost_write_race(error: BaseException) -> bool:
     return isinstance(error, WriteConflict) or lost_creation_race(error)
 
 
+#: Connections per process: reads, and writes apart (a write never waits for a read's).
+READ_CONNECTIONS = 50
+WRITE_CONNECTIONS = 10
+
 #: Seconds a write transaction may take by default (VSG_WRITE_TIMEOUT_SECONDS): far more
 #: than a chunk of a bulk import needs (about a second), far less than forever.
 WRITE_TIMEOUT = 120.0
@@ -270,7 +274,8 @@ async def _run_many(
 
 
 class GraphStore:
-    """Runs catalogue queries on one database through one shared async driver."""
+    """Runs catalogue queries on one database through one shared async driver (and a
+    second one of its own for writes, so that reads never take every connection)."""
 
     def __init__(
         self,
@@ -280,8 +285,12 @@ class GraphStore:
         read_timeout: float | None = None,
         write_timeout: float | None = WRITE_TIMEOUT,
         uri: str = "the database",
+        write_driver: neo4j.AsyncDriver | None = None,
     ) -> None:
         self._driver = driver
+        #: Writes have their own connection pool: under a read load that takes every
+        #: connection of the read pool, a write still finds one at once (#20).
+        self._write_driver = write_driver or driver
         self.database = database
         self.uri = uri
         #: While set, every query fails at once with StoreUnavailable(this message): the
@@ -334,18 +343,22 @@ class GraphStore:
         driver's. Waiting for a free pooled connection keeps the driver's 60 s: that is
         load, not a fault, and a down database fails the connection attempt instead.
         """
-        driver = AsyncGraphDatabase.driver(
-            connection.uri,
-            auth=(connection.user, connection.password),
-            max_connection_pool_size=50,
-            connection_timeout=connect_timeout,
-            max_transaction_retry_time=retry_time,
-        )
+
+        def driver(pool: int) -> neo4j.AsyncDriver:
+            return AsyncGraphDatabase.driver(
+                connection.uri,
+                auth=(connection.user, connection.password),
+                max_connection_pool_size=pool,
+                connection_timeout=connect_timeout,
+                max_transaction_retry_time=retry_time,
+            )
+
         return cls(
-            driver,
+            driver(READ_CONNECTIONS),
             connection.database,
             read_timeout=read_timeout,
             write_timeout=write_timeout,
+            write_driver=driver(WRITE_CONNECTIONS),
             uri=connection.uri,
         )
 
@@ -415,8 +428,10 @@ class GraphStore:
             await result.consume()
 
     async def close(self) -> None:
-        """Close the driver and its connections."""
+        """Close the drivers and their connections."""
         await self._driver.close()
+        if self._write_driver is not self._driver:
+            await self._write_driver.close()
 
     def _gate(self) -> None:
         if self.unavailable is not None and not _PREPARING.get():
@@ -496,7 +511,7 @@ class GraphStore:
         try:
             async with asyncio.timeout(timeout) as deadline:
                 with self._reachable():
-                    async with self._driver.session(database=self.database) as session:
+                    async with self._write_driver.session(database=self.database) as session:
                         return await session.execute_write(work, *args)
         except TimeoutError:
             if not deadline.expired():
