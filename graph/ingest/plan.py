@@ -360,6 +360,8 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
         else:
             moved.append(move)
 
+    # The same record twice in a batch waits once (one `Pending` per record).
+    plan.pending = list({p.id: p for p in plan.pending}.values())
     facts = _facts(moved)
     structure = any(r.label is Label.STAGE for r in node_records) or any(
         r.type in (RelType.HAS_STAGE, RelType.HAS_VALUE_STREAM) for r in links

@@ -295,3 +295,15 @@ async def test_a_stream_in_chunks_writes_the_same_graph_as_one_batch(store: Grap
     assert (streamed.records, streamed.written) == (whole.records, whole.written)
     assert seen[-1] == (whole.records, whole.records)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+async def test_the_same_waiting_record_twice_in_one_batch_waits_once(store: GraphStore) -> None:
+    org = SmallOrg()
+    await load(store, org.records())
+    owns = rel("OWNS", ("Team", org.id("team")), ("Story", org.id("later")))
+    report = await load(
+        store,
+        [owns, owns, state(org.id("later"), "2025-01-02T09:00:00Z", stage=org.stage("dev"))] * 2,
+    )
+    assert report.pending == 2
+    assert await store.read(PENDING) == [{"waiting": 2}]
