@@ -38,6 +38,20 @@ SEARCH_TITLES = {
     label: cypher(f"explore/search/titles_of_{_snake(label)}") for label in sorted(TITLED, key=str)
 }
 _WORK_ITEM_KINDS = frozenset(k.value for k in WorkItemKind)
+#: The order search results come in, label by label: the organisation and its value
+#: streams (few nodes, what people look for by name), then work, then delivery and
+#: outcomes (many nodes whose ids repeat a product's name).
+SEARCH_ORDER: Mapping[Label, int] = {
+    label: n
+    for n, label in enumerate(
+        (
+            Label.BUSINESS_LINE, Label.PRODUCT, Label.VALUE_STREAM, Label.TEAM, Label.STAGE,
+            Label.PERSON, Label.SKILL, Label.TOOL, Label.REPOSITORY, Label.WORK_ITEM,
+            Label.PULL_REQUEST, Label.COMMIT, Label.DEPLOYMENT, Label.RELEASE, Label.BUILD,
+            Label.INCIDENT, Label.FEEDBACK,
+        )
+    )
+}  # fmt: skip
 
 
 def node_from(properties: Mapping[str, Any], labels: Sequence[str]) -> Node:
@@ -137,7 +151,7 @@ async def search(
 ) -> list[Node]:
     """Nodes whose id is `text` or starts with it (as typed; for work items also in
     capitals), or whose name or title contains it (ignoring case): exact ids first, then
-    the other id matches, then name matches, each by id.
+    exact names, then label by label (`SEARCH_ORDER`) id matches before name matches.
 
     Every id lookup goes through an index, one statement per label; names are read from
     the organisation's few nodes, and titles (of labels with millions of nodes) only of
@@ -157,11 +171,15 @@ async def search(
     exact_rows, *other_rows = await asyncio.gather(exact, *reads)
     matches = [node_from(p, ls) for rows in other_rows for p, ls in collected(rows, "found")]
 
-    def rank(node: Node) -> tuple[int, str]:
+    def rank(node: Node) -> tuple[int, int, int, str]:
+        name = str(node.properties.get("name") or node.properties.get("title") or "").lower()
+        exact = name == lower
         by_id = node.id.startswith(text) or node.id.startswith(upper)
-        return (1 if by_id else 2, node.id)
+        return (0 if exact else 1, SEARCH_ORDER[node.label], 0 if by_id else 1, node.id)
 
-    # Exact ids (already by id), then id matches, then name matches; each node once.
+    # Exact ids (already by id); then exact names; then by label, the organisation's
+    # first (a product before its many releases and builds); within a label, id matches
+    # before name matches, by id. Each node once.
     exacts = [node_from(p, ls) for p, ls in collected(exact_rows, "found")]
     ranked = {(n.label, n.id): n for n in exacts}
     for node in sorted(matches, key=rank):

@@ -26,6 +26,9 @@ def _snake(name: str) -> str:
 NEIGHBOURHOOD: dict[Label, Query] = {
     label: cypher(f"explore/neighbourhood/{_snake(label)}") for label in Label
 }
+GROUPS: dict[Label, Query] = {
+    label: cypher(f"explore/neighbour_groups/{_snake(label)}") for label in Label
+}
 SHORTEST_PATH = cypher("explore/shortest_path")
 
 # Only nodes of the model are shown, never internal ones (sync cursors).
@@ -65,20 +68,41 @@ def clamp_page(first: int) -> int:
     return max(1, min(first, MAX_NEIGHBOURS))
 
 
+@dataclass(frozen=True)
+class Group:
+    """A node's relationships of one type, direction and other end's label, counted."""
+
+    type: str
+    outgoing: bool
+    label: Label
+    count: int
+
+
+async def groups(store: GraphStore, node: Node) -> list[Group]:
+    """The node's relationships grouped by type, direction and the other end's label (by
+    type, outgoing first): what the explorer lists before expanding any of them."""
+    rows = await store.read(GROUPS[node.label], key=node.id, labels=_MODEL_LABELS)
+    return [Group(r["type"], r["outgoing"], Label(r["label"]), r["total"]) for r in rows]
+
+
 async def neighbourhood(
     store: GraphStore,
     node: Node,
     first: int,
     skip: int = 0,
     types: Sequence[str] | None = None,
+    outgoing: bool | None = None,
+    other_label: Label | None = None,
 ) -> Neighbourhood:
-    """Relationships `skip`..`skip + first` of `node` (by type, then other id), of `types`."""
+    """Relationships `skip`..`skip + first` of `node` (by type, then other id), of `types`,
+    in one direction (`outgoing`: from the node) and to `other_label` nodes if given."""
     size = clamp_page(first)
     rows = await store.read(
         NEIGHBOURHOOD[node.label],
         key=node.id,
         types=list(types) if types else None,
-        labels=_MODEL_LABELS,
+        outgoing=outgoing,
+        labels=[other_label.value] if other_label else _MODEL_LABELS,
         skip=max(0, skip),
         first=size + 1,
     )

@@ -61,9 +61,11 @@ class Query:
 
     @strawberry.field(
         description="Nodes whose key is `text` or starts with it (as typed or in capitals), "
-        "or whose name or title contains it (ignoring case): exact keys first, then the "
-        "other key matches, then name matches, each in key order; optionally only nodes "
-        "with one of `labels` or work items of one of `kinds`."
+        "or whose name or title contains it (ignoring case): exact keys first, then exact "
+        "names, then label by label (business lines, products, value streams, teams, "
+        "stages, people, skills, tools, repositories, work items, then delivery and "
+        "outcomes) the key matches before the name matches, in key order; optionally only "
+        "nodes with one of `labels` or work items of one of `kinds`."
     )
     async def search(
         self,

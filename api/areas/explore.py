@@ -9,9 +9,10 @@ import strawberry
 
 from api.context import Info
 from api.types.base import split_global_id
-from api.types.explore import GraphPath, Neighbourhood
+from api.types.explore import Direction, GraphPath, Neighbourhood, RelationshipGroup
 from graph import explore
 from graph.errors import InvalidArgument
+from graph.model import Label
 from graph.model import Node as DomainNode
 
 
@@ -46,7 +47,9 @@ class Query:
     @strawberry.field(
         description="One page of the relationships of a node (global id) and the nodes at "
         "their other ends, ordered by relationship type then the other node's id, only of "
-        "`relationshipTypes` if given. At most 200 relationships a page; null if no such node."
+        "`relationshipTypes`, in `direction` and to `otherLabel` nodes where given (one of "
+        "`relationshipGroups`, a page at a time). At most 200 relationships a page; null "
+        "if no such node."
     )
     async def neighbourhood(
         self,
@@ -55,16 +58,33 @@ class Query:
         first: int = 50,
         after: str | None = None,
         relationship_types: list[str] | None = None,
+        direction: Direction | None = None,
+        other_label: Label | None = None,
     ) -> Neighbourhood | None:
         node = await _load(info, str(id))
         if node is None:
             return None
         skip = _decode_offset(after)
+        outgoing = None if direction is None else direction is Direction.OUTGOING
         found = await explore.neighbourhood(
-            info.context.store, node, first, skip, relationship_types
+            info.context.store, node, first, skip, relationship_types, outgoing, other_label
         )
         end = _offset_cursor(skip + len(found.edges)) if found.has_next else None
         return Neighbourhood.from_domain(found, end)
+
+    @strawberry.field(
+        description="The relationships of a node (global id) grouped by type, direction and "
+        "the label at the other end, with counts (by type, outgoing first): what to expand; "
+        "null if there is no such node."
+    )
+    async def relationship_groups(
+        self, info: Info, id: strawberry.ID
+    ) -> list[RelationshipGroup] | None:
+        node = await _load(info, str(id))
+        if node is None:
+            return None
+        found = await explore.groups(info.context.store, node)
+        return [RelationshipGroup.from_domain(g) for g in found]
 
     @strawberry.field(
         description="A shortest path between two nodes (global ids) over relationships of any "

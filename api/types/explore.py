@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Self
 
 import strawberry
@@ -9,6 +10,7 @@ import strawberry
 from api.types.base import Node, global_id
 from api.types.convert import to_graphql
 from graph import explore
+from graph.model import Label
 
 
 @strawberry.type(description="A relationship between two nodes, pointing from start to end.")
@@ -53,6 +55,36 @@ class Neighbourhood:
             edges=[GraphEdge.from_domain(e) for e in found.edges],
             has_next_page=found.has_next,
             end_cursor=end_cursor,
+        )
+
+
+@strawberry.enum(description="A relationship's direction seen from a node.")
+class Direction(Enum):
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+
+
+@strawberry.type(
+    description="A node's relationships of one type and direction to nodes of one label, "
+    "counted: expand it with neighbourhood(id, relationshipTypes: [type], direction, "
+    "otherLabel: label)."
+)
+class RelationshipGroup:
+    type: str = strawberry.field(description="Relationship type, e.g. HAS_VALUE_STREAM.")
+    direction: Direction = strawberry.field(
+        description="OUTGOING: from the node to the others; INCOMING: to it."
+    )
+    label: Label = strawberry.field(description="The label of the nodes at the other end.")
+    count: int = strawberry.field(description="How many relationships the group holds.")
+
+    @classmethod
+    def from_domain(cls, group: explore.Group) -> Self:
+        """Wrap a domain group."""
+        return cls(
+            type=group.type,
+            direction=Direction.OUTGOING if group.outgoing else Direction.INCOMING,
+            label=group.label,
+            count=group.count,
         )
 
 

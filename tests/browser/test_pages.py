@@ -42,16 +42,25 @@ def test_explorer_draws_expands_finds_a_path_and_traces(site: Site) -> None:
         pathFrom=f"WorkItem:{feature}",
         pathTo=f"BusinessLine:{truth.business_lines[0]}",
         trace=feature,
+        search=truth.products[0],
+        badNode="Product:no-such-product",
     )
     _clean(found)
     # A value stream's neighbourhood: itself, its product (HAS_VALUE_STREAM) and its
     # stages (HAS_STAGE), nothing else.
     expected = {f"ValueStream:{stream}", f"Product:{product}", *(f"Stage:{s}" for s in stages)}
     assert set(found["drawn"]) == expected
-    # Expanding the done stage adds its work items (a page of up to 50).
+    # Expanding the done stage draws the first page of each of its relationship groups:
+    # at most 20 of its many work items, and whatever small groups it has whole.
     added = set(found["expanded"]) - expected
-    assert added and all(n.startswith("WorkItem:") for n in added)
-    assert len(added) <= 50
+    items = {n for n in added if n.startswith("WorkItem:")}
+    assert 0 < len(items) <= 20
+    groups = {g["group"]: g["shown"] for g in found["groups"]}
+    drawn, total = groups["IN_STAGE|INCOMING|WORK_ITEM"].replace(",", "").split(" / ")
+    assert int(drawn) == len(items) < int(total)
+    # Paging on within that group adds work items only, up to 50 more.
+    more = set(found["paged"]) - set(found["expanded"])
+    assert more and all(n.startswith("WorkItem:") for n in more) and len(more) <= 50
     # The path runs from the feature to the business line (through its product).
     path = found["path"]
     assert f"WorkItem:{feature}" in path and f"BusinessLine:{truth.business_lines[0]}" in path
@@ -62,6 +71,15 @@ def test_explorer_draws_expands_finds_a_path_and_traces(site: Site) -> None:
     for stop in ("Work item", "Commits", "Deployments", "Releases", "Feedback"):
         assert stop in columns
     assert columns.index("Work item") < columns.index("Commits") < columns.index("Feedback")
+    # Search groups its hits by label, the organisation's first: the product, then its
+    # value stream, before any release or work item.
+    search = found["search"]
+    assert search["heads"][0].startswith("Product")
+    assert f"Product:{product}" in search["hits"]
+    assert any(h.startswith("ValueStream:") for h in search["hits"])
+    # Bad ids are named, not answered with "no path".
+    assert 'There is no Product with key "no-such-product"' in str(found["badNode"])
+    assert 'There is no Team with key "no-such-team"' in str(found["badPath"])
 
 
 def test_dashboard_shows_the_constraint_and_the_cfd(site: Site) -> None:

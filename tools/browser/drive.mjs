@@ -48,6 +48,17 @@ const scenarios = {
     const expanded = await cy();
     await page.screenshot({ path: `${spec.artifacts}/explorer-expanded.png` });
 
+    // The details pane lists the stage's relationships by group with counts; the work
+    // items' group pages on by itself.
+    await page.waitForSelector('#groups tr[data-group^="IN_STAGE|INCOMING|WORK_ITEM"]', { timeout: 60000 });
+    const groups = await page.evaluate(() => [...document.querySelectorAll("#groups tr.group")]
+      .map((r) => ({ group: r.dataset.group, shown: r.children[2].textContent })));
+    const count = expanded.length;
+    await page.click('#groups tr[data-group^="IN_STAGE|INCOMING|WORK_ITEM"] button');
+    await page.waitForFunction((n) => window.explorer.cy.nodes().length > n, count, { timeout: 60000 });
+    const paged = await cy();
+    await page.screenshot({ path: `${spec.artifacts}/explorer-groups.png` });
+
     // A shortest path between two chosen nodes.
     await page.fill("#path-from", args.pathFrom);
     await page.fill("#path-to", args.pathTo);
@@ -63,7 +74,27 @@ const scenarios = {
     const columns = await page.evaluate(() => window.explorer.cy.nodes(":parent")
       .sort((a, b) => a.position("x") - b.position("x")).map((n) => n.data("caption")));
     await page.screenshot({ path: `${spec.artifacts}/explorer-trace.png` });
-    return { drawn, expanded, path, status, columns };
+
+    // Search: hits grouped by label, the organisation's first.
+    await visit(page, "/explorer", () => true);
+    await page.fill("#search", args.search);
+    await page.waitForFunction(() => !document.getElementById("results").hidden && document.querySelector("#results .hit"), null, { timeout: 60000 });
+    const search = await page.evaluate(() => ({
+      heads: [...document.querySelectorAll("#results .group-head")].map((h) => h.textContent),
+      hits: [...document.querySelectorAll("#results .hit")].map((h) => h.dataset.id),
+    }));
+    await page.screenshot({ path: `${spec.artifacts}/explorer-search.png` });
+
+    // Bad ids say what is wrong.
+    await page.goto(`${spec.base}/explorer?node=${encodeURIComponent(args.badNode)}`, { waitUntil: "load" });
+    await page.waitForFunction(() => !document.getElementById("error").hidden, null, { timeout: 60000 });
+    const badNode = await page.textContent("#error");
+    await page.fill("#path-from", args.pathFrom);
+    await page.fill("#path-to", "Team:no-such-team");
+    await page.click("#find-path");
+    await page.waitForFunction(() => document.getElementById("error").textContent.includes("no-such-team"), null, { timeout: 60000 });
+    const badPath = await page.textContent("#error");
+    return { drawn, expanded, groups, paged, path, status, columns, search, badNode, badPath };
   },
 
   async dashboard(page, args) {

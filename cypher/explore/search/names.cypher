@@ -2,7 +2,7 @@
 // (BusinessLine, Product, ValueStream, Stage, Team, Person, Skill, Tool, Repository,
 // Release: few nodes each, so scanning them is cheap) whose name contains $lower (lower
 // case; names compared in lower case): one row {found}, a list of [properties, labels],
-// by id.
+// releases last (they are many and repeat their product's name), then by id.
 CALL () {
   MATCH (n:BusinessLine) WHERE toLower(n.name) CONTAINS $lower RETURN n
   UNION
@@ -27,6 +27,6 @@ CALL () {
 WITH n
 WHERE any(label IN labels(n) WHERE label IN $labels)
 WITH n
-ORDER BY n.id
+ORDER BY CASE WHEN n:Release THEN 1 ELSE 0 END, n.id
 LIMIT $first
 RETURN collect([n {.*}, labels(n)]) AS found

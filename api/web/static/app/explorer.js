@@ -46,16 +46,24 @@ const DETAILS = `
   }
   ${CAPTION}`;
 
-const NEIGHBOURHOOD = `
-  query($id: ID!, $first: Int!, $after: String) {
-    neighbourhood(id: $id, first: $first, after: $after) {
-      node { ...Caption }
-      nodes { ...Caption }
-      edges { id type start end }
-      hasNextPage endCursor
-    }
+// A node's relationships grouped by type, direction and the other end's label, counted.
+const GROUPS = `
+  query($id: ID!) {
+    node(id: $id) { ...Caption }
+    relationshipGroups(id: $id) { type direction label count }
   }
   ${CAPTION}`;
+
+// One page of each of several groups, in one request (aliases g0, g1...).
+function groupPages(n) {
+  const vars = [], fields = [];
+  for (let i = 0; i < n; i++) {
+    vars.push(`$t${i}: String!, $d${i}: Direction!, $l${i}: NodeLabel!, $f${i}: Int!, $a${i}: String`);
+    fields.push(`g${i}: neighbourhood(id: $id, relationshipTypes: [$t${i}], direction: $d${i}, otherLabel: $l${i}, first: $f${i}, after: $a${i}) {
+      nodes { ...Caption } edges { id type start end } hasNextPage endCursor }`);
+  }
+  return `query($id: ID!, ${vars.join(", ")}) { ${fields.join("\n")} }\n${CAPTION}`;
+}
 
 const PATH = `
   query($from: ID!, $to: ID!) {
@@ -67,8 +75,12 @@ const PATH = `
   ${CAPTION}`;
 
 const SEARCH = `
-  query($text: String!) { search(text: $text, first: 15) { ...Caption } }
+  query($text: String!) { search(text: $text, first: 30) { ...Caption } }
   ${CAPTION}`;
+
+// Search results are shown grouped by label, the organisation's labels first.
+const LABEL_ORDER = ["BusinessLine", "Product", "ValueStream", "Team", "Stage", "Person", "Skill", "Tool",
+  "WorkItem", "Repository", "PullRequest", "Commit", "Build", "Deployment", "Release", "Incident", "Feedback"];
 
 const TRACE = `
   query($key: ID!) {
@@ -77,13 +89,21 @@ const TRACE = `
       ancestors { ...Caption } item { ...Caption } descendants { ...Caption }
       pullRequests { ...Caption } commits { ...Caption } builds { ...Caption }
       deployments { deployments { ...Caption } } releases { ...Caption }
-      item { feedback { ...Caption } }
+      incidents { incident { ...Caption } }
+      feedback { ...Caption ... on Feedback { ledTo { ...Caption } } }
     }
   }
   ${CAPTION}`;
 
 const $ = (id) => document.getElementById(id);
-const cursors = new Map(); // node id -> endCursor of its next neighbourhood page, or null when done
+// Per group of a node ("id|type|direction|label"): the cursor of its next page, or null
+// when every page is drawn; per node: its groups as last counted.
+const cursors = new Map();
+const groupsOf = new Map();
+// The first page of each group: small groups whole, large ones this many.
+const GROUP_PAGE = 20;
+const groupKey = (id, g) => `${id}|${g.type}|${g.direction}|${g.label}`;
+const pascal = (enumName) => enumName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
 const hiddenTypes = new Set();
 
 const cy = cytoscape({
@@ -168,25 +188,66 @@ function ring(centre, nodes) {
   });
 }
 
-async function expand(id) {
-  if (cursors.get(id) === null) return; // every page already drawn
-  setStatus(`Loading neighbours of ${id}…`);
-  const data = await gql(NEIGHBOURHOOD, { id, first: PAGE, after: cursors.get(id) || null });
-  const page = data.neighbourhood;
-  if (!page) throw new Error(`No node ${id}`);
-  const centre = addNode(page.node);
-  ring(centre, page.nodes);
-  page.edges.forEach(addEdge);
-  cursors.set(id, page.hasNextPage ? page.endCursor : null);
-  centre.toggleClass("more", page.hasNextPage);
+function draw(centreId, pages) {
+  const centre = cy.getElementById(centreId);
+  ring(centre, pages.flatMap((p) => p.nodes));
+  pages.forEach((p) => p.edges.forEach(addEdge));
   relayout();
   setStatus(`${cy.nodes().length} nodes, ${cy.edges().length} relationships`);
-  if (cy.$(":selected").id() === id) showDetails(id);
+}
+
+// Load the next page of each of `groups` of node `id` (`size` relationships each).
+async function loadGroups(id, groups, size) {
+  const todo = groups.filter((g) => cursors.get(groupKey(id, g)) !== null);
+  for (let start = 0; start < todo.length; start += 20) {
+    const chunk = todo.slice(start, start + 20);
+    const variables = { id };
+    chunk.forEach((g, i) => Object.assign(variables, {
+      [`t${i}`]: g.type, [`d${i}`]: g.direction, [`l${i}`]: g.label,
+      [`f${i}`]: size || Math.max(1, Math.min(g.count, GROUP_PAGE)), [`a${i}`]: cursors.get(groupKey(id, g)) || null,
+    }));
+    const data = await gql(groupPages(chunk.length), variables);
+    const pages = chunk.map((g, i) => {
+      const page = data[`g${i}`];
+      cursors.set(groupKey(id, g), page && page.hasNextPage ? page.endCursor : null);
+      return page || { nodes: [], edges: [] };
+    });
+    draw(id, pages);
+  }
+  const left = (groupsOf.get(id) || []).some((g) => cursors.get(groupKey(id, g)) !== null);
+  cy.getElementById(id).toggleClass("more", left);
+}
+
+// Draw a node's neighbours: every group's first page (small groups whole). The details
+// pane lists the groups with their counts, and pages on within any of them.
+async function expand(id) {
+  setStatus(`Loading neighbours of ${id}…`);
+  const data = await gql(GROUPS, { id });
+  if (!data.node) throw new Error(noSuchNode(id));
+  addNode(data.node);
+  const groups = data.relationshipGroups || [];
+  groupsOf.set(id, groups);
+  await loadGroups(id, groups.filter((g) => !cursors.has(groupKey(id, g))));
+  if (!groups.length) setStatus(`${id} has no relationships`);
+  if (cy.$(":selected").id() === id) await showDetails(id);
+}
+
+async function expandGroup(id, g) {
+  await loadGroups(id, [g], 50);
+  await showDetails(id);
+}
+
+function noSuchNode(id) {
+  const [labelName, key] = id.includes(":") ? [id.slice(0, id.indexOf(":")), id.slice(id.indexOf(":") + 1)] : ["", ""];
+  if (!key) return `"${id}" is not a node id: write Label:key, e.g. Product:payments or WorkItem:PAY-123.`;
+  if (!LABEL_ORDER.includes(labelName)) return `"${labelName}" is not a label (ids are Label:key; labels: ${LABEL_ORDER.join(", ")}).`;
+  return `There is no ${labelName} with key "${key}".`;
 }
 
 async function open(id) {
   cy.elements().remove();
   cursors.clear();
+  groupsOf.clear();
   await expand(id);
   cy.getElementById(id).select();
   await showDetails(id);
@@ -217,19 +278,32 @@ async function showDetails(id) {
   history.replaceState(null, "", `/explorer?node=${encodeURIComponent(id)}`);
   const skip = new Set(["id", "__typename", "stageHistory"]);
   const rows = Object.entries(n).filter(([k]) => !skip.has(k)).map(([k, v]) => row(k, v));
-  const more = cursors.get(id);
+  const groups = groupsOf.get(id);
+  const drawnOf = (g) => cy.getElementById(id).connectedEdges().filter((e) => e.data("type") === g.type &&
+    (g.direction === "OUTGOING" ? e.data("source") === id : e.data("target") === id) &&
+    (e.data("source") === id ? e.target() : e.source()).data("label") === pascal(g.label)).length;
+  const groupRows = (groups || []).map((g) => {
+    const left = cursors.get(groupKey(id, g)) !== null;
+    return el("tr", { class: "group", "data-group": `${g.type}|${g.direction}|${g.label}` },
+      el("td", {}, g.direction === "OUTGOING" ? `${g.type} →` : `← ${g.type}`),
+      el("td", {}, pascal(g.label)),
+      el("td", { class: "num" }, `${drawnOf(g)} / ${g.count.toLocaleString()}`),
+      el("td", {}, el("button", { onclick: () => run(() => expandGroup(id, g)), ...(left ? {} : { disabled: "" }) },
+        cursors.has(groupKey(id, g)) ? "more" : "show")));
+  });
   const actions = el("div", { class: "actions" },
-    el("button", { onclick: () => run(() => expand(id)) }, cursors.has(id) ? "Load more" : "Expand"),
+    el("button", { onclick: () => run(() => expand(id)) }, groups ? "Refresh" : "Expand"),
     el("button", { onclick: () => { $("path-from").value = id; } }, "Path from here"),
     el("button", { onclick: () => { $("path-to").value = id; } }, "Path to here"),
     label(n) === "WorkItem" ? el("button", { onclick: () => run(() => trace(n.key)) }, "Trace") : null);
-  if (cursors.has(id) && more === null) actions.firstChild.disabled = true;
   const history_ = (n.stageHistory || []).map((v) => el("tr", {}, el("td", {}, v.stage.name), el("td", {}, v.enteredAt.slice(0, 10)), el("td", {}, v.exitedAt ? v.exitedAt.slice(0, 10) : "now")));
   $("details").classList.remove("muted");
   $("details").replaceChildren(...[
     el("h2", {}, el("i", { style: `display:inline-block;width:12px;height:12px;border-radius:50%;background:${COLOURS[label(n)]}` }), " ", label(n), " ", n.key),
     el("table", {}, rows),
     actions,
+    groupRows.length ? el("h2", {}, "Relationships (drawn / all)") : null,
+    groupRows.length ? el("table", { id: "groups" }, groupRows) : null,
     history_.length ? el("h2", {}, "Stage history") : null,
     history_.length ? el("table", {}, history_) : null,
   ].filter(Boolean));
@@ -239,6 +313,9 @@ async function findPath() {
   const from = $("path-from").value.trim();
   const to = $("path-to").value.trim();
   if (!from || !to) throw new Error("Choose both ends of the path (Label:key).");
+  const ends = await gql(`query($from: ID!, $to: ID!) { a: node(id: $from) { id } b: node(id: $to) { id } }`, { from, to });
+  if (!ends.a) throw new Error(noSuchNode(from));
+  if (!ends.b) throw new Error(noSuchNode(to));
   const data = await gql(PATH, { from, to });
   cy.elements().removeClass("path");
   const path = data.shortestPath;
@@ -257,17 +334,19 @@ async function findPath() {
 async function trace(key) {
   const data = await gql(TRACE, { key });
   const t = data.trace;
-  if (!t) throw new Error(`No work item ${key}`);
+  if (!t) throw new Error(`There is no work item with key "${key}" to trace.`);
   const columns = [
     ["Business line", t.businessLine ? [t.businessLine] : []],
     ["Product", t.product ? [t.product] : []],
     ["Ancestors", t.ancestors], ["Work item", [t.item]], ["Descendants", t.descendants],
     ["Pull requests", t.pullRequests], ["Commits", t.commits], ["Builds", t.builds],
     ["Deployments", t.deployments.flatMap((d) => d.deployments)], ["Releases", t.releases],
-    ["Feedback", t.item.feedback],
+    ["Incidents", t.incidents.map((i) => i.incident).filter(Boolean)],
+    ["Feedback", t.feedback], ["Follow-ups", t.feedback.flatMap((f) => f.ledTo || [])],
   ].filter(([, nodes]) => nodes.length);
   cy.elements().remove();
   cursors.clear();
+  groupsOf.clear();
   const seen = new Set();
   columns.forEach(([title, nodes], c) => {
     const parent = `column-${c}`;
@@ -283,7 +362,7 @@ async function trace(key) {
   if (cy.zoom() > 1.5) { cy.zoom(1.5); cy.center(); }
   await showDetails(t.item.id);
   refreshLegend();
-  setStatus(`Trace of ${key}: ${seen.size} nodes, left to right from business line to feedback`);
+  setStatus(`Trace of ${key}: ${seen.size} nodes, left to right from business line to incidents, feedback and its follow-ups`);
   history.replaceState(null, "", `/explorer?trace=${encodeURIComponent(key)}`);
 }
 
@@ -302,19 +381,24 @@ $("search").addEventListener("input", () => {
     // On a large graph a search can take most of a second: an answer to text since
     // typed over must not replace the results of what the box holds now.
     if ($("search").value.trim() !== text) return;
-    $("results").replaceChildren(...(data.search.length ? data.search.map((n) => el("div", {
-      onclick: () => { $("results").hidden = true; run(() => open(n.id)); },
-    }, el("i", { style: `display:inline-block;width:10px;height:10px;border-radius:50%;background:${COLOURS[label(n)]}` }), ` ${label(n)} · ${caption(n)}`)) : [el("div", { class: "muted" }, "No match")]));
+    const byLabel = new Map(LABEL_ORDER.map((l) => [l, []]));
+    for (const n of data.search) (byLabel.get(label(n)) || byLabel.set(label(n), []).get(label(n))).push(n);
+    const sections = [...byLabel].filter(([, ns]) => ns.length).flatMap(([l, ns]) => [
+      el("div", { class: "group-head" }, `${l} (${ns.length})`),
+      ...ns.map((n) => el("div", { class: "hit", "data-id": n.id, onclick: () => { $("results").hidden = true; run(() => open(n.id)); } },
+        el("i", { style: `display:inline-block;width:10px;height:10px;border-radius:50%;background:${COLOURS[label(n)]}` }), ` ${caption(n)}`)),
+    ]);
+    $("results").replaceChildren(...(sections.length ? sections : [el("div", { class: "muted" }, "No match")]));
     $("results").hidden = false;
   }), 250);
 });
 $("find-path").addEventListener("click", () => run(findPath));
 $("fit").addEventListener("click", () => cy.fit(undefined, 40));
-$("clear").addEventListener("click", () => { cy.elements().remove(); cursors.clear(); refreshLegend(); history.replaceState(null, "", "/explorer"); });
+$("clear").addEventListener("click", () => { cy.elements().remove(); cursors.clear(); groupsOf.clear(); refreshLegend(); history.replaceState(null, "", "/explorer"); });
 cy.on("tap", "node", (ev) => { if (!ev.target.isParent()) run(() => showDetails(ev.target.id())); });
 cy.on("dbltap", "node", (ev) => { if (!ev.target.isParent()) run(() => expand(ev.target.id())); });
 
 const params = new URLSearchParams(location.search);
 if (params.get("node")) run(() => open(params.get("node")));
 else if (params.get("trace")) run(() => trace(params.get("trace")));
-window.explorer = { cy, expand, open, findPath, trace }; // for the browser tests
+window.explorer = { cy, expand, expandGroup, open, findPath, trace }; // for the browser tests
