@@ -121,8 +121,8 @@ CHECKS: tuple[Check, ...] = (
         "environmentSpellings",
         cypher("quality/environment_spellings"),
         "environments spelled in several cases",
-        "each spelling is a separate chain when deriving SHIPPED: changes may be shipped "
-        "twice or counted from the wrong deployment",
+        "nothing derived (SHIPPED chains and inferred incident causes compare "
+        "environments in any case), but reports and exports show each spelling apart",
         "send one spelling",
     ),
 )

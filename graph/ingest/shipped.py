@@ -1,7 +1,9 @@
 """Derive `(:Deployment)-[:SHIPPED]->(:Commit)` from the commit graph, after ingest.
 
 The deployments of one repository (the `IN_REPO` of their head commit) to one
-environment form a **chain**, ordered by `finishedAt` (else `startedAt`), then id. Each
+environment form a **chain**, ordered by `finishedAt` (else `startedAt`), then id. An
+environment is compared in any case (`toLower`): `Production` and `production`
+deployments form one chain, each keeping its own spelling. Each
 successful deployment of a chain SHIPPED the commits reachable from its head over
 `PARENT` (the head included) that no earlier successful deployment of the chain had
 already brought; failed and in-progress deployments ship nothing. While an environment
@@ -69,7 +71,7 @@ _CHUNK = 20_000
 # not-yet-shipped part in one statement instead (a long unshipped history).
 _MAX_SLICES = 25
 
-#: A chain: (repository id, environment).
+#: A chain: (repository id, environment in lower case: every spelling of it).
 ChainKey = tuple[str, str]
 #: Where a chain's recomputation starts: (at, deployment id); None for the whole chain.
 Cut = tuple[datetime, str] | None

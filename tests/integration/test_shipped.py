@@ -230,6 +230,57 @@ async def test_branches_merges_and_environments(store: GraphStore) -> None:
     }
 
 
+DEPLOYMENT_ENVIRONMENTS = parse(
+    "test/deployment_environments",
+    "MATCH (d:Deployment) RETURN d.id AS deployment, d.environment AS environment",
+)
+MARK_STALE_AS = parse(
+    "test/mark_stale_as",
+    "MATCH (r:Repository {id: $id}) SET r.shippedStale = $environments",
+)
+
+
+async def test_one_environment_in_any_case_is_one_chain(store: GraphStore) -> None:
+    # Linear c0 <- ... <- c5; d1..d4 deploy c1, c2 (failed), c3, c5 to production,
+    # spelled Production / production alternately. One chain, as if all were spelled
+    # `production`: d1 c0 c1; d2 failed, nothing; d3 c2 c3; d4 c4 c5. (Two chains would
+    # have d3 ship c0..c3 again and d4 c0..c5, as the first of the other spelling.)
+    spellings = ("Production", "production", "PRODUCTION", "production")
+    heads = (("d1", "c1", "success"), ("d2", "c2", "failure"))
+    heads += (("d3", "c3", "success"), ("d4", "c5", "success"))
+    expected = {"d1": {"c0", "c1"}, "d3": {"c2", "c3"}, "d4": {"c4", "c5"}}
+    for environments in (spellings, ("production",) * 4):
+        repo = Repo()
+        records = [*repo.base(), *repo.linear(6)]
+        for (name, head, status), environment in zip(heads, environments, strict=True):
+            finished = f"2025-03-{10 + int(name[1:]):02d}T10:00:00Z"
+            records += repo.deployment(name, head, finished, status, environment)
+        await load(store, records)
+        assert await shipped(store, repo) == expected
+        # Each deployment keeps its own spelling.
+        stored = {
+            r["deployment"][len(repo.prefix) + 1 :]: r["environment"]
+            for r in await store.read(DEPLOYMENT_ENVIRONMENTS)
+            if r["deployment"].startswith(repo.prefix)
+        }
+        assert stored == dict(zip(("d1", "d2", "d3", "d4"), environments, strict=True))
+        # Deployed one by one, in reverse, each in its own import: the same sets.
+        again = Repo()
+        await load(store, [*again.base(), *again.linear(6)])
+        for (name, head, status), environment in reversed(
+            list(zip(heads, environments, strict=True))
+        ):
+            finished = f"2025-03-{10 + int(name[1:]):02d}T10:00:00Z"
+            await load(store, again.deployment(name, head, finished, status, environment))
+        assert await shipped(store, again) == expected
+    # A stale mark spelled in another case (left by an earlier version) is recomputed
+    # and cleared like any other.
+    await store.write(MARK_STALE_AS, id=again.id("repo"), environments=["Production"])
+    await load(store, [node("Product", again.id("other"), name="Other")])
+    assert await shipped(store, again) == expected
+    assert await store.read(STALE_MARKS) == []
+
+
 async def test_a_parent_link_arriving_later_reaches_the_deployments_that_need_it(
     store: GraphStore,
 ) -> None:

@@ -2,9 +2,9 @@
 // walk that fetches its region a slice at a time: one row {commits}, a list with one
 // [id, parent ids, stop] per commit. `stop`: the walk goes no further there, because the
 // commit is not in the repository or a successful deployment of the repository outside
-// $recompute already SHIPPED it to the environment. (The expansion may run up to 8 hops
-// past such a commit; that bounded waste buys far fewer round trips than one hop at a
-// time.)
+// $recompute already SHIPPED it to the environment ($environment in lower case: every
+// spelling of it). (The expansion may run up to 8 hops past such a commit; that bounded
+// waste buys far fewer round trips than one hop at a time.)
 UNWIND $frontier AS commitId
 MATCH (:Commit {id: commitId})-[:PARENT*0..8]->(c:Commit)
 WITH DISTINCT c
@@ -16,7 +16,7 @@ RETURN collect([
          OR EXISTS {
            MATCH (c)<-[:SHIPPED]-(d:Deployment)-[:DEPLOYED]->(:Commit)
                  -[:IN_REPO]->(:Repository {id: $repository})
-           WHERE d.environment = $environment AND d.status = 'success'
+           WHERE toLower(d.environment) = $environment AND d.status = 'success'
              AND NOT d.id IN $recompute
          }
        ]) AS commits
