@@ -4,12 +4,18 @@ An incident whose records name its cause keeps that `CAUSED_BY` (marked `inferre
 false`; a record may say `inferred: true` to hand the choice to this rule). An incident
 without one is attributed to the **latest successful deployment of a product it
 AFFECTS** (the deployment `FOR_PRODUCT` that product, or whose head commit is in one of
-its repositories) **to its environment** (`environment`, default `production`) **that
-finished strictly before the incident was created** — stored as `CAUSED_BY {inferred:
-true}`. Ties on `finishedAt` go to the greatest deployment id, so the answer does not
-depend on the order of ingest. When an explicit cause arrives later, the inferred one is
-removed; when a better candidate arrives (a deployment ingested out of order), the
-inferred cause moves. Re-deriving writes nothing when nothing changed; the changes of a
+its repositories) **to its environment** **that finished strictly before the incident
+was created** — stored as `CAUSED_BY {inferred: true}`. Environments match as DORA reads
+them (graph/dora.py `environment_pattern`): an incident without an `environment`, or
+with `production` in any case, matches every deployment whose environment matches the
+production pattern (DevLake's `(?i)prod.*`, `PRODUCTION_PATTERN`: prod, Production,
+prod-eu); any other environment matches deployments to the same name in any case
+(`Staging` matches `staging`). The deployments' environments are matched by the
+database (`=~`), with the patterns of the incidents at hand as a parameter. Ties on
+`finishedAt` go to the greatest deployment id, so the answer does not depend on the
+order of ingest. When an explicit cause arrives later, the inferred one is removed; when
+a better candidate arrives (a deployment ingested out of order), the inferred cause
+moves. Re-deriving writes nothing when nothing changed; the changes of a
 batch are written in one transaction, so a failure leaves every cause as it was and the
 retry of the batch recomputes them.
 """
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from graph.dora import PRODUCTION, PRODUCTION_PATTERN, environment_pattern
 from graph.ingest.plan import Plan
 from graph.model import Label, RelType
 from graph.queries import Query, cypher
@@ -37,7 +44,7 @@ DELETE_INFERRED = cypher("ingest/causes/delete_inferred")
 CREATE_INFERRED = cypher("ingest/causes/create_inferred")
 
 #: The environment of an incident that names none.
-DEFAULT_ENVIRONMENT = "production"
+DEFAULT_ENVIRONMENT = PRODUCTION
 
 _CHUNK = 20_000
 
@@ -64,6 +71,14 @@ class Candidates:
         return self.finished[index - 1] if index else None
 
 
+def incident_pattern(environment: str | None) -> str:
+    """The regular expression (whole name, Cypher `=~`) the environments of an
+    incident's candidate deployments match: the production pattern for an incident
+    naming no environment or `production`, else its own name in any case (one pattern
+    per name whatever its spelling)."""
+    return environment_pattern((environment or DEFAULT_ENVIRONMENT).lower(), PRODUCTION_PATTERN)
+
+
 def infer_cause(
     created: datetime,
     environment: str | None,
@@ -71,12 +86,13 @@ def infer_cause(
     candidates: Mapping[tuple[str, str], Candidates],
 ) -> str | None:
     """The inferred cause of an incident: over the products it affects, the deployment
-    to its environment that finished last strictly before it was created."""
-    env = environment or DEFAULT_ENVIRONMENT
+    to its environment that finished last strictly before it was created. `candidates`
+    are keyed by (product, the pattern their environments match: `incident_pattern`)."""
+    pattern = incident_pattern(environment)
     found = [
         best
         for p in products
-        if (c := candidates.get((p, env))) is not None
+        if (c := candidates.get((p, pattern))) is not None
         and (best := c.latest_before(created)) is not None
     ]
     return max(found)[1] if found else None
@@ -139,10 +155,12 @@ async def attribute_incidents(
     for start in range(0, len(ids), _CHUNK):
         found += await store.read(INCIDENTS, ids=ids[start : start + _CHUNK])
     products = sorted({p for row in found for p in row["products"]})
+    patterns = sorted({incident_pattern(row["environment"]) for row in found})
     by_key: dict[tuple[str, str], list[tuple[datetime, str]]] = defaultdict(list)
-    rows = await store.read(PRODUCT_DEPLOYMENTS, products=products)
-    for product, deployment, environment, finished in collected(rows, "deployments"):
-        by_key[(product, environment)].append((instant(finished), deployment))
+    rows = await store.read(PRODUCT_DEPLOYMENTS, products=products, patterns=patterns)
+    for product, deployment, matched, finished in collected(rows, "deployments"):
+        for n in matched:
+            by_key[(product, patterns[n])].append((instant(finished), deployment))
     candidates = {k: Candidates(tuple(sorted(set(v)))) for k, v in by_key.items()}
     deletes: list[dict[str, str]] = []
     creates: list[dict[str, str]] = []

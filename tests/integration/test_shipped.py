@@ -561,6 +561,52 @@ async def test_incidents_keep_explicit_causes_and_get_inferred_ones(store: Graph
     }
 
 
+async def test_inferred_causes_match_environments_as_dora_reads_them(store: GraphStore) -> None:
+    repo = Repo()
+    await load(
+        store,
+        [
+            *repo.base(),
+            *repo.linear(4),
+            # Production (p1, Mar 10 10:00), prod-eu (p2, Mar 11 10:00): both match the
+            # production pattern (?i)prod.*; preprod (x1, Mar 12 10:00) does not; Staging
+            # (s1, Mar 12 12:00) is its own environment.
+            *repo.deployment("p1", "c1", "2025-03-10T10:00:00Z", environment="Production"),
+            *repo.deployment("p2", "c2", "2025-03-11T10:00:00Z", environment="prod-eu"),
+            *repo.deployment("x1", "c3", "2025-03-12T10:00:00Z", environment="preprod"),
+            *repo.deployment("s1", "c3", "2025-03-12T12:00:00Z", environment="Staging"),
+            # No environment: production by the pattern. Mar 10 12:00: p1.
+            *incident(repo, "none-early", "2025-03-10T12:00:00Z"),
+            # Mar 13: p2 (prod-eu) is the latest production one; x1, s1 are not.
+            *incident(repo, "none-late", "2025-03-13T00:00:00Z"),
+            # `PRODUCTION`: the same as none. Mar 11 12:00: p2.
+            *incident(repo, "named-production", "2025-03-11T12:00:00Z", environment="PRODUCTION"),
+            # Any other name matches itself in any case: staging -> s1, Prod-EU -> p2
+            # (not p1), PreProd -> x1.
+            *incident(repo, "staging", "2025-03-13T00:00:00Z", environment="staging"),
+            *incident(repo, "prod-eu", "2025-03-13T00:00:00Z", environment="Prod-EU"),
+            *incident(repo, "preprod", "2025-03-13T00:00:00Z", environment="PreProd"),
+            # Before any deployment: none.
+            *incident(repo, "none-too-early", "2025-03-10T09:00:00Z"),
+            # An environment no deployment has: none.
+            *incident(repo, "qa", "2025-03-13T00:00:00Z", environment="qa"),
+        ],
+    )
+    expected = {
+        "none-early": ("p1", True),
+        "none-late": ("p2", True),
+        "named-production": ("p2", True),
+        "staging": ("s1", True),
+        "prod-eu": ("p2", True),
+        "preprod": ("x1", True),
+    }
+    assert await causes(store, repo) == expected
+    # A production deployment spelled PROD arrives late (Mar 12 18:00): the incidents of
+    # production created after it move to it; the others stay.
+    await load(store, repo.deployment("p3", "c3", "2025-03-12T18:00:00Z", environment="PROD"))
+    assert await causes(store, repo) == {**expected, "none-late": ("p3", True)}
+
+
 async def test_inferred_causes_follow_late_deployments_and_yield_to_explicit_ones(
     store: GraphStore,
 ) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from graph.dora import (
+    PRODUCTION_PATTERN,
     DeploymentFact,
     DoraLevel,
     IncidentFact,
@@ -14,6 +16,7 @@ from graph.dora import (
     change_failure_level,
     change_failure_rate,
     deployment_frequency,
+    environment_pattern,
     four_keys,
     frequency_level,
     lead_time,
@@ -23,7 +26,7 @@ from graph.dora import (
     time_to_restore,
 )
 from graph.flow import Window
-from graph.ingest.causes import Candidates, infer_cause
+from graph.ingest.causes import Candidates, incident_pattern, infer_cause
 from graph.ingest.shipped import ChainDeployment, ship
 
 E, H, M, L = DoraLevel.ELITE, DoraLevel.HIGH, DoraLevel.MEDIUM, DoraLevel.LOW
@@ -240,14 +243,27 @@ def test_ship_stops_at_commits_it_was_not_given() -> None:
     }
 
 
+def test_an_incident_matches_production_by_the_pattern_and_other_names_in_any_case() -> None:
+    assert incident_pattern(None) == PRODUCTION_PATTERN == "(?i)prod.*"
+    assert incident_pattern("Production") == PRODUCTION_PATTERN
+    assert incident_pattern("PRODUCTION") == PRODUCTION_PATTERN
+    assert incident_pattern("Staging") == environment_pattern("staging")
+    assert re.fullmatch(incident_pattern("Staging"), "STAGING")
+    assert re.fullmatch(incident_pattern("prod-eu"), "Prod-EU")
+    assert not re.fullmatch(incident_pattern("prod-eu"), "prod")
+
+
 def test_infer_cause_takes_the_latest_deployment_finished_strictly_before() -> None:
+    production, staging = PRODUCTION_PATTERN, incident_pattern("staging")
     candidates = {
-        ("shop", "production"): Candidates(((t(1), "d1"), (t(5), "d2"), (t(5), "d3"))),
-        ("shop", "staging"): Candidates(((t(4), "s1"),)),
-        ("ads", "production"): Candidates(((t(3), "a1"),)),
+        ("shop", production): Candidates(((t(1), "d1"), (t(5), "d2"), (t(5), "d3"))),
+        ("shop", staging): Candidates(((t(4), "s1"),)),
+        ("ads", production): Candidates(((t(3), "a1"),)),
     }
     assert infer_cause(t(5), None, ["shop"], candidates) == "d1"  # at t(5): strictly before
     assert infer_cause(t(5, 1), None, ["shop"], candidates) == "d3"  # a tie: greatest id
     assert infer_cause(t(4, 1), "staging", ["shop"], candidates) == "s1"
+    assert infer_cause(t(4, 1), "STAGING", ["shop"], candidates) == "s1"
+    assert infer_cause(t(5, 1), "Production", ["shop"], candidates) == "d3"
     assert infer_cause(t(4), None, ["shop", "ads"], candidates) == "a1"  # latest of both
     assert infer_cause(t(1), None, ["shop"], candidates) is None
