@@ -1,12 +1,14 @@
-"""How long the explorer's and the dashboard's own requests take on a large organisation.
+"""How long the pages' own requests take on a large organisation: home, dashboard,
+analyses, explorer.
 
     .venv/bin/python bench/pages.py [--scale 1000000] [--keep DIR] [--runs 5]
 
 Loads the demo organisation (as bench/suite.py does, seed 7; with --keep DIR a database
 already in DIR is reused, so `--keep BENCH/scale-1000000` reuses the suite's), serves
 the real app under uvicorn in a child process and sends, over HTTP, the GraphQL
-documents the pages send: they are read out of api/web/static/app/explorer.js and
-dashboard.js, so what is timed is what a browser asks. For each request: the median and
+documents the pages send: they are read out of api/web/static/app/*.js, so what is timed
+is what a browser asks (the explorer's page of every relationship group is built as the
+page builds it, for the groups the server reports). For each request: the median and
 the slowest of --runs runs after one warm-up, and the size of the answer (a page must
 never receive an unbounded neighbourhood). Prints a table and writes JSON (default
 bench/results/pages-<scale>.json). Nothing here asserts a time.
@@ -67,6 +69,12 @@ OTHER_DONE_STAGE = parse(
 )
 
 
+#: Pieces of documents the scripts declare, not documents themselves.
+TEMPLATES = frozenset({"CAPTION", "W", "GROUP_VARIABLES", "GROUP_FIELD"})
+#: The first page of a relationship group the explorer draws (GROUP_PAGE in explorer.js).
+GROUP_PAGE = 20
+
+
 def documents(source: Path) -> dict[str, str]:
     """The GraphQL documents a page's script declares (`const NAME = \\`...\\``), with
     `${CAPTION}`-style fragments put in, plus those written inline (`gql(\\`...\\``)."""
@@ -102,24 +110,76 @@ def iso(instant: datetime) -> str:
     return instant.isoformat().replace("+00:00", "Z")
 
 
-def requests(
-    explorer: dict[str, str], dashboard: dict[str, str], s: dict[str, Any]
-) -> list[Request]:
-    """(page, what, document, variables) of every request timed."""
+def pages() -> dict[str, dict[str, str]]:
+    """Every page's documents, by page."""
+    return {name: documents(APP / f"{name}.js") for name in PAGES}
+
+
+PAGES = ("home", "dashboard", "analysis", "explorer")
+
+
+def group_pages(explorer: dict[str, str], groups: list[dict[str, Any]], id: str) -> Request:
+    """The explorer's request for the first page of each of `groups` of node `id`
+    (explorer.js `groupPages`: the field and its variables once per group, numbered)."""
+    n = len(groups)
+    each = [(explorer["GROUP_VARIABLES"].replace("_N", str(i)),
+             explorer["GROUP_FIELD"].replace("_N", str(i))) for i in range(n)]  # fmt: skip
+    variables = ", ".join(v for v, _ in each)
+    fields = "\n".join(f for _, f in each)
+    document = f"query($id: ID!, {variables}) {{ {fields} }}\n{explorer['CAPTION']}"
+    values: dict[str, Any] = {"id": id}
+    for i, g in enumerate(groups):
+        values |= {f"t{i}": g["type"], f"d{i}": g["direction"], f"l{i}": g["label"],
+                   f"f{i}": max(1, min(g["count"], GROUP_PAGE)), f"a{i}": None}  # fmt: skip
+    return ("explorer", f"first page of {n} groups of {id}", document, values)
+
+
+def requests(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[Request]:
+    """(page, what, document, variables) of every request timed but the explorer's group
+    pages (`group_pages`, which depend on what the server counts)."""
+    dashboard, analysis, explorer = docs["dashboard"], docs["analysis"], docs["explorer"]
     end = UNTIL
     start = end - timedelta(days=WINDOW_DAYS)
     forecast = next(d for d in dashboard.values() if "forecast(" in d)
     window = {"id": f"ValueStream:{s['stream']}", "from": iso(start), "to": iso(end)}
+    flow = {"scope": window["id"], "from": window["from"], "to": window["to"]}
     item, other = f"WorkItem:{s['item']}", f"WorkItem:{s['other']}"
     prefix = s["item"][:-1].lower()
+    analyses = [
+        ("analysis", f"{name.removeprefix('Q_').lower()} of {s['stream']}", document, window)
+        for name, document in analysis.items()
+        if name.startswith("Q_") and name not in ("Q_HEAD", "Q_FORECAST")
+    ]
     return [
+        ("home", "value streams by product", docs["home"]["QUERY"], {"first": 500}),
         ("dashboard", "value streams (selector)", dashboard["STREAMS"], {}),
-        ("dashboard", f"dashboard of {s['stream']}", dashboard["DASHBOARD"], window),
+        ("dashboard", f"{s['stream']}: map, constraint, DORA", dashboard["STREAM"], window),
+        ("dashboard", f"{s['stream']}: flow figures", dashboard["FLOW"], flow),
+        (
+            "dashboard",
+            f"{s['stream']}: flow figures, defects only",
+            dashboard["FLOW"],
+            {**flow, "flowTypes": ["DEFECT"]},
+        ),
         (
             "dashboard",
             "forecast",
             forecast,
             {"id": window["id"], "start": iso(end), "by": iso(end + timedelta(days=30))},
+        ),
+        ("analysis", "value streams (selector)", analysis["STREAMS"], {}),
+        ("analysis", f"{s['stream']} (head)", analysis["Q_HEAD"], {"id": window["id"]}),
+        *analyses,
+        (
+            "analysis",
+            "forecast (20 items, 30 days)",
+            analysis["Q_FORECAST"],
+            {
+                "id": window["id"],
+                "items": 20,
+                "by": iso(end + timedelta(days=30)),
+                "start": iso(end),
+            },
         ),
         ("explorer", f"search '{s['item']}' (a key)", explorer["SEARCH"], {"text": s["item"]}),
         ("explorer", f"search '{prefix}' (a key's prefix)", explorer["SEARCH"], {"text": prefix}),
@@ -132,22 +192,17 @@ def requests(
         ("explorer", "search 'zzqq' (nothing matches)", explorer["SEARCH"], {"text": "zzqq"}),
         (
             "explorer",
-            f"neighbours of product {s['product']}",
-            explorer["NEIGHBOURHOOD"],
-            {"id": f"Product:{s['product']}", "first": 50, "after": None},
+            f"relationship groups of product {s['product']}",
+            explorer["GROUPS"],
+            {"id": f"Product:{s['product']}"},
         ),
         (
             "explorer",
-            f"neighbours of stage {s['done']}",
-            explorer["NEIGHBOURHOOD"],
-            {"id": f"Stage:{s['done']}", "first": 50, "after": None},
+            f"relationship groups of stage {s['done']}",
+            explorer["GROUPS"],
+            {"id": f"Stage:{s['done']}"},
         ),
-        (
-            "explorer",
-            f"neighbours of {s['item']}",
-            explorer["NEIGHBOURHOOD"],
-            {"id": item, "first": 50, "after": None},
-        ),
+        ("explorer", f"relationship groups of {s['item']}", explorer["GROUPS"], {"id": item}),
         ("explorer", f"details of {s['item']}", explorer["DETAILS"], {"id": item}),
         (
             "explorer",
@@ -208,7 +263,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             about = await subjects(store)
         finally:
             await store.close()
-        asked = requests(documents(APP / "explorer.js"), documents(APP / "dashboard.js"), about)
+        docs = pages()
+        asked = requests(docs, about)
         port = free_port()
         command = [sys.executable, str(SUITE), "--serve-api", str(where)]
         command += [str(embedded.config.bolt_port), str(port)]
@@ -217,6 +273,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             url = f"http://127.0.0.1:{port}/graphql"
             async with httpx.AsyncClient(timeout=120) as http:
                 await wait_http(http, url, api, log)
+                # The explorer then draws the first page of every group it was told of.
+                for id in (f"Product:{about['product']}", f"Stage:{about['done']}"):
+                    answer = await http.post(
+                        url, json={"query": docs["explorer"]["GROUPS"], "variables": {"id": id}}
+                    )
+                    groups = answer.json()["data"]["relationshipGroups"]
+                    asked.append(group_pages(docs["explorer"], groups, id))
             print(f"[{args.scale:,}] timing the pages' requests ...", flush=True)
             rows = await time_requests(url, asked, args.runs)
         return {"work_items": args.scale, "runs": args.runs, "subjects": about, "requests": rows}

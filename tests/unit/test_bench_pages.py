@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from graphql import parse, validate
 
 from api.schema import schema
-from bench.pages import APP, documents, requests
+from bench.pages import TEMPLATES, group_pages, pages, requests
 
 SUBJECTS = {
     "product": "payments",
@@ -21,30 +21,39 @@ SUBJECTS = {
 }
 
 
-def test_every_document_of_both_pages_is_read_whole_and_valid() -> None:
-    explorer = documents(APP / "explorer.js")
-    dashboard = documents(APP / "dashboard.js")
+def test_every_document_of_every_page_is_read_whole_and_valid() -> None:
+    docs = pages()
+    assert {"DETAILS", "GROUPS", "PATH", "SEARCH", "TRACE", "INLINE_0"} <= docs["explorer"].keys()
+    assert {"STREAMS", "STREAM", "FLOW", "INLINE_0"} <= docs["dashboard"].keys()
+    assert {"QUERY"} <= docs["home"].keys()
+    assert {"Q_CONSTRAINT", "Q_SKILLS", "Q_RECOMMENDATIONS", "RAISE"} <= docs["analysis"].keys()
+    for page, found in docs.items():
+        for name, document in found.items():
+            if name in TEMPLATES:
+                continue  # a piece, put into the documents that use it
+            assert "${" not in document, (page, name)
+            assert validate(schema._schema, parse(document)) == [], (page, name)
 
-    assert {"DETAILS", "NEIGHBOURHOOD", "PATH", "SEARCH", "TRACE"} <= explorer.keys()
-    assert {"STREAMS", "DASHBOARD", "INLINE_0"} <= dashboard.keys()
-    for name, document in {**explorer, **dashboard}.items():
-        if name == "CAPTION":
-            continue  # a fragment, put into the documents that spread it
-        assert "${" not in document, name
-        assert validate(schema._schema, parse(document)) == [], name
 
+def test_the_timed_requests_cover_every_page_with_their_variables() -> None:
+    asked = requests(pages(), SUBJECTS)
 
-def test_the_timed_requests_cover_both_pages_with_their_variables() -> None:
-    asked = requests(
-        documents(APP / "explorer.js"),
-        documents(APP / "dashboard.js"),
-        SUBJECTS,
-    )
-
-    assert {page for page, *_ in asked} == {"explorer", "dashboard"}
+    assert {page for page, *_ in asked} == {"home", "dashboard", "analysis", "explorer"}
     by_what = {what: variables for _, what, _, variables in asked}
     assert by_what["search 'pay-1' (a key's prefix)"] == {"text": "pay-1"}
-    dashboard = by_what["dashboard of payments-value-stream"]
+    dashboard = by_what["payments-value-stream: map, constraint, DORA"]
     assert dashboard["id"] == "ValueStream:payments-value-stream"
     assert datetime.fromisoformat(dashboard["to"]) == datetime(2026, 1, 1, tzinfo=UTC)
+    assert by_what["payments-value-stream: flow figures"]["scope"] == dashboard["id"]
     assert by_what["path PAY-12 → CHK-3"] == {"from": "WorkItem:PAY-12", "to": "WorkItem:CHK-3"}
+    assert "skills of payments-value-stream" in by_what
+
+
+def test_the_group_pages_are_built_as_the_explorer_builds_them() -> None:
+    groups = [
+        {"type": "HAS_VALUE_STREAM", "direction": "OUTGOING", "label": "VALUE_STREAM", "count": 1},
+        {"type": "FOR_PRODUCT", "direction": "INCOMING", "label": "WORK_ITEM", "count": 4000},
+    ]
+    _, _, document, variables = group_pages(pages()["explorer"], groups, "Product:p")
+    assert validate(schema._schema, parse(document)) == []
+    assert (variables["f0"], variables["f1"], variables["l1"]) == (1, 20, "WORK_ITEM")

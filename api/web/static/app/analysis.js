@@ -4,29 +4,37 @@ import cytoscape from "/static/vendor/cytoscape/cytoscape.esm.min.mjs";
 import { el, gql } from "/static/app/graphql.js";
 
 const STREAMS = `{ valueStreams(first: 500) { edges { node { id name product { id name } } } } }`;
-const W = "$id: ID!, $from: DateTime!, $to: DateTime!";
-const Q = {
-  head: `query($id: ID!) { node(id: $id) { __typename ... on ValueStream { id name product { id name } } } }`,
-  constraint: `query(${W}) { node(id: $id) { ... on ValueStream { constraints(from: $from, to: $to) {
-    ranking { rank flowTimeShare queueGrowth wip timeInStageDays score reason stage { id name } queue { id name } } } } } }`,
-  skills: `query(${W}) { node(id: $id) { ... on ValueStream { skillGaps(from: $from, to: $to) {
+const W = `$id: ID!, $from: DateTime!, $to: DateTime!`;
+const Q_HEAD = `query($id: ID!) { node(id: $id) { __typename ... on ValueStream { id name product { id name } } } }`;
+const Q_CONSTRAINT = `query(${W}) { node(id: $id) { ... on ValueStream { constraints(from: $from, to: $to) {
+    ranking { rank flowTimeShare queueGrowth wip timeInStageDays score reason stage { id name } queue { id name } } } } } }`;
+const Q_SKILLS = `query(${W}) { node(id: $id) { ... on ValueStream { skillGaps(from: $from, to: $to) {
     needed best shortfall atConstraint stage { id name } skill { id name }
-    teams { id name members { id name skills { level skill { id } } } } } } } }`,
-  network: `query(${W}) { node(id: $id) { ... on ValueStream { teamNetwork(from: $from, to: $to) {
+    teams { id name members { id name skills { level skill { id } } } } } } } }`;
+const Q_NETWORK = `query(${W}) { node(id: $id) { ... on ValueStream { teamNetwork(from: $from, to: $to) {
     teams { betweenness waitedOnBy waits team { id name } }
     edges { blocked handoffs dependsOn weight team { id name } on { id name } }
-    mostWaitedOn { waitedOnBy team { id name } } cycles { teams { name } } } } } }`,
-  critical: `query(${W}) { node(id: $id) { ... on ValueStream { criticalPath(from: $from, to: $to) {
-    keys days medianFlowTimeDays items { id key title } cycles { keys } } } } }`,
-  gaps: `query(${W}) { node(id: $id) { ... on ValueStream { traceabilityGaps(from: $from, to: $to) {
+    mostWaitedOn { waitedOnBy team { id name } } cycles { teams { name } } } } } }`;
+const Q_CRITICAL = `query(${W}) { node(id: $id) { ... on ValueStream { criticalPath(from: $from, to: $to) {
+    keys days medianFlowTimeDays items { id key title } cycles { keys } } } } }`;
+const Q_GAPS = `query(${W}) { node(id: $id) { ... on ValueStream { traceabilityGaps(from: $from, to: $to) {
     commitsWithoutWorkItemCount doneFeaturesNotDeployedCount deployedFeaturesWithoutFeedbackCount
     commitsWithoutWorkItem { id key message } doneFeaturesNotDeployed { id key title }
-    deployedFeaturesWithoutFeedback { id key title } } } } }`,
-  forecast: `query($id: ID!, $items: Int, $by: DateTime, $start: DateTime!) { node(id: $id) { ... on ValueStream {
+    deployedFeaturesWithoutFeedback { id key title } } } } }`;
+const Q_FORECAST = `query($id: ID!, $items: Int, $by: DateTime, $start: DateTime!) { node(id: $id) { ... on ValueStream {
     forecast(items: $items, by: $by, from: $start) { start samples meanDaily trials
-      when { items p50 p85 p95 } howMany { by days p50 p85 p95 } } } } }`,
-  recommendations: `query(${W}) { node(id: $id) { ... on ValueStream { recommendations(from: $from, to: $to) {
-    kind title evidence itemKeys stages { id name } teams { id name } } } } }`,
+      when { items p50 p85 p95 } howMany { by days p50 p85 p95 } } } } }`;
+const Q_RECOMMENDATIONS = `query(${W}) { node(id: $id) { ... on ValueStream { recommendations(from: $from, to: $to) {
+    kind title evidence itemKeys stages { id name } teams { id name } } } } }`;
+const Q = {
+  head: Q_HEAD,
+  constraint: Q_CONSTRAINT,
+  skills: Q_SKILLS,
+  network: Q_NETWORK,
+  critical: Q_CRITICAL,
+  gaps: Q_GAPS,
+  forecast: Q_FORECAST,
+  recommendations: Q_RECOMMENDATIONS,
 };
 const RAISE = `mutation($input: RaiseBacklogItemInput!) { raiseBacklogItem(input: $input) {
   __typename ... on BacklogItemRaised { item { id key title } }

@@ -54,15 +54,14 @@ const GROUPS = `
   }
   ${CAPTION}`;
 
-// One page of each of several groups, in one request (aliases g0, g1...).
+// One page of each of several groups, in one request: the field and its variables once
+// per group, "_N" numbered (aliases g0, g1...).
+const GROUP_VARIABLES = `$t_N: String!, $d_N: Direction!, $l_N: NodeLabel!, $f_N: Int!, $a_N: String`;
+const GROUP_FIELD = `g_N: neighbourhood(id: $id, relationshipTypes: [$t_N], direction: $d_N, otherLabel: $l_N, first: $f_N, after: $a_N) {
+      nodes { ...Caption } edges { id type start end } hasNextPage endCursor }`;
 function groupPages(n) {
-  const vars = [], fields = [];
-  for (let i = 0; i < n; i++) {
-    vars.push(`$t${i}: String!, $d${i}: Direction!, $l${i}: NodeLabel!, $f${i}: Int!, $a${i}: String`);
-    fields.push(`g${i}: neighbourhood(id: $id, relationshipTypes: [$t${i}], direction: $d${i}, otherLabel: $l${i}, first: $f${i}, after: $a${i}) {
-      nodes { ...Caption } edges { id type start end } hasNextPage endCursor }`);
-  }
-  return `query($id: ID!, ${vars.join(", ")}) { ${fields.join("\n")} }\n${CAPTION}`;
+  const each = (text) => Array.from({ length: n }, (_, i) => text.replaceAll("_N", String(i)));
+  return `query($id: ID!, ${each(GROUP_VARIABLES).join(", ")}) { ${each(GROUP_FIELD).join("\n")} }\n${CAPTION}`;
 }
 
 const PATH = `
