@@ -87,7 +87,10 @@ class Feedback(Node):
         nodes = await related_nodes(info, "feedback_products", self.domain.id)
         return [Product.from_domain(n) for n in nodes]
 
-    @strawberry.field(description="Work items raised because of it (LED_TO).")
+    @strawberry.field(
+        description="Work items raised because of it: those it led to (LED_TO) and those "
+        "raised from it as evidence (RAISED_FROM, raiseBacklogItem)."
+    )
     async def led_to(self, info: Info) -> list[WorkItem]:
         nodes = await related_nodes(info, "feedback_led_to", self.domain.id)
         return [WorkItem.from_domain(n) for n in nodes]

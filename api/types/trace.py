@@ -74,7 +74,8 @@ class Trace:
         description="Incidents caused by those deployments."
     )
     feedback: list[Feedback] = strawberry.field(
-        description="Customer feedback about it or its descendants."
+        description="Customer feedback about it or its descendants, or that it was raised "
+        "from (RAISED_FROM)."
     )
     milestones: list[Milestone] = strawberry.field(
         description="conceived, started (first entry into an active or waiting stage of it or "

@@ -105,7 +105,10 @@ class WorkItem(Node):
         nodes = await related_nodes(info, "work_item_pull_requests", self.domain.id)
         return [PullRequest.from_domain(n) for n in nodes]
 
-    @strawberry.field(description="Customer feedback about the item (ABOUT).")
+    @strawberry.field(
+        description="Customer feedback about the item (ABOUT), or that it was raised from "
+        "(RAISED_FROM, raiseBacklogItem)."
+    )
     async def feedback(self, info: Info) -> list[FeedbackRef]:
         from api.types.outcomes import Feedback
 

@@ -1,9 +1,10 @@
-// For each given Feedback id, the related nodes in order: one row
-// {related}, a list of [key, node properties, labels, relationship properties] (one row,
-// not one per node: the embedded database spends far more per row than per value).
+// For each given Feedback id, the work items it led to (LED_TO) or that were raised from
+// it (RAISED_FROM), each once, in order: one row {related}, a list of [key, node
+// properties, labels, relationship properties] (one row, not one per node: the embedded
+// database spends far more per row than per value).
 UNWIND $ids AS key
 MATCH (p:Feedback {id: key})
-MATCH (p)-[r:LED_TO]->(n:WorkItem)
-WITH key, n, r
+MATCH (p)-[r:LED_TO|RAISED_FROM]-(n:WorkItem)
+WITH key, n, collect(properties(r))[0] AS rel
 ORDER BY key, n.id
-RETURN collect([key, n {.*}, labels(n), properties(r)]) AS related
+RETURN collect([key, n {.*}, labels(n), rel]) AS related

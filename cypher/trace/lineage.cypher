@@ -82,7 +82,7 @@ CALL (deployments) {
 }
 CALL (items) {
   UNWIND items AS i
-  OPTIONAL MATCH (i)<-[:ABOUT]-(f:Feedback)
+  OPTIONAL MATCH (i)-[:ABOUT|RAISED_FROM]-(f:Feedback)
   RETURN collect(DISTINCT f) AS feedback
 }
 CALL (items) {

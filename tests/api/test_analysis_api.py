@@ -197,6 +197,42 @@ async def test_any_kind_may_be_raised_defects_included(api: Api, kind: str) -> N
     assert raised["item"]["kind"] == kind
 
 
+BOTH_WAYS = """
+query($feedback: ID!, $item: ID!, $key: ID!) {
+  feedback: node(id: $feedback) { ... on Feedback { ledTo { key } } }
+  item: node(id: $item) { ... on WorkItem { feedback { key } } }
+  trace(workItemId: $key) { feedback { key } }
+}
+"""
+
+
+async def test_an_item_raised_from_feedback_shows_on_both_and_in_its_trace(api: Api) -> None:
+    org = SmallOrg()
+    said = org.id("nps-1")
+    at = "2025-03-01T00:00:00Z"
+    feedback = [
+        node("Feedback", said, title="Retries fail", channel="nps", createdAt=at),
+        rel("ABOUT", ("Feedback", said), ("Product", org.product)),
+    ]
+    await ingest(api.store, parse_objects([*org.records(), *feedback]))
+    result = await api.graphql(
+        RAISE,
+        input={
+            "product": org.product,
+            "kind": "DEFECT",
+            "title": "Retries fail",
+            "evidence": {"feedback": f"Feedback:{said}"},
+        },
+    )
+    key = result["raiseBacklogItem"]["item"]["key"]
+    seen = await api.graphql(
+        BOTH_WAYS, feedback=f"Feedback:{said}", item=f"WorkItem:{key}", key=key
+    )
+    assert seen["feedback"]["ledTo"] == [{"key": key}]
+    assert seen["item"]["feedback"] == [{"key": said}]
+    assert seen["trace"]["feedback"] == [{"key": said}]
+
+
 async def test_raising_from_missing_evidence_is_rejected_and_writes_nothing(api: Api) -> None:
     org = SmallOrg()
     await ingest(api.store, parse_objects(org.records()))
