@@ -1,14 +1,19 @@
-"""The explorer and dashboard in headless Chromium on the demo organisation.
+"""The pages (home, explorer, dashboard, analyses) in headless Chromium on the demo
+organisation.
 
-Screenshots go to tests/artifacts/ (explorer*.png, dashboard.png)."""
+Screenshots go to tests/artifacts/ (home.png, explorer*.png, dashboard*.png,
+analysis*.png)."""
 
 from __future__ import annotations
 
 import pytest
 
+from graph.ingest.records import parse_objects
+from graph.ingest.service import ingest
 from graph.store import GraphStore
 from graph.tokens import Role, create_token
 from tests.browser.conftest import Site
+from tests.factories import node
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
 
@@ -151,8 +156,13 @@ def test_analysis_shows_every_analysis_and_raises_a_defect(site: Site) -> None:
     assert "There is no value stream ValueStream:no-such-stream" in str(found["unknown"])
 
 
-def test_dashboard_weeks_time_zone_filters_downloads_and_unknown_stream(site: Site) -> None:
+async def test_dashboard_weeks_time_zone_filters_downloads_and_unknown_stream(
+    site: Site, session_store: GraphStore
+) -> None:
     truth = site.truth
+    # A story of no product: a data-quality finding the empty dashboard points to.
+    orphan = node("Story", "ORPHAN-1", title="Nobody's", createdAt="2025-01-01T00:00:00Z")
+    await ingest(session_store, parse_objects([orphan]))
     stream = truth.value_streams[0]
     # 2025-06-04 is a Wednesday: the window's last week is two days old.
     found = site.drive(
@@ -174,8 +184,10 @@ def test_dashboard_weeks_time_zone_filters_downloads_and_unknown_stream(site: Si
     assert "team=" in found["team"]["address"]
     # Every panel downloads as CSV, named after the stream and the panel.
     csv = found["csv"]
-    assert set(csv) == {"map", "flow", "cfd", "distribution", "flowtime", "forecast", "dora", "aging"}
+    panels = {"map", "flow", "cfd", "distribution", "flowtime", "forecast", "dora", "aging"}
+    assert set(csv) == panels
     assert csv["cfd"]["file"] == f"{stream}-cfd.csv" and csv["cfd"]["rows"] == 90
     assert csv["map"]["header"].startswith("stage,name,state,constraint,wip")
     assert all(c["rows"] > 0 for c in csv.values()), csv
+    assert found["quality"]["shown"] and "itemsWithoutProduct" in found["quality"]["findings"]
     assert "There is no value stream ValueStream:no-such-stream" in str(found["unknown"])

@@ -217,10 +217,17 @@ const scenarios = {
       csv[name] = { file: download.suggestedFilename(), header: text.split("\n")[0], rows: text.trim().split("\n").length - 1 };
     }
 
+    // A window before any data: empty tiles say what the data-quality checks found.
+    await visit(page, `/dashboard?stream=${encodeURIComponent(args.stream)}&window=30&until=2020-01-01`, loaded);
+    const quality = await page.evaluate(() => ({
+      shown: !document.getElementById("quality").hidden,
+      findings: [...document.querySelectorAll("#quality li")].map((li) => li.dataset.finding),
+    }));
+    await page.screenshot({ path: `${spec.artifacts}/dashboard-empty.png` });
+
     await visit(page, "/dashboard?stream=ValueStream:no-such-stream", () => document.body.dataset.loaded === "error");
-    const unknown = await read().catch(() => null) ?? { error: await page.textContent("#error") };
     await page.screenshot({ path: `${spec.artifacts}/dashboard-unknown.png` });
-    return { plain, zoned, defects, teams, team, csv, unknown: await page.textContent("#error") };
+    return { plain, zoned, defects, teams, team, csv, quality, unknown: await page.textContent("#error") };
   },
 
   async token(page, args) {

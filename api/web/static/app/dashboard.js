@@ -46,6 +46,9 @@ const FLOW = `
     }
   }`;
 
+// What makes figures empty or doubtful (dataQuality), asked only when a tile is empty.
+const QUALITY = `{ dataQuality { problems findings { key title count affects fix } } }`;
+
 const $ = (id) => document.getElementById(id);
 const COLOURS = ["#9fb3c8", "#f0b429", "#47a3f3", "#f7c948", "#2186eb", "#e12d39", "#8719e0", "#3ebd93", "#27ab83", "#186faf"];
 const FLOW_COLOURS = { FEATURE: "#2186eb", DEFECT: "#e12d39", RISK: "#f0b429", DEBT: "#8719e0" };
@@ -235,6 +238,20 @@ function drawDora(product) {
   );
 }
 
+// When a tile has nothing to show, the data-quality findings that may be why.
+async function drawQuality(empty) {
+  $("quality").hidden = true;
+  if (!empty) return;
+  const found = (await gql(QUALITY)).dataQuality.findings.filter((f) => f.count > 0).slice(0, 5);
+  if (!found.length) return;
+  $("quality").replaceChildren(
+    el("b", {}, `${empty} are empty in this window. Data-quality findings that may be why:`),
+    el("ul", {}, found.map((f) => el("li", { "data-finding": f.key }, el("b", {}, `${f.title} (${f.count.toLocaleString()})`),
+      el("span", { class: "muted" }, ` affects ${f.affects}. `), f.fix))),
+    el("div", { class: "muted" }, "All of them: the dataQuality query in GraphQL, or vsg doctor."));
+  $("quality").hidden = false;
+}
+
 function drawAging(aging) {
   // The API lists the oldest first, as many as asked for (`first`); `count` is all of them.
   const items = aging.items;
@@ -287,6 +304,9 @@ async function load() {
   // The forecast's howMany runs to `by`: 30 days after its start.
   const forecast = await gql(`query($id: ID!, $start: DateTime!, $by: DateTime!) { node(id: $id) { ... on ValueStream { forecast(items: 20, by: $by, from: $start) { samples meanDaily when { items p50 p85 p95 } howMany { by days p50 p85 p95 } } } } }`, { id, start: start.toISOString(), by: to.toISOString() });
   drawForecast(forecast.node.forecast);
+  const flowEmpty = scope.flowMetrics.flowVelocity === 0 || scope.flowMetrics.flowTime.count === 0;
+  const doraEmpty = vs.product && vs.product.dora.deploymentFrequency.deployments === 0;
+  await drawQuality(flowEmpty || doraEmpty ? (flowEmpty ? "Flow figures" : "DORA figures") : null);
   const filtered = [f.kinds && `kinds ${f.kinds.join(", ").toLowerCase()}`, f.flowTypes && `flow types ${f.flowTypes.join(", ").toLowerCase()}`,
     f.team && `team ${$("team").selectedOptions[0].textContent}`].filter(Boolean);
   $("status").textContent = `${vs.name}${vs.product ? ` (${vs.product.name})` : ""}: ${day(from.toISOString())} to ${day(end.toISOString())} UTC` +
