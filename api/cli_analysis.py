@@ -43,8 +43,9 @@ stage, each divided by the largest among the stations; the first is the constrai
 """
 
 FORECAST = """\
-Monte Carlo forecast from the daily throughput (items entering a done stage) of the
---history days before --from: when --items more will be done, and/or how many by --by.
+Monte Carlo forecast from the daily throughput (the Flow Items delivered, as the flow
+metrics' velocity counts them) of the --history days before --from: when --items more
+will be done, and/or how many by --by.
 p85 of "when" = an 85% chance of being done by that date; p85 of "how many" = an 85%
 chance of at least that many (the 15th percentile of the simulated counts).
 """

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import networkx as nx
@@ -30,11 +30,20 @@ from graph.analysis import (
     stage_teams,
     team_graph,
 )
-from graph.flow import DEFAULT_KINDS, FlowData, Window, days
+from graph.flow import (
+    FlowData,
+    FlowQuery,
+    FlowStage,
+    ScopeKind,
+    Window,
+    days,
+    delivered,
+)
+from graph.flow_queries import flow_data_of, item_parameters, load_scope, resolve, scope_of
 from graph.forecast import daily_throughput
-from graph.model import WorkItemKind
+from graph.model import FlowItemLevel, StageState, WorkItemKind
 from graph.queries import cypher
-from graph.store import GraphStore
+from graph.store import GraphStore, collected
 from graph.times import from_millis
 
 ITEM_OWNERS = cypher("analysis/find_item_owners")
@@ -57,6 +66,7 @@ class ForecastScope(StrEnum):
     WORK_ITEM = "work_item"
 
 
+DESCENDANT_STAGES = cypher("analysis/load_stages_of_descendants")
 DONE_TIMES = {
     ForecastScope.VALUE_STREAM: cypher("analysis/find_done_times_of_value_stream"),
     ForecastScope.TEAM: cypher("analysis/find_done_times_of_team"),
@@ -243,19 +253,45 @@ def best_levels(skills: Sequence[MemberSkill]) -> dict[str, dict[str, int]]:
     return dict(out)
 
 
+async def _forecast_scope(
+    store: GraphStore, scope: ForecastScope, query: FlowQuery
+) -> tuple[tuple[FlowStage, ...], FlowItemLevel, tuple[WorkItemKind, ...]]:
+    """The stages a forecast's items are read in, and the level and kinds counted: a
+    value stream's or a team's as their flow metrics have them; for a work item, the
+    value streams its descendants are in (the level theirs when they agree)."""
+    if scope is not ForecastScope.WORK_ITEM:
+        return await load_scope(store, query)
+    rows = await store.read(DESCENDANT_STAGES, id=query.id)
+    found = collected(rows, "scopes")
+    stages, declared = scope_of(found[0][1] if found else [])
+    return (stages, *resolve(query, declared))
+
+
 async def load_done_times(
     store: GraphStore,
     scope: ForecastScope,
     id: str,
     window: Window,
-    kinds: Sequence[WorkItemKind] = DEFAULT_KINDS,
+    kinds: Sequence[WorkItemKind] | None = None,
 ) -> list[datetime]:
-    """When the items of a value stream, team or work item's descendants were done in
-    the window (1 query)."""
-    rows = await store.read(
-        DONE_TIMES[scope], id=id, start=window.start, end=window.end, kinds=[k.value for k in kinds]
-    )
-    return sorted(from_millis(r["doneAt"]) for r in rows)
+    """When the items of a value stream, team or work item's descendants delivered in
+    the window were done: the Flow Items its flow metrics count in velocity (the same
+    level and kinds, done time and discarded outcomes, graph/flow.py), read among the
+    items now in a done stage they entered since the window began (2 queries).
+    `kinds` None: the flow metrics' default (their level applies)."""
+    # A work item's descendants are read like a value stream's items (the scope kind
+    # only names whose stages load_scope reads, and a team's ownership).
+    flow_scope = ScopeKind.TEAM if scope is ForecastScope.TEAM else ScopeKind.VALUE_STREAM
+    query = FlowQuery(flow_scope, id, window, kinds=None if kinds is None else tuple(kinds))
+    stages, level, counted = await _forecast_scope(store, scope, query)
+    if not any(s.state is StageState.DONE for s in stages):
+        return []
+    statement = DONE_TIMES[scope]
+    given = {"id": id, **item_parameters(query, stages, level, counted)}
+    params = {k: v for k, v in given.items() if k in statement.parameters}
+    rows = await store.read(statement, **params)
+    items = collected(rows, "items")
+    return sorted(delivered(flow_data_of(query, stages, items, level, counted)).values())
 
 
 async def load_throughput(
@@ -264,7 +300,7 @@ async def load_throughput(
     id: str,
     start: datetime,
     history_days: int,
-    kinds: Sequence[WorkItemKind] = DEFAULT_KINDS,
+    kinds: Sequence[WorkItemKind] | None = None,
 ) -> tuple[int, ...]:
     """Items done on each of the `history_days` UTC days before `start` (1 query)."""
     first = start - timedelta(days=history_days)
@@ -272,9 +308,28 @@ async def load_throughput(
     return daily_throughput(done, first, history_days)
 
 
+#: Any window: the level and kinds a forecast counts do not depend on it.
+_ANY_WINDOW = Window(datetime(2000, 1, 1, tzinfo=UTC), datetime(2000, 1, 2, tzinfo=UTC))
+
+
 async def count_open_descendants(
-    store: GraphStore, work_item: str, kinds: Sequence[WorkItemKind] = DEFAULT_KINDS
+    store: GraphStore, work_item: str, kinds: Sequence[WorkItemKind] | None = None
 ) -> int:
-    """How many descendants of an epic or initiative are not done (1 query)."""
-    rows = await store.read(OPEN_DESCENDANTS, id=work_item, kinds=[k.value for k in kinds])
+    """How many descendants of an epic or initiative are not done, counted as its
+    throughput is (the same Flow Items: level and kinds, load_done_times) (2 queries)."""
+    query = FlowQuery(
+        ScopeKind.VALUE_STREAM,
+        work_item,
+        _ANY_WINDOW,
+        kinds=None if kinds is None else tuple(kinds),
+    )
+    stages, level, counted = await _forecast_scope(store, ForecastScope.WORK_ITEM, query)
+    params = item_parameters(query, stages, level, counted)
+    rows = await store.read(
+        OPEN_DESCENDANTS,
+        id=work_item,
+        kinds=params["kinds"],
+        underParent=params["underParent"],
+        overChild=params["overChild"],
+    )
     return int(rows[0]["open"]) if rows else 0

@@ -637,6 +637,13 @@ def _discarded(data: FlowData, f: _Flow) -> Discarded:
     return Discarded(count, _ratio(count, finished), started, tuple(by_stage))
 
 
+def delivered(data: FlowData) -> dict[str, datetime]:
+    """The loaded items delivered in the window, those velocity counts (done in it, not
+    discarded), with their done times."""
+    f, h, lv = data._flow, data.history, data.lives
+    return {h.ids[n]: instant(int(lv.done[n])) for n in np.flatnonzero(f.done_in).tolist()}
+
+
 def flow_metrics(data: FlowData) -> FlowMetrics:
     """Velocity, flow time, efficiency, load and distribution over the window, with the
     items dropped in it reported apart."""

@@ -262,3 +262,52 @@ async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -
 async def load_flow_data(store: GraphStore, query: FlowQuery) -> FlowData:
     """The stages, moving items and resting counts of a scope over a window."""
     return (await load_flow_data_many(store, [query]))[0]
+
+
+# ---------------------------------------------------------------------------------------
+# The same rules for other loaders (graph/analysis_load.py: forecast throughput)
+
+
+def scope_of(stage_rows: list[Any]) -> tuple[tuple[FlowStage, ...], FlowItemLevel | None]:
+    """Stages given as metrics/load_stages_* give them, and the flow-item level their
+    value streams declare (None unless they all declare the same one)."""
+    return tuple(_stage(s) for s in stage_rows), (_declared(stage_rows) if stage_rows else None)
+
+
+async def load_scope(
+    store: GraphStore, query: FlowQuery
+) -> tuple[tuple[FlowStage, ...], FlowItemLevel, tuple[WorkItemKind, ...]]:
+    """A scope's stages, and the level and kinds its flow metrics count (1 query)."""
+    scope = (await _stages(store, [query])).get((query.scope, query.id), _Scope((), None))
+    return (scope.stages, *resolve(query, scope.level))
+
+
+def item_parameters(
+    query: FlowQuery,
+    stages: tuple[FlowStage, ...],
+    level: FlowItemLevel,
+    kinds: tuple[WorkItemKind, ...],
+) -> dict[str, Any]:
+    """The parameters metrics/load_visits takes of a scope (stages, kinds, flow types,
+    the level's nested-item rule, the window), for statements that read items the same
+    way."""
+    return _scope(query, stages, level, kinds)
+
+
+def flow_data_of(
+    query: FlowQuery,
+    stages: tuple[FlowStage, ...],
+    rows: list[Any],
+    level: FlowItemLevel,
+    kinds: tuple[WorkItemKind, ...],
+) -> FlowData:
+    """Flow data of the query's window from items in metrics/load_visits' item shape."""
+    return FlowData(
+        query.window,
+        stages,
+        _history(query, stages, rows),
+        {},
+        query.flow_types,
+        level=level,
+        kinds=kinds,
+    )

@@ -731,9 +731,10 @@ class StreamAnalyses:
         return await traceability_gaps(info, self.domain.id, start, to, environment)
 
     @strawberry.field(
-        description="Monte Carlo forecast from the stream's daily throughput (items of all "
-        "kinds but Initiative and Epic entering a done stage): when `items` more will be "
-        "done and/or how many by `by`, at p50/p85/p95."
+        description="Monte Carlo forecast from the stream's daily throughput (the Flow "
+        "Items its flow metrics count delivered: velocity per day, discarded and nested "
+        "items out): when `items` more will be done and/or how many by `by`, at "
+        "p50/p85/p95."
     )
     async def forecast(
         self,

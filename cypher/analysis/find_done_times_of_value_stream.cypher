@@ -1,10 +1,29 @@
-// When work items of the kinds $kinds (labels) were done in value stream $id within
-// [$start, $end): the entry into a done stage they are still in, in epoch milliseconds.
-// One row {item, doneAt} per done visit.
-MATCH (:ValueStream {id: $id})-[:HAS_STAGE]->(s:Stage)<-[v:IN_STAGE]-(w:WorkItem)
-WHERE s.state = 'done'
-  AND v.exitedAt IS NULL
-  AND v.enteredAt >= $start
-  AND v.enteredAt < $end
+// The candidates for a value stream's throughput: its work items now in one of its done
+// stages ($doneStages) since $start or later (the entry into the done stage they are
+// still in), of one of $kinds (labels) and $flowTypes, with their visits to its stages
+// ($stages, indexed by the map $stageIndex) entered before $end. One row {items}, a list
+// in metrics/load_visits' item shape (id, kind, flowType, owner team, blockers, stage
+// indexes, entries, exits in epoch milliseconds, -1 while open, outcome, resolution), so
+// that the flow metrics' own rules (graph/flow.py: done time, discarded outcomes) decide
+// which were delivered in [$start, $end). The flow-item level leaves nested items out as
+// load_visits does: $underParent [kind, parent kind], $overChild [kind, child kind].
+UNWIND $doneStages AS stageId
+MATCH (w:WorkItem {currentStage: stageId})
+WHERE w.lastMovedAt >= $start
+  AND w.flowType IN $flowTypes
   AND any(label IN labels(w) WHERE label IN $kinds)
-RETURN w.id AS item, datetime({datetime: v.enteredAt, timezone: 'UTC'}).epochMillis AS doneAt
+  AND NOT ($underParent IS NOT NULL AND $underParent[0] IN labels(w)
+           AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE $underParent[1] IN labels(p) })
+  AND NOT ($overChild IS NOT NULL AND $overChild[0] IN labels(w)
+           AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE $overChild[1] IN labels(c) })
+MATCH (w)-[x:IN_STAGE]->(t:Stage)
+WHERE x.enteredAt < $end AND t.id IN $stages
+WITH w,
+     collect($stageIndex[t.id]) AS stages,
+     collect(datetime({datetime: x.enteredAt, timezone: 'UTC'}).epochMillis) AS entries,
+     collect(CASE WHEN x.exitedAt IS NULL THEN -1
+                  ELSE datetime({datetime: x.exitedAt, timezone: 'UTC'}).epochMillis END) AS exits
+RETURN collect([
+         w.id, head([label IN labels(w) WHERE label IN $kinds]), w.flowType, null, [],
+         stages, entries, exits, w.outcome, w.resolution
+       ]) AS items
