@@ -508,8 +508,8 @@ async def _write_batch(
     progress: Progress | None,
     completed: list[str] | None = None,
 ) -> tuple[Plan, list[Problem]]:
-    """Validate and write one batch, then derive what it touched; `completed` names the
-    pending records it writes (forgotten with its writes)."""
+    """Validate and write one batch (again, if it loses a write race); `completed`
+    names the waiting records it writes (forgotten with its writes)."""
     for attempt in range(1, REPLAN_ATTEMPTS + 1):
         plan, skipped = await _validate(parsed, problems, lookup, skip_invalid=skip_invalid)
         if completed:
@@ -521,10 +521,10 @@ async def _write_batch(
         except Exception as error:
             # Another process created some of the nodes this plan creates, or added
             # state changes to an item it moves, between validation and the write
-            # (graph/store.py, `lost_write_race`): that transaction was rolled back whole (a larger
-            # batch keeps its earlier chunks), and planning again finds the winner's
-            # nodes, and the earlier chunks', and merges with them; every write is
-            # idempotent, so writing the batch again changes nothing it already wrote.
+            # (graph/store.py, `lost_write_race`): that transaction was rolled back
+            # whole (a larger batch keeps its earlier chunks), and planning again finds
+            # the winner's nodes, and the earlier chunks', and merges with them; every
+            # write is idempotent, so writing again changes nothing already written.
             if attempt == REPLAN_ATTEMPTS or not lost_write_race(error):
                 raise
             # A little jitter, so racing writers do not collide again in lockstep.
@@ -576,12 +576,15 @@ async def _complete_pending(
     if not rows:
         return IngestReport()
     parsed: list[Record] = []
-    for item in parse_objects(json.loads(row["record"]) for row in rows):
-        # A kept record was valid when it came; one the model no longer accepts is
-        # reported by the problems of this follow-up, not written.
+    ids: list[str] = []
+    for row, item in zip(
+        rows, parse_objects(json.loads(row["record"]) for row in rows), strict=True
+    ):
+        # A kept record was valid when it came; one the model no longer accepts (after
+        # an upgrade) keeps waiting, where the data-quality report shows it.
         if not isinstance(item, Problem):
             parsed.append(item)
-    ids = [row["id"] for row in rows]
+            ids.append(row["id"])
     async with store.ingest_locks.holding(_keys(parsed)):
         follow, _ = await _write_batch(
             store, parsed, [], lookup, batch_size, True, None, completed=ids
