@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.cli_output import FORMATS, instant, node_id
+from api.cli_output import FORMATS, SafeDictWriter, instant, node_id
 from api.runtime import opened_store
 from graph import dora
 from graph.entities import list_nodes, nodes_by_ids
@@ -149,9 +148,9 @@ def render_changes(rows: Sequence[dict[str, Any]], fmt: str) -> str:
         return json.dumps(rows, indent=2)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CHANGE_COLUMNS, lineterminator="\n")
+        writer = SafeDictWriter(out, fieldnames=CHANGE_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+        writer.writerows(rows)
         return out.getvalue()
     table = Table(title="Lead time per change (hours), latest deployment first")
     for name in ("scope", "change", "deployment", "lead", "coding", "pickup", "review",
@@ -187,9 +186,9 @@ def render(rows: Sequence[dict[str, Any]], fmt: str) -> str:
         return json.dumps(rows, indent=2)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer = SafeDictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+        writer.writerows(rows)
         return out.getvalue()
     first = rows[0] if rows else None
     title = f"DORA, {first['environment']}, {first['from']} to {first['to']}" if first else "DORA"

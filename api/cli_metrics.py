@@ -8,7 +8,6 @@ per row).
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import enum
 import io
@@ -21,7 +20,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from api.cli_output import FORMATS, instant, node_id, to_json
+from api.cli_output import FORMATS, SafeDictWriter, instant, node_id, to_json
 from api.runtime import opened_store
 from graph import flow
 from graph.entities import list_nodes, nodes_by_ids
@@ -310,7 +309,7 @@ def _rows(r: Report) -> Iterator[dict[str, Any]]:
 
 def write_csv(r: Report, out: Any) -> None:
     """The report as tidy CSV rows, with a header."""
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in _rows(r):
         writer.writerow(row)

@@ -1,13 +1,14 @@
-"""What the `vsg` report commands share: the id and `--from`/`--to` parsers, JSON output."""
+"""What the `vsg` report commands share: the id and `--from`/`--to` parsers, JSON and CSV output."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import InvalidArgument
 from graph.ids import plain_id
@@ -15,6 +16,52 @@ from graph.model import Label
 
 #: The `--format` choices of a report command (the default is the table).
 FORMATS = ("table", "json", "csv")
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a formula-like string gets a leading `'`.
+
+    Numbers are left alone (a negative number is a number, not a formula); every string
+    is judged, so an id or a query parameter echoed into a file cannot run in Excel.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+if TYPE_CHECKING:
+    _DictWriter = csv.DictWriter[str]
+else:  # csv.DictWriter takes no type argument at run time before Python 3.12
+    _DictWriter = csv.DictWriter
+
+
+class SafeDictWriter(_DictWriter):
+    """`csv.DictWriter` writing every cell through `safe_cell`; `None` as an empty cell.
+
+    A row with a carriage return in a cell is written with every cell quoted: Python
+    3.11's writer quotes only the characters of its `\\n` line terminator, and an
+    unquoted CR starts a new row in a spreadsheet.
+    """
+
+    def __init__(self, f: Any, fieldnames: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(f, fieldnames, **kwargs)
+        self._plain = self.writer
+        self._quoted = csv.writer(
+            f, quoting=csv.QUOTE_ALL, lineterminator=kwargs.get("lineterminator", "\r\n")
+        )
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        cells = {k: "" if v is None else safe_cell(v) for k, v in rowdict.items()}
+        cr = any(isinstance(v, str) and "\r" in v for v in cells.values())
+        self.writer = self._quoted if cr else self._plain
+        return super().writerow(cells)
+
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
+        for row in rowdicts:
+            self.writerow(row)
 
 
 def instant(text: str) -> datetime:

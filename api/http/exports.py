@@ -16,7 +16,6 @@ is wrong, an unknown id or export 404.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,7 @@ from api.auth import client_key, request_principal
 from api.cli_dora import render as render_dora
 from api.cli_dora import row as dora_row
 from api.cli_metrics import CSV_COLUMNS, report, write_csv
-from api.cli_output import instant, to_json
+from api.cli_output import SafeDictWriter, instant, to_json
 from api.compute import Compute
 from graph.dora import PRODUCTION, product_dora
 from graph.entities import nodes_by_ids
@@ -137,7 +136,7 @@ async def _cfd(request: Request, store: GraphStore, fmt: str) -> Response:
     chart = await _run(request, cfd, data, interval)
     out = io.StringIO()
     # The rows `vsg metrics --format csv` writes for its CFD section, alone.
-    writer = csv.DictWriter(out, CSV_COLUMNS, restval="", lineterminator="\n")
+    writer = SafeDictWriter(out, CSV_COLUMNS, restval="", lineterminator="\n")
     writer.writeheader()
     section = f"cfd{interval.value.title()}"
     for point in chart.points:

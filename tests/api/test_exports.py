@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 
 import pytest
 
@@ -24,8 +25,8 @@ pytestmark = pytest.mark.db
 WINDOW = "from=2025-03-03&to=2025-03-10"
 
 
-async def flow_org(api: Api) -> SmallOrg:
-    org = SmallOrg()
+async def flow_org(api: Api, org: SmallOrg | None = None) -> SmallOrg:
+    org = org or SmallOrg()
     response = await api.client.post("/ingest", content=ndjson(org_records(org)))
     assert response.status_code == 200, response.text
     return org
@@ -82,6 +83,45 @@ async def test_dora_as_json_and_csv(api: Api) -> None:
     [line] = list(csv.DictReader(io.StringIO(response.text)))
     assert line["deployments"] == "3"
     assert line["environment"] == "production"
+
+
+async def test_formula_like_cells_are_escaped(api: Api) -> None:
+    # Ids and the echoed `environment` that a spreadsheet would run as formulas (OWASP
+    # "CSV Injection") start with a single quote; numbers, negative ones too, stay numbers.
+    org = await flow_org(api, SmallOrg(prefix="=HYPERLINK(1)+" + uuid.uuid4().hex[:6]))
+    vs = org.id("vs")
+    for export in ("cfd", "flow"):
+        response = await api.client.get(
+            f"/export/{export}.csv",
+            params={"valueStream": vs, "from": "2025-03-03", "to": "2025-03-10"},
+        )
+        assert response.status_code == 200, response.text
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        stages = {r["stage"] for r in rows if r["stage"]}
+        assert "'" + org.stage("done") in stages, export
+        text = [cell for r in rows for cell in r.values() if not number(cell)]
+        assert not any(cell.startswith(FORMULA) for cell in text), export
+
+    dora = await load_org(api)
+    for environment in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        response = await api.client.get(
+            "/export/dora.csv", params={"product": dora.product, "environment": environment}
+        )
+        assert response.status_code == 200, response.text
+        [line] = list(csv.DictReader(io.StringIO(response.text)))
+        assert line["environment"] == "'" + environment
+        assert line["deployments"] == "0"
+
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize(
