@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from api import redact
 from api.auth import TokenAuth, TokenCache
+from api.body_limit import BodyLimit
 from api.compute import Compute
 from api.graphql_view import GraphQLView
 from api.guard import SiteGuard, csrf_token
@@ -88,6 +89,7 @@ def create_app(
         middleware=[
             Middleware(SiteGuard, settings=settings, csrf=csrf),
             Middleware(TokenAuth, settings=settings, tokens=tokens),
+            Middleware(BodyLimit, settings=settings),
         ],
     )
     app.state.settings = settings

@@ -62,6 +62,10 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     ingest_batch_size: int = 5000
+    #: Largest request body in bytes: of `/ingest` and webhooks, and of `/graphql` (the
+    #: document and its variables); larger is refused with a 413 (api/body_limit.py).
+    max_body_bytes: int = 32 * 1024 * 1024
+    graphql_max_body_bytes: int = 4 * 1024 * 1024
     #: Webhook secrets; a webhook whose secret is unset answers 503 and writes nothing.
     github_webhook_secret: str | None = field(default=None, repr=False)
     gitlab_webhook_token: str | None = field(default=None, repr=False)
@@ -188,6 +192,8 @@ class Settings:
             host=env.get("VSG_HOST", "127.0.0.1"),
             port=integer("VSG_PORT", 8000),
             ingest_batch_size=integer("VSG_INGEST_BATCH_SIZE", 5000),
+            max_body_bytes=integer("VSG_MAX_BODY_BYTES", 32 * 1024 * 1024),
+            graphql_max_body_bytes=integer("VSG_GRAPHQL_MAX_BODY_BYTES", 4 * 1024 * 1024),
             github_webhook_secret=env.get("VSG_GITHUB_WEBHOOK_SECRET") or None,
             gitlab_webhook_token=env.get("VSG_GITLAB_WEBHOOK_TOKEN") or None,
             jira_webhook_secret=env.get("VSG_JIRA_WEBHOOK_SECRET") or None,
@@ -249,6 +255,8 @@ class Settings:
             ("VSG_GRAPHQL_MAX_FORECAST_WORK", self.graphql_max_forecast_work),
             ("VSG_COMPUTE_WORKERS", self.compute_workers),
             ("VSG_CLIENT_CONCURRENCY", self.client_concurrency),
+            ("VSG_MAX_BODY_BYTES", self.max_body_bytes),
+            ("VSG_GRAPHQL_MAX_BODY_BYTES", self.graphql_max_body_bytes),
         ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
