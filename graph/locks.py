@@ -32,7 +32,9 @@ class KeyLocks:
     def __init__(self, stripes: int = 64) -> None:
         self._locks = [asyncio.Lock() for _ in range(stripes)]
 
-    def _stripes(self, keys: Iterable[str]) -> list[int]:
+    def _stripes(self, keys: Iterable[str] | None) -> list[int]:
+        if keys is None:
+            return list(range(len(self._locks)))
         return sorted({hash(key) % len(self._locks) for key in keys})
 
     def busy(self, keys: Iterable[str]) -> bool:
@@ -40,8 +42,8 @@ class KeyLocks:
         return any(self._locks[i].locked() for i in self._stripes(keys))
 
     @asynccontextmanager
-    async def holding(self, keys: Iterable[str]) -> AsyncIterator[None]:
-        """Hold the stripes of `keys` (in ascending order) for the block."""
+    async def holding(self, keys: Iterable[str] | None) -> AsyncIterator[None]:
+        """Hold the stripes of `keys` (in ascending order) for the block; None: all."""
         held: list[asyncio.Lock] = []
         try:
             for stripe in self._stripes(keys):

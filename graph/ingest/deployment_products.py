@@ -30,7 +30,9 @@ def _touched(plan: Plan) -> tuple[list[str], list[str]]:
         if spec.start is Label.DEPLOYMENT and spec.type is RelType.DEPLOYED:
             deployments.update(r.start.id for r in rels)
         elif spec.start is Label.REPOSITORY and spec.type is RelType.FOR_PRODUCT:
-            repositories.update(r.start.id for r in rels)
+            # A repository new in this batch has no deployments of earlier batches, and
+            # this batch's are in `deployments`: no need to walk its commits.
+            repositories.update(r.start.id for r in rels if not plan.is_new(r.start))
     return sorted(deployments), sorted(repositories)
 
 

@@ -475,7 +475,7 @@ async def ingest(
     report = IngestReport(records=len(parsed) + len(problems))
 
     lookup = StoreLookup(store)
-    async with store.ingest_locks.holding(_keys(parsed)):
+    async with store.ingest_locks.holding(_keys(parsed)):  # all stripes for a bulk batch
         plan, report.skipped = await _write_batch(
             store, parsed, problems, lookup, batch_size, skip_invalid, progress
         )
@@ -532,8 +532,16 @@ async def _write_batch(
     return plan, skipped
 
 
-def _keys(records: Iterable[Record]) -> list[str]:
-    """The nodes a batch names (its nodes, its relationships' ends, its items moved)."""
+#: Records above which a batch holds every stripe rather than naming its keys: a bulk
+#: import names keys in every stripe anyway, and naming millions of them costs seconds.
+_ALL_STRIPES = 10_000
+
+
+def _keys(records: list[Record]) -> list[str] | None:
+    """The nodes a batch names (its nodes, its relationships' ends, its items moved);
+    None for a bulk batch (every stripe)."""
+    if len(records) > _ALL_STRIPES:
+        return None
     keys: set[str] = set()
     for record in records:
         if isinstance(record, NodeRecord):
@@ -564,12 +572,12 @@ async def _complete_pending(
     # The batch's nodes, and what its own waiting records wait for: a writer in another
     # process may have created that node after this batch was planned, and looked for
     # waiting records before these were committed.
+    if not (plan.nodes or plan.pending) or not await store.read(ANY_PENDING):
+        return IngestReport()
     keys = sorted(
         {ref_key(r.ref) for records in plan.nodes.values() for r in records}
         | {ref_key(p.waits_for) for p in plan.pending}
     )
-    if not keys or not await store.read(ANY_PENDING):
-        return IngestReport()
     rows: list[dict[str, Any]] = []
     for start in range(0, len(keys), _LOOKUP_CHUNK):
         rows += await store.read(FIND_PENDING, keys=keys[start : start + _LOOKUP_CHUNK])
