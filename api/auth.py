@@ -18,6 +18,7 @@ always checked, so a revoked token never works.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.auth_failures import FailureLimit
 from graph.errors import StoreUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -72,36 +74,67 @@ def route_role(settings: Settings, method: str, path: str, query: QueryParams) -
 
 
 class TokenCache:
-    """Tokens looked up recently, by their secret's hash, for `ttl` seconds.
+    """Tokens looked up recently, by their secret's hash.
 
-    Keeps a lookup off the database for most requests. Revoking through this process
-    clears it at once; a revocation made elsewhere (another API replica, `vsg token
-    revoke`) takes effect here within `ttl`.
+    Keeps a lookup off the database for most requests. A valid token is remembered for
+    `ttl` seconds: revoking through this process clears it at once; a revocation made
+    elsewhere (another API replica, `vsg token revoke`) takes effect here within `ttl`.
+    An unknown or revoked one is remembered apart, in a bounded LRU, for
+    `REFUSED_SECONDS`: neither can become valid (a secret exists only once its token is
+    made, and a revocation is final), so a client repeating one costs no database read,
+    and a flood of made-up tokens cannot push the valid ones out.
     """
 
-    _MAX_ENTRIES = 10_000  # bounded: a flood of made-up tokens cannot grow it forever
+    _MAX_ENTRIES = 10_000  # each kind; bounded, so a flood of tokens cannot grow it
+    REFUSED_SECONDS = 3600.0
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
-        self._entries: dict[str, tuple[float, ApiToken | None]] = {}
+        self._valid: OrderedDict[str, tuple[float, ApiToken]] = OrderedDict()
+        self._refused: OrderedDict[str, tuple[float, ApiToken | None]] = OrderedDict()
+
+    def known_valid(self, secret: str) -> ApiToken | None:
+        """The active token `secret` belongs to, if remembered; no database read."""
+        return _fresh(self._valid, secret_hash(secret))
 
     async def lookup(self, store: GraphStore, secret: str) -> ApiToken | None:
         """The token `secret` belongs to (revoked or not), or None."""
         key = secret_hash(secret)
         now = time.monotonic()
-        cached = self._entries.get(key)
-        if cached is not None and cached[0] > now:
-            return cached[1]
+        valid = _fresh(self._valid, key, now)
+        if valid is not None:
+            return valid
+        if key in self._refused and self._refused[key][0] > now:
+            self._refused.move_to_end(key)
+            return self._refused[key][1]
         token = await find_token(store, secret)
-        if len(self._entries) >= self._MAX_ENTRIES:
-            self._entries.clear()
-        if self.ttl > 0:
-            self._entries[key] = (now + self.ttl, token)
+        if token is not None and token.active:
+            if self.ttl > 0:
+                _put(self._valid, key, (now + self.ttl, token), self._MAX_ENTRIES)
+        else:
+            _put(self._refused, key, (now + self.REFUSED_SECONDS, token), self._MAX_ENTRIES)
         return token
 
     def clear(self) -> None:
-        """Forget every token (after a revocation)."""
-        self._entries.clear()
+        """Forget every valid token (after a revocation); refused ones stay refused."""
+        self._valid.clear()
+
+
+def _fresh(
+    entries: OrderedDict[str, tuple[float, ApiToken]], key: str, now: float | None = None
+) -> ApiToken | None:
+    entry = entries.get(key)
+    if entry is None or entry[0] <= (time.monotonic() if now is None else now):
+        return None
+    entries.move_to_end(key)
+    return entry[1]
+
+
+def _put(entries: OrderedDict[str, Any], key: str, value: Any, most: int) -> None:
+    entries[key] = value
+    entries.move_to_end(key)
+    while len(entries) > most:
+        entries.popitem(last=False)  # the least recently used
 
 
 def bearer_secret(headers: Headers) -> str | None:
@@ -112,8 +145,10 @@ def bearer_secret(headers: Headers) -> str | None:
     return value.strip()
 
 
-def _refuse(status: int, message: str) -> JSONResponse:
-    headers = {"WWW-Authenticate": 'Bearer realm="vsgraph"'} if status == 401 else None
+def _refuse(status: int, message: str, retry_after: int | None = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": 'Bearer realm="vsgraph"'} if status == 401 else {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
@@ -124,6 +159,7 @@ class TokenAuth:
         self.app = app
         self.settings = settings
         self.tokens = tokens
+        self.failures = FailureLimit(settings.auth_failures_per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -151,11 +187,24 @@ class TokenAuth:
                     401, "this needs an API token: send `Authorization: Bearer <token>`"
                 )
             return ANONYMOUS, None
-        token = await self._find(scope, secret)
-        if isinstance(token, JSONResponse):
-            return ANONYMOUS, token
-        if token is None or not token.active:
-            return ANONYMOUS, _refuse(401, "the API token is not valid (unknown or revoked)")
+        token = self.tokens.known_valid(secret)
+        if token is None:
+            client = scope["client"][0] if scope.get("client") else "unknown"
+            wait = self.failures.retry_after(client)
+            if wait is not None:
+                return ANONYMOUS, _refuse(
+                    429,
+                    f"too many requests with invalid API tokens from this address; try again "
+                    f"in {wait} s (VSG_AUTH_FAILURES_PER_MINUTE)",
+                    retry_after=wait,
+                )
+            found = await self._find(scope, secret)
+            if isinstance(found, JSONResponse):
+                return ANONYMOUS, found
+            if found is None or not found.active:
+                self.failures.failed(client)
+                return ANONYMOUS, _refuse(401, "the API token is not valid (unknown or revoked)")
+            token = found
         principal = Principal(token.role, token.id)
         if required is not None and not principal.may(required):
             return principal, _refuse(

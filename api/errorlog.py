@@ -1,9 +1,12 @@
 """Errors the caller made are logged as one line; only the server's own carry a traceback.
 
 Strawberry logs every error of a GraphQL request with its original exception's
-traceback ("strawberry.execution"). For a bad id, an unknown node or a refused argument
-that is noise that hides real failures: `quiet_input_errors` puts a filter on that
-logger that logs them at WARNING without the traceback. `vsg serve --debug` leaves it off.
+traceback ("strawberry.execution"), and the error itself over several lines (the
+document, a caret under the place). For a bad id, a permission denial, a refused
+argument or a document that does not validate that is noise that hides real failures:
+`quiet_input_errors` puts a filter on that logger that logs them at WARNING, on one
+line (message, place, path, kind), without the traceback. `vsg serve --debug` leaves
+it off.
 """
 
 from __future__ import annotations
@@ -35,12 +38,26 @@ class OneLineInputErrors(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, INPUT_ERRORS):
+        # A GraphQL error with no exception behind it: syntax, validation, limits.
+        document = error is None and isinstance(record.msg, GraphQLError)
+        if document or isinstance(error, INPUT_ERRORS):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-        if isinstance(error, (*INPUT_ERRORS, GraphError)):
+        if document or isinstance(error, (*INPUT_ERRORS, GraphError)):
             record.exc_info, record.exc_text = None, None
-            record.msg = f"{record.msg} ({type(error).__name__})"
+            kind = "" if error is None else f" ({type(error).__name__})"
+            record.msg, record.args = _one_line(record.msg) + kind, ()
         return True
+
+
+def _one_line(message: object) -> str:
+    """A GraphQL error as `message (at 1:12, path a.b)`; anything else on one line."""
+    if not isinstance(message, GraphQLError):
+        return " ".join(str(message).split("\n"))
+    where = [f"at {p.line}:{p.column}" for p in message.locations or ()]
+    if message.path:
+        where.append("path " + ".".join(str(key) for key in message.path))
+    text = " ".join(message.message.split("\n"))
+    return f"{text} ({', '.join(where)})" if where else text
 
 
 _FILTER = OneLineInputErrors()

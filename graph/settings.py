@@ -111,6 +111,8 @@ class Settings:
     metrics_public: bool = False
     #: Seconds a looked-up token is remembered; a revocation elsewhere takes this long.
     token_cache_seconds: float = 10.0
+    #: Requests with an invalid token one address may make a minute before it gets 429s.
+    auth_failures_per_minute: int = 60
     #: CPU-heavy work (SECURITY.md#heavy-requests): worker threads, how many of them one
     #: client may use at once, and seconds one computation may take, its wait included.
     compute_workers: int = 4
@@ -222,6 +224,7 @@ class Settings:
             auth=(env.get("VSG_AUTH") or "auto").strip().lower(),
             metrics_public=flag("VSG_METRICS_PUBLIC") or False,
             token_cache_seconds=number("VSG_TOKEN_CACHE_SECONDS", 10.0),
+            auth_failures_per_minute=integer("VSG_AUTH_FAILURES_PER_MINUTE", 60),
             allowed_hosts=_names(env.get("VSG_ALLOWED_HOSTS", "")),
             compute_workers=integer("VSG_COMPUTE_WORKERS", 4),
             client_concurrency=integer("VSG_CLIENT_CONCURRENCY", 2),
@@ -257,6 +260,7 @@ class Settings:
             ("VSG_CLIENT_CONCURRENCY", self.client_concurrency),
             ("VSG_MAX_BODY_BYTES", self.max_body_bytes),
             ("VSG_GRAPHQL_MAX_BODY_BYTES", self.graphql_max_body_bytes),
+            ("VSG_AUTH_FAILURES_PER_MINUTE", self.auth_failures_per_minute),
         ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
