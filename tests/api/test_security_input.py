@@ -252,3 +252,41 @@ async def test_a_graphql_body_that_is_not_an_object_is_a_400(app: Api, body: str
     )
     assert response.status_code == 400, response.text
     assert "must be a JSON object" in response.text
+
+
+# --- a wrong type where a vendor payload has text -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "payload", "position"),
+    [
+        (
+            "push",
+            {"ref": "refs/heads/main", "before": "0" * 40, "after": "a" * 40, "commits": [],
+             "repository": {"full_name": "acme/odd", "html_url": 1.5}},
+            "repository.html_url",
+        ),
+        (
+            "release",
+            {"action": ["published"], "repository": {"full_name": "acme/odd"},
+             "release": {"id": 9, "tag_name": "v1", "published_at": "2025-03-07T10:00:00Z"}},
+            "action",
+        ),
+    ],
+)  # fmt: skip
+async def test_a_signed_github_payload_with_a_wrong_type_is_a_400(
+    app: Api, store: GraphStore, event: str, payload: dict[str, Any], position: str
+) -> None:
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    response = await app.client.post(
+        "/webhooks/github",
+        content=body,
+        headers={"X-GitHub-Event": event, "X-Hub-Signature-256": signature},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["written"] is False
+    [problem] = response.json()["problems"]
+    assert problem["position"] == position
+    assert problem["message"].startswith("expected a string, got "), problem
+    assert await _total(store) == 0

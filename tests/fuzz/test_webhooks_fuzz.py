@@ -204,14 +204,15 @@ def deliveries(draw: st.DrawFn) -> Delivery:
         data = body.encode()
     elif how == "odd":
         # A field replaced by what no payload may carry: a time outside the datetime range
-        # once in UTC, bytes that are not UTF-8. (Numbers JSON has not, NaN and 1e400,
-        # wait for the vendor parsers: a number where a URL belongs still fails there.)
+        # once in UTC, bytes that are not UTF-8, a fraction or a list where text belongs.
+        # (Numbers JSON has not, NaN and 1e400, still wait for the vendor parsers.)
         path = draw(st.sampled_from(paths(payload)))
         mark = "\x00odd\x00"
         body = json.dumps(spoiled(payload, path, mark, remove=False))
         odd = draw(
             EXTREME_TIMES.map(lambda t: json.dumps(t).encode())
             | st.sampled_from(NOT_UTF8).map(lambda raw: b'"' + raw + b'"')
+            | st.sampled_from([b"1.5", b"-7.25", b"[]", b'["x"]', b"{}"])
         )
         data = body.encode().replace(json.dumps(mark).encode(), odd)
     elif how == "any":
@@ -260,6 +261,12 @@ def request(delivery: Delivery) -> tuple[str, dict[str, str]]:
         "good",
     )
 )
+# A number where the repository's URL belongs was a 500 (the host is read from it).
+@example(delivery=Delivery("github", "push", json.dumps(
+    {**SHAPES[0][2], "repository": {**REPO, "html_url": 1.5}}).encode(), "good"))  # fmt: skip
+# A release's `action` that is a list (or an object) was a 500.
+@example(delivery=Delivery("github", "release", json.dumps(
+    {**SHAPES[3][2], "action": ["published"]}).encode(), "good"))  # fmt: skip
 async def test_webhooks_refuse_bad_signatures_and_never_half_write(
     hooks: Api, tally: Tally, delivery: Delivery
 ) -> None:

@@ -73,7 +73,10 @@ def read_repo(host: GitHost, conv: Conversion, raw: Any, at: str) -> Repo | None
 
 
 def _url_of(raw_repo: Any, host: GitHost) -> str | None:
-    return raw_repo.get(host.url_key) if isinstance(raw_repo, dict) else None
+    # Only to name the instance; a URL that is no string (`"html_url": 1.5`) is left to
+    # `read_repo`, which reports it as a problem of the payload.
+    url = raw_repo.get(host.url_key) if isinstance(raw_repo, dict) else None
+    return url if isinstance(url, str) else None
 
 
 def convert_export(

@@ -361,7 +361,7 @@ def _release_event(conv: Conversion, repo: Repo, obj: dict[str, Any], delivery: 
         tag = conv.text(raw, "tag_name", "release") if raw else None
     if not item.ok or tag is None:
         return
-    action = obj.get("action")
+    action = conv.text(obj, "action", "", required=False)  # a list or an object: a problem
     demoted = raw.get("draft") is True or raw.get("prerelease") is True
     if action in _GONE or (action == "edited" and demoted):
         conv.delete("Release", f"{repo.id}@{tag}")

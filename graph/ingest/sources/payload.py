@@ -173,9 +173,22 @@ def parse_vendor_time(value: str) -> datetime | None:
     """A vendor timestamp (`...Z`, `+01:00` or Jira's `+0100`) as aware UTC, else None."""
     try:
         parsed = datetime.fromisoformat(value.strip())
+        return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
     except ValueError:
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+    except OverflowError:  # valid ISO 8601, but before year 1 or after 9999 once in UTC
+        return None
+
+
+def _time_problem(value: str) -> str:
+    """Why `parse_vendor_time` found no time in `value`."""
+    try:
+        with_offset = datetime.fromisoformat(value.strip()).tzinfo is not None
+    except ValueError:
+        with_offset = False
+    if with_offset:  # it parsed, so only its conversion to UTC overflowed
+        return f"outside the years 1 to 9999 in UTC: {value!r}"
+    return f"not an ISO 8601 timestamp with an offset: {value!r}"
 
 
 @dataclass
@@ -278,7 +291,7 @@ class Conversion:
         """A timestamp with an offset, as aware UTC; a problem if it has none."""
         parsed = parse_vendor_time(value)
         if parsed is None:
-            self.problem(at, f"not an ISO 8601 timestamp with an offset: {value!r}")
+            self.problem(at, _time_problem(value))
         return parsed
 
     def number(
