@@ -221,18 +221,23 @@ def requests(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[Request
 
 
 async def time_requests(url: str, asked: list[Request], runs: int) -> list[dict[str, Any]]:
-    """Each request once untimed, then `runs` times: median, slowest, answer size."""
+    """Each request once untimed, then `runs` times: median, slowest, answer size. A
+    request the server refuses (a time limit, say) is reported with its error, and the
+    others are still timed."""
     rows = []
     async with httpx.AsyncClient(timeout=300) as http:
         for page, what, document, variables in asked:
-            seconds, size = [], 0
+            seconds, size, error = [], 0, None
             for n in range(runs + 1):
                 began = time.perf_counter()
                 response = await http.post(url, json={"query": document, "variables": variables})
                 elapsed = time.perf_counter() - began
                 body = response.json()
                 if response.status_code != 200 or body.get("errors"):
-                    raise RuntimeError(f"{what}: {response.status_code} {str(body)[:500]}")
+                    said = body.get("errors") or body
+                    error = f"{response.status_code} {str(said)[:300]}"
+                    seconds.append(elapsed)
+                    break
                 size = len(response.content)
                 if n:
                     seconds.append(elapsed)
@@ -243,9 +248,11 @@ async def time_requests(url: str, asked: list[Request], runs: int) -> list[dict[
                     "p50_ms": round(statistics.median(seconds) * 1000, 1),
                     "max_ms": round(max(seconds) * 1000, 1),
                     "answer_kib": round(size / 1024, 1),
+                    **({"error": error} if error else {}),
                 }
             )
-            print(f"  {page:9} {what:45} {rows[-1]['p50_ms']:9.1f} ms", flush=True)
+            note = f"  ERROR {error[:120]}" if error else ""
+            print(f"  {page:9} {what:45} {rows[-1]['p50_ms']:9.1f} ms{note}", flush=True)
     return rows
 
 
@@ -295,9 +302,10 @@ def table(result: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|",
     ]
     for r in result["requests"]:
+        answer = f"error: {r['error'][:60]}" if "error" in r else f"{r['answer_kib']:,.1f} KiB"
         lines.append(
             f"| {r['page']} | {r['request']} | {r['p50_ms']:,.1f} ms | {r['max_ms']:,.1f} ms "
-            f"| {r['answer_kib']:,.1f} KiB |"
+            f"| {answer} |"
         )
     return "\n".join(lines)
 
