@@ -37,6 +37,17 @@ from graph.model import (
 
 
 @dataclass(frozen=True)
+class Existing:
+    """Which ids exist, per label, and the kind labels of the work items among them."""
+
+    ids: Mapping[Label, set[str]]
+    kinds: Mapping[str, set[str]]
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, Ref) and ref.id in self.ids.get(ref.label, set())
+
+
+@dataclass(frozen=True)
 class StoredHistory:
     """A stored work item's state log, the visits derived from it last time, and the
     product it is for."""
@@ -52,8 +63,8 @@ class Lookup(Protocol):
     async def existing(self, label: Label, ids: list[str]) -> set[str]:
         """The ids among `ids` that exist with `label`."""
 
-    async def work_item_kinds(self, ids: list[str]) -> dict[str, set[str]]:
-        """The kind labels of the existing work items among `ids`."""
+    async def existing_any(self, wanted: Mapping[Label, Iterable[str]]) -> Existing:
+        """Which of the `wanted` ids exist, of every label at once."""
 
     async def stage_map(self) -> StageMap:
         """Every stage with its value stream, and every value stream's product."""
@@ -167,16 +178,12 @@ def _merge_nodes(records: Iterable[NodeRecord], problems: list[Problem]) -> dict
     return nodes
 
 
-async def _check_kinds(
-    nodes: Mapping[Ref, NodeRecord], lookup: Lookup, problems: list[Problem]
-) -> set[str]:
-    """Refuse kind changes of stored work items; return the ids of the stored ones."""
-    items = [r for r in nodes.values() if r.label is Label.WORK_ITEM]
-    if not items:
-        return set()
-    stored = await lookup.work_item_kinds([r.id for r in items])
-    for record in items:
-        kinds = stored.get(record.id)
+def _check_kinds(
+    nodes: Mapping[Ref, NodeRecord], stored: Mapping[str, set[str]], problems: list[Problem]
+) -> None:
+    """Refuse kind changes of stored work items (`stored`: their kinds by id)."""
+    for record in nodes.values():
+        kinds = stored.get(record.id) if record.label is Label.WORK_ITEM else None
         if kinds and record.kind not in kinds:
             problems.append(
                 Problem(
@@ -186,36 +193,6 @@ async def _check_kinds(
                     f"its kind cannot change to {record.kind}",
                 )
             )
-    return set(stored)
-
-
-async def _new_nodes(
-    nodes: Mapping[Ref, NodeRecord], stored_items: set[str], lookup: Lookup
-) -> set[Ref]:
-    """The batch's nodes that are not in the graph yet."""
-    by_label: dict[Label, list[str]] = defaultdict(list)
-    for ref in nodes:
-        if ref.label is not Label.WORK_ITEM:
-            by_label[ref.label].append(ref.id)
-    new = {ref for ref in nodes if ref.label is Label.WORK_ITEM and ref.id not in stored_items}
-    for label, ids in by_label.items():
-        found = await lookup.existing(label, sorted(ids))
-        new.update(Ref(label, i) for i in ids if i not in found)
-    return new
-
-
-async def _missing_refs(
-    refs: Iterable[Ref], nodes: Mapping[Ref, NodeRecord], lookup: Lookup
-) -> set[Ref]:
-    wanted: dict[Label, set[str]] = defaultdict(set)
-    for ref in refs:
-        if ref not in nodes:
-            wanted[ref.label].add(ref.id)
-    missing: set[Ref] = set()
-    for label, ids in wanted.items():
-        found = await lookup.existing(label, sorted(ids))
-        missing.update(Ref(label, i) for i in ids - found)
-    return missing
 
 
 def _with_defaults(record: NodeRecord) -> NodeRecord:
@@ -330,14 +307,19 @@ async def build_plan(records: list[Record], lookup: Lookup) -> tuple[Plan, list[
     links = [r for r in rel_records if r.type is not RelType.IN_STAGE]
 
     nodes = _merge_nodes(node_records, problems)
-    stored_items = await _check_kinds(nodes, lookup, problems)
-    plan = Plan(new=await _new_nodes(nodes, stored_items, lookup))
-
-    # A record naming a node that is nowhere yet waits for it (one missing end named).
+    # Every node the batch names, asked about at once (one round trip for a delivery).
     ends = [end for rel in links for end in (rel.start, rel.end)]
     items = [waits_for_work_item(r.item) for r in state_records]
     items += [m.start for m in moves]
-    missing = await _missing_refs([*ends, *items], nodes, lookup)
+    named = {*nodes, *ends, *items}
+    wanted: dict[Label, set[str]] = defaultdict(set)
+    for ref in named:
+        wanted[ref.label].add(ref.id)
+    found = await lookup.existing_any(wanted)
+    _check_kinds(nodes, found.kinds, problems)
+    plan = Plan(new={ref for ref in nodes if ref not in found})
+    # A record naming a node that is nowhere yet waits for it (one missing end named).
+    missing = {ref for ref in named if ref not in nodes and ref not in found}
     seen: dict[tuple[Any, ...], RelationshipRecord] = {}
     for rel in links:
         absent = next((end for end in (rel.start, rel.end) if end in missing), None)

@@ -27,7 +27,7 @@ from graph.ingest.causes import attribute_incidents
 from graph.ingest.deployment_products import link_deployment_products
 from graph.ingest.history import Visit
 from graph.ingest.pending import ref_key
-from graph.ingest.plan import Lookup, Plan, StoredHistory, VisitChanges, build_plan
+from graph.ingest.plan import Existing, Lookup, Plan, StoredHistory, VisitChanges, build_plan
 from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord, parse_objects
 from graph.ingest.shipped import derive_shipped
 from graph.ingest.stage_map import StageInfo, StageMap
@@ -63,6 +63,7 @@ LINK = {
     )
     for spec in RELATIONSHIPS
 }
+EXISTING_ANY = cypher("ingest/existing/any")
 STAGES = cypher("ingest/stages")
 HISTORIES = cypher("ingest/histories")
 PRODUCT_ITEMS = cypher("ingest/product_items")
@@ -107,9 +108,23 @@ class StoreLookup(Lookup):
     async def existing(self, label: Label, ids: list[str]) -> set[str]:
         return {row["id"] for row in await self._ids(EXISTING[label], ids)}
 
-    async def work_item_kinds(self, ids: list[str]) -> dict[str, set[str]]:
-        rows = await self._ids(EXISTING[Label.WORK_ITEM], ids)
-        return {row["id"]: set(row["kinds"]) for row in rows}
+    async def existing_any(self, wanted: Mapping[Label, Iterable[str]]) -> Existing:
+        ids: dict[Label, set[str]] = {label: set() for label in Label}
+        kinds: dict[str, set[str]] = {}
+        asked = [(label, id) for label, some in wanted.items() for id in sorted(some)]
+        for start in range(0, len(asked), _LOOKUP_CHUNK):
+            chunk: dict[str, list[str]] = {}
+            for label, id in asked[start : start + _LOOKUP_CHUNK]:
+                chunk.setdefault(str(label), []).append(id)
+            [row] = await self.store.read(EXISTING_ANY, ids=chunk)
+            for name, values in row["found"].items():
+                if name == Label.WORK_ITEM:
+                    for id, labels in values:
+                        ids[Label.WORK_ITEM].add(id)
+                        kinds[id] = set(labels)
+                else:
+                    ids[Label(name)].update(values)
+        return Existing(ids, kinds)
 
     async def stage_map(self) -> StageMap:
         [row] = await self.store.read(STAGES)

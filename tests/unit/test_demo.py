@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from graph.demo import DemoConfig, DemoTruth, generate
-from graph.ingest.plan import StoredHistory, build_plan
+from graph.ingest.plan import Existing, StoredHistory, build_plan
 from graph.ingest.records import (
     NodeRecord,
     Record,
@@ -140,8 +141,8 @@ class EmptyGraph:
     async def existing(self, label: Label, ids: list[str]) -> set[str]:
         return set()
 
-    async def work_item_kinds(self, ids: list[str]) -> dict[str, set[str]]:
-        return {}
+    async def existing_any(self, wanted: Mapping[Label, Iterable[str]]) -> Existing:
+        return Existing({}, {})
 
     async def stage_map(self) -> StageMap:
         return StageMap({})
