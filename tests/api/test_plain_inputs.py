@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
+from api.errorlog import quiet_input_errors
 from tests.api.conftest import Api
 from tests.api.test_exports import WINDOW, flow_org
 
@@ -44,3 +47,26 @@ async def test_exports_take_label_key_ids(api: Api) -> None:
     response = await api.client.get(f"/export/dora.csv?product=ValueStream:{org.id('vs')}")
     assert response.status_code == 400
     assert "is a ValueStream id; a Product id is expected" in response.json()["error"]
+
+
+BAD_CURSOR = 'query($id: ID!) { neighbourhood(id: $id, after: "not-a-cursor") { hasNextPage } }'
+
+
+async def test_input_errors_are_logged_as_one_line(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    org = await flow_org(api)
+    logger = logging.getLogger("strawberry.execution")
+    before = list(logger.filters)
+    quiet_input_errors()
+    try:
+        with caplog.at_level(logging.INFO, logger="strawberry.execution"):
+            body = await api.graphql_raw(BAD_CURSOR, id=f"Product:{org.product}")
+    finally:
+        for added in [f for f in logger.filters if f not in before]:
+            logger.removeFilter(added)
+    assert "invalid cursor" in body["errors"][0]["message"]
+    [record] = [r for r in caplog.records if r.name == "strawberry.execution"]
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "invalid cursor" in record.getMessage() and "InvalidArgument" in record.getMessage()
+    assert "Traceback" not in caplog.text

@@ -70,6 +70,7 @@ def test_explorer_draws_expands_finds_a_path_and_traces(site: Site) -> None:
     path = found["path"]
     assert f"WorkItem:{feature}" in path and f"BusinessLine:{truth.business_lines[0]}" in path
     assert str(found["status"]).startswith("Path of ")
+    assert set(found["relinked"]) == set(path)  # the path's deep link draws it again
     # A traced feature has the whole chain, laid out left to right.
     columns = found["columns"]
     assert columns[:2] == ["Business line", "Product"]

@@ -66,6 +66,10 @@ const scenarios = {
     await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Path of"), null, { timeout: 60000 });
     const path = await page.evaluate(() => window.explorer.cy.nodes(".path").map((n) => n.id()));
     const status = await page.textContent("#status");
+    // The address now links to that path: opened afresh, it draws it again.
+    const link = page.url();
+    await visit(page, link.slice(spec.base.length), () => document.getElementById("status").textContent.startsWith("Path of"));
+    const relinked = await page.evaluate(() => window.explorer.cy.nodes(".path").map((n) => n.id()));
     await page.screenshot({ path: `${spec.artifacts}/explorer-path.png` });
 
     // The trace of a work item, left to right.
@@ -94,7 +98,7 @@ const scenarios = {
     await page.click("#find-path");
     await page.waitForFunction(() => document.getElementById("error").textContent.includes("no-such-team"), null, { timeout: 60000 });
     const badPath = await page.textContent("#error");
-    return { drawn, expanded, groups, paged, path, status, columns, search, badNode, badPath };
+    return { drawn, expanded, groups, paged, path, relinked, status, columns, search, badNode, badPath };
   },
 
   async dashboard(page, args) {

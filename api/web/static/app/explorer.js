@@ -328,6 +328,7 @@ async function findPath() {
   path.edges.forEach((e) => cy.getElementById(`e${e.id}`).addClass("path"));
   relayout();
   setStatus(`Path of ${path.edges.length} relationships: ${path.nodes.map((n) => n.key).join(" → ")}`);
+  history.replaceState(null, "", `/explorer?${new URLSearchParams({ from, to })}`);
 }
 
 async function trace(key) {
@@ -400,4 +401,9 @@ cy.on("dbltap", "node", (ev) => { if (!ev.target.isParent()) run(() => expand(ev
 const params = new URLSearchParams(location.search);
 if (params.get("node")) run(() => open(params.get("node")));
 else if (params.get("trace")) run(() => trace(params.get("trace")));
+else if (params.get("from") && params.get("to")) {
+  $("path-from").value = params.get("from");
+  $("path-to").value = params.get("to");
+  run(findPath);
+}
 window.explorer = { cy, expand, expandGroup, open, findPath, trace }; // for the browser tests
