@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
+import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -71,6 +73,10 @@ def _auth_summary(settings: Settings) -> str:
     return "[red]NOT required (VSG_AUTH=off): anyone who reaches this port has full access[/red]"
 
 
+def _ignore(signum: int, frame: object) -> None:
+    """A signal handler that does nothing."""
+
+
 async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -101,7 +107,16 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         )
         host, port = settings.host, settings.port
         app = create_app(settings, connection, on_give_up=give_up)
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            # SIGTERM drains within a bound: a request that never ends (a client that
+            # stops sending its body) is cancelled then, instead of holding the exit.
+            timeout_graceful_shutdown=max(1, math.ceil(settings.shutdown_timeout_seconds)),
+        )
+        server = uvicorn.Server(config)
         servers.append(server)
         base = f"http://{host}:{port}"
         console.print(
@@ -117,7 +132,14 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             f"  API tokens:          {_auth_summary(settings)}\n"
         )
         if not failures:
-            await server.serve()
+            # uvicorn raises the signal that stopped it again once it has drained; caught
+            # here, it lets the database (the embedded one's process) close before exit.
+            handlers = {n: signal.signal(n, _ignore) for n in (signal.SIGTERM, signal.SIGINT)}
+            try:
+                await server.serve()
+            finally:
+                for number, handler in handlers.items():
+                    signal.signal(number, handler)
     if failures:
         console.print(f"vsgraph stopped: {failures[0]}", style="red", markup=False)
         return 1

@@ -95,6 +95,9 @@ class Settings:
     query_timeout_seconds: float = 30.0
     #: Seconds a write transaction may take before it is abandoned (a 503).
     write_timeout_seconds: float = 120.0
+    #: Seconds `vsg serve` lets requests in flight finish after SIGTERM before it
+    #: cancels them and exits.
+    shutdown_timeout_seconds: float = 30.0
     #: Database faults (docs/deployment.md#when-the-database-is-down): start-up attempts
     #: before `vsg serve` gives up, seconds one attempt (one connection) may take, the
     #: longest wait between attempts, seconds a transaction keeps retrying before its
@@ -216,6 +219,7 @@ class Settings:
             graphql_introspection=flag("VSG_GRAPHQL_INTROSPECTION"),
             query_timeout_seconds=number("VSG_QUERY_TIMEOUT_SECONDS", 30.0),
             write_timeout_seconds=number("VSG_WRITE_TIMEOUT_SECONDS", 120.0),
+            shutdown_timeout_seconds=number("VSG_SHUTDOWN_TIMEOUT_SECONDS", 30.0),
             db_connect_attempts=integer("VSG_DB_CONNECT_ATTEMPTS", 10),
             db_connect_timeout_seconds=number("VSG_DB_CONNECT_TIMEOUT_SECONDS", 5.0),
             db_connect_backoff_max_seconds=number("VSG_DB_CONNECT_BACKOFF_MAX_SECONDS", 30.0),
@@ -270,6 +274,8 @@ class Settings:
             raise ConfigError("VSG_QUERY_TIMEOUT_SECONDS must be more than 0")
         if not self.write_timeout_seconds > 0:
             raise ConfigError("VSG_WRITE_TIMEOUT_SECONDS must be more than 0")
+        if not self.shutdown_timeout_seconds > 0:
+            raise ConfigError("VSG_SHUTDOWN_TIMEOUT_SECONDS must be more than 0")
         if self.auth not in AUTH_MODES:
             raise ConfigError(f"VSG_AUTH must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}")
         if self.token_cache_seconds < 0:

@@ -4,8 +4,11 @@ for a caller's mistakes, and how it stops on SIGTERM."""
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,3 +96,29 @@ async def test_expected_errors_are_logged_in_one_line(
         "needs the editor role (or admin); the token is a viewer's (at 1:12, path ingest) "
         "(AccessDenied)" in text
     ), text[-5000:]
+
+
+def test_sigterm_drains_within_the_bound_then_exits(connection: Connection, tmp_path: Path) -> None:
+    # A request that never ends: its headers promise a body the client never sends.
+    bound = 2.0
+    log = tmp_path / "serve.log"
+    with serving(connection, log, VSG_SHUTDOWN_TIMEOUT_SECONDS=str(bound)) as (base, server):
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as held:
+            held.sendall(
+                b"POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-ndjson\r\nContent-Length: 1000\r\n\r\n{"
+            )
+            time.sleep(0.5)  # the route is waiting for the rest of the body
+            started = time.monotonic()
+            server.send_signal(signal.SIGTERM)
+            code = server.wait(timeout=60)
+            took = time.monotonic() - started
+    text = log.read_text(encoding="utf-8", errors="replace")
+    # vsg serve catches the signal uvicorn raises again, closes the database, exits 0.
+    assert code == 0, (code, text[-3000:])
+    assert "timeout graceful shutdown exceeded" in text, text[-3000:]
+    # The bound, then closing the app and the database connection: seconds, not forever.
+    assert bound <= took < bound + 10, (took, text[-3000:])
+    assert "Waiting for connections to close" in text, text[-3000:]
+    print(f"exited {took:.1f} s after SIGTERM with a request held (bound {bound} s)")
