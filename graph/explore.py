@@ -68,21 +68,46 @@ def clamp_page(first: int) -> int:
     return max(1, min(first, MAX_NEIGHBOURS))
 
 
+#: The most relationships of each group `groups` returns with it.
+MAX_GROUP_PAGE = 50
+
+
 @dataclass(frozen=True)
 class Group:
-    """A node's relationships of one type, direction and other end's label, counted."""
+    """A node's relationships of one type, direction and other end's label, counted, with
+    the first page of them (by the other node's id)."""
 
     type: str
     outgoing: bool
     label: Label
     count: int
+    nodes: list[Node]
+    edges: list[Edge]
 
 
-async def groups(store: GraphStore, node: Node) -> list[Group]:
+async def groups(store: GraphStore, node: Node, per: int = 0) -> list[Group]:
     """The node's relationships grouped by type, direction and the other end's label (by
-    type, outgoing first): what the explorer lists before expanding any of them."""
-    rows = await store.read(GROUPS[node.label], key=node.id, labels=_MODEL_LABELS)
-    return [Group(r["type"], r["outgoing"], Label(r["label"]), r["total"]) for r in rows]
+    type, outgoing first), each with its first `per` (0..MAX_GROUP_PAGE) relationships:
+    what the explorer draws first, in one pass over the node's relationships."""
+    rows = await store.read(
+        GROUPS[node.label],
+        key=node.id,
+        labels=_MODEL_LABELS,
+        per=max(0, min(per, MAX_GROUP_PAGE)),
+    )
+    found: dict[tuple[str, bool, str], Group] = {}
+    for r in rows:
+        group = found.setdefault(
+            (r["type"], r["outgoing"], r["label"]),
+            Group(r["type"], r["outgoing"], Label(r["label"]), r["total"], [], []),
+        )
+        if r["rel"] is None:
+            continue
+        other = node_from(r["node"], r["labels"])
+        group.nodes.append(other)
+        start, end = (node, other) if r["outgoing"] else (other, node)
+        group.edges.append(Edge(str(r["rel"]), r["type"], start, end))
+    return list(found.values())
 
 
 async def neighbourhood(

@@ -74,17 +74,22 @@ class Query:
 
     @strawberry.field(
         description="The relationships of a node (global id) grouped by type, direction and "
-        "the label at the other end, with counts (by type, outgoing first): what to expand; "
-        "null if there is no such node."
+        "the label at the other end, with counts (by type, outgoing first), each with its "
+        "first `first` relationships (0 to 50): what the explorer draws, in one pass over "
+        "the node's relationships; null if there is no such node."
     )
     async def relationship_groups(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: strawberry.ID, first: int = 0
     ) -> list[RelationshipGroup] | None:
         node = await _load(info, str(id))
         if node is None:
             return None
-        found = await explore.groups(info.context.store, node)
-        return [RelationshipGroup.from_domain(g) for g in found]
+        per = max(0, min(first, explore.MAX_GROUP_PAGE))
+        found = await explore.groups(info.context.store, node, per)
+        return [
+            RelationshipGroup.from_domain(g, _offset_cursor(per) if g.count > per else None)
+            for g in found
+        ]
 
     @strawberry.field(
         description="A shortest path between two nodes (global ids) over relationships of any "

@@ -66,8 +66,9 @@ class Direction(Enum):
 
 @strawberry.type(
     description="A node's relationships of one type and direction to nodes of one label, "
-    "counted: expand it with neighbourhood(id, relationshipTypes: [type], direction, "
-    "otherLabel: label)."
+    "counted, with the first page asked for (by the other node's id): page on with "
+    "neighbourhood(id, relationshipTypes: [type], direction, otherLabel: label, after: "
+    "endCursor)."
 )
 class RelationshipGroup:
     type: str = strawberry.field(description="Relationship type, e.g. HAS_VALUE_STREAM.")
@@ -76,15 +77,24 @@ class RelationshipGroup:
     )
     label: Label = strawberry.field(description="The label of the nodes at the other end.")
     count: int = strawberry.field(description="How many relationships the group holds.")
+    nodes: list[Node] = strawberry.field(description="The other ends of the first page.")
+    edges: list[GraphEdge] = strawberry.field(description="The first page's relationships.")
+    end_cursor: str | None = strawberry.field(
+        description="Pass as neighbourhood's `after` for the group's next page; null when "
+        "the first page holds the whole group."
+    )
 
     @classmethod
-    def from_domain(cls, group: explore.Group) -> Self:
+    def from_domain(cls, group: explore.Group, end_cursor: str | None) -> Self:
         """Wrap a domain group."""
         return cls(
             type=group.type,
             direction=Direction.OUTGOING if group.outgoing else Direction.INCOMING,
             label=group.label,
             count=group.count,
+            nodes=[to_graphql(n) for n in group.nodes],
+            edges=[GraphEdge.from_domain(e) for e in group.edges],
+            end_cursor=end_cursor,
         )
 
 

@@ -40,6 +40,35 @@ async def test_groups_count_each_type_direction_and_label(api: Api) -> None:
     assert (await api.graphql(GROUPS, id="Product:no-such"))["relationshipGroups"] is None
 
 
+FIRST_PAGES = """
+query($id: ID!) {
+  relationshipGroups(id: $id, first: 1) {
+    type direction count nodes { id } edges { type start end } endCursor
+  }
+}
+"""
+
+
+async def test_groups_come_with_their_first_page_and_page_on(api: Api) -> None:
+    org = SmallOrg()
+    await ingest(api.store, parse_objects(org.records()))
+    product = f"Product:{org.product}"
+    groups = {
+        g["type"]: g for g in (await api.graphql(FIRST_PAGES, id=product))["relationshipGroups"]
+    }
+    stories = groups["FOR_PRODUCT"]
+    assert stories["count"] == 2 and stories["nodes"] == [{"id": f"WorkItem:{org.id('story1')}"}]
+    assert stories["edges"] == [
+        {"type": "FOR_PRODUCT", "start": f"WorkItem:{org.id('story1')}", "end": product}
+    ]
+    assert groups["OWNS"]["endCursor"] is None  # one relationship: the page holds it all
+    rest = await api.graphql(
+        PAGE, id=product, type="FOR_PRODUCT", direction="INCOMING", label="WORK_ITEM",
+        after=stories["endCursor"],
+    )  # fmt: skip
+    assert [n["id"] for n in rest["neighbourhood"]["nodes"]] == [f"WorkItem:{org.id('story2')}"]
+
+
 async def test_one_group_pages_on_its_own(api: Api) -> None:
     org = SmallOrg()
     await ingest(api.store, parse_objects(org.records()))

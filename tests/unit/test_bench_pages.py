@@ -51,9 +51,11 @@ def test_the_timed_requests_cover_every_page_with_their_variables() -> None:
 
 def test_the_group_pages_are_built_as_the_explorer_builds_them() -> None:
     groups = [
-        {"type": "HAS_VALUE_STREAM", "direction": "OUTGOING", "label": "VALUE_STREAM", "count": 1},
-        {"type": "FOR_PRODUCT", "direction": "INCOMING", "label": "WORK_ITEM", "count": 4000},
-    ]
+        {"type": "HAS_VALUE_STREAM", "direction": "OUTGOING", "label": "VALUE_STREAM",
+         "count": 1, "endCursor": None},
+        {"type": "FOR_PRODUCT", "direction": "INCOMING", "label": "WORK_ITEM",
+         "count": 4000, "endCursor": "b2Zmc2V0OjIw"},
+    ]  # fmt: skip
     _, _, document, variables = group_pages(pages()["explorer"], groups, "Product:p")
     assert validate(schema._schema, parse(document)) == []
-    assert (variables["f0"], variables["f1"], variables["l1"]) == (1, 20, "WORK_ITEM")
+    assert (variables["f1"], variables["l1"], variables["a1"]) == (50, "WORK_ITEM", "b2Zmc2V0OjIw")

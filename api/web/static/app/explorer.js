@@ -46,11 +46,14 @@ const DETAILS = `
   }
   ${CAPTION}`;
 
-// A node's relationships grouped by type, direction and the other end's label, counted.
+// A node's relationships grouped by type, direction and the other end's label, counted,
+// each with its first page: what expanding a node draws, in one request and one pass.
 const GROUPS = `
-  query($id: ID!) {
+  query($id: ID!, $first: Int!) {
     node(id: $id) { ...Caption }
-    relationshipGroups(id: $id) { type direction label count }
+    relationshipGroups(id: $id, first: $first) {
+      type direction label count nodes { ...Caption } edges { id type start end } endCursor
+    }
   }
   ${CAPTION}`;
 
@@ -203,7 +206,7 @@ async function loadGroups(id, groups, size) {
     const variables = { id };
     chunk.forEach((g, i) => Object.assign(variables, {
       [`t${i}`]: g.type, [`d${i}`]: g.direction, [`l${i}`]: g.label,
-      [`f${i}`]: size || Math.max(1, Math.min(g.count, GROUP_PAGE)), [`a${i}`]: cursors.get(groupKey(id, g)) || null,
+      [`f${i}`]: size, [`a${i}`]: cursors.get(groupKey(id, g)) || null,
     }));
     const data = await gql(groupPages(chunk.length), variables);
     const pages = chunk.map((g, i) => {
@@ -221,12 +224,16 @@ async function loadGroups(id, groups, size) {
 // pane lists the groups with their counts, and pages on within any of them.
 async function expand(id) {
   setStatus(`Loading neighbours of ${id}…`);
-  const data = await gql(GROUPS, { id });
+  const data = await gql(GROUPS, { id, first: GROUP_PAGE });
   if (!data.node) throw new Error(noSuchNode(id));
   addNode(data.node);
   const groups = data.relationshipGroups || [];
   groupsOf.set(id, groups);
-  await loadGroups(id, groups.filter((g) => !cursors.has(groupKey(id, g))));
+  // Groups drawn before keep their place in the paging; the others start with this page.
+  const fresh = groups.filter((g) => !cursors.has(groupKey(id, g)));
+  for (const g of fresh) cursors.set(groupKey(id, g), g.endCursor);
+  draw(id, fresh);
+  cy.getElementById(id).toggleClass("more", groups.some((g) => cursors.get(groupKey(id, g)) !== null));
   if (!groups.length) setStatus(`${id} has no relationships`);
   if (cy.$(":selected").id() === id) await showDetails(id);
 }
