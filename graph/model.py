@@ -338,6 +338,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     RelSpec(RelType.FOR_PRODUCT, Label.REPOSITORY, Label.PRODUCT),
     RelSpec(RelType.IN_REPO, Label.COMMIT, Label.REPOSITORY),
     RelSpec(RelType.IN_REPO, Label.PULL_REQUEST, Label.REPOSITORY),
+    RelSpec(RelType.IN_REPO, Label.RELEASE, Label.REPOSITORY),
     RelSpec(RelType.PARENT, Label.COMMIT, Label.COMMIT),
     RelSpec(RelType.CONTAINS, Label.PULL_REQUEST, Label.COMMIT),
     RelSpec(RelType.MERGED_AS, Label.PULL_REQUEST, Label.COMMIT),

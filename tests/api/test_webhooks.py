@@ -15,7 +15,7 @@ import pytest
 from api.app import create_app
 from graph.entities import COUNT, nodes_by_ids
 from graph.model import Label
-from graph.queries import cypher
+from graph.queries import cypher, parse
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
 from tests.factories import SmallOrg, ndjson
@@ -53,6 +53,12 @@ async def counts(store: GraphStore) -> dict[str, int]:
     for row in await store.read(COUNT_RELATIONSHIPS):
         out[row["type"]] = row["total"]
     return {k: v for k, v in out.items() if v}
+
+
+RELEASE_PRODUCT = parse(
+    "test/release_product",
+    "MATCH (:Release {id: $id})-[:FOR_PRODUCT]->(p:Product) RETURN p.id AS product",
+)
 
 
 def signed(body: bytes, secret: str = SECRET) -> str:
@@ -209,7 +215,41 @@ async def test_a_release_includes_the_stored_deployments_of_its_commit_only_by_e
     draft = {**release, "release": {**release["release"], "draft": True, "tag_name": "v9"}}
     assert (await github(client, "release", draft, delivery="d-2")).status_code == 200
     # The draft is not a release; a webhook release names no deployments (see the docs).
-    assert await counts(store) == {"Tool": 1, "Repository": 1, "Release": 1}
+    assert await counts(store) == {"Tool": 1, "Repository": 1, "Release": 1, "IN_REPO": 1}
+
+
+async def test_a_release_before_its_repository_has_a_product_gets_it_when_mapped(
+    client: httpx.AsyncClient, store: GraphStore
+) -> None:
+    release = {
+        "action": "published",
+        "repository": REPO,
+        "release": {
+            "tag_name": "v2.0.0",
+            "name": "2.0.0",
+            "draft": False,
+            "published_at": "2025-03-20T12:00:00Z",
+            "html_url": "https://github.com/acme/payments/releases/tag/v2.0.0",
+        },
+    }
+    assert (await github(client, "release", release)).status_code == 200
+    assert "FOR_PRODUCT" not in await counts(store)
+    org = SmallOrg()
+    mapping = [
+        {"record": "node", "label": "Product", "id": org.product, "properties": {"name": "P"}},
+        {
+            "record": "relationship",
+            "type": "FOR_PRODUCT",
+            "from": {"label": "Repository", "id": "github.com/acme/payments"},
+            "to": {"label": "Product", "id": org.product},
+        },
+    ]
+    response = await client.post(
+        "/ingest", content=ndjson(mapping), headers={"Content-Type": "application/x-ndjson"}
+    )
+    assert response.status_code == 200, response.text
+    rows = await store.read(RELEASE_PRODUCT, id="github.com/acme/payments@v2.0.0")
+    assert rows == [{"product": org.product}]
 
 
 async def test_a_merged_pull_before_its_merge_commit_gets_the_link_when_it_arrives(
@@ -325,7 +365,7 @@ async def test_gitlab_checks_its_token_and_maps_every_hook(
         "PullRequest": 1,
         "Deployment": 1,
         "Release": 1,
-        "IN_REPO": 2,
+        "IN_REPO": 3,  # the commit, the merge request, the release
         "CONTAINS": 1,
         "MERGED_AS": 1,
         "DEPLOYED": 1,

@@ -248,7 +248,7 @@ async def test_a_second_github_sync_fetches_only_what_changed(
         "Commit": 1,  # 9e1f0c
         "Deployment": 1,  # 502
         "Release": 1,  # v1.1.0, no longer a draft
-        "IN_REPO": 1,
+        "IN_REPO": 2,  # 9e1f0c, v1.1.0
         "PARENT": 2,  # 9e1f0c -> 8dc29f, cf1126
         "IMPLEMENTS": 1,  # its message names PAY-12
         "MERGED_AS": 1,  # #5 -> 9e1f0c

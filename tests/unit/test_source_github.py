@@ -52,7 +52,7 @@ def test_the_export_maps_every_vendor_thing() -> None:
         "PullRequest": 4,
         "Deployment": 4,
         "Release": 2,  # the draft v1.1.0 is not released
-        "IN_REPO": 15,  # 11 commits + 4 pulls
+        "IN_REPO": 17,  # 11 commits + 4 pulls + 2 releases
         # c2->c1, c3->c2, p2a->c2, p2b->p2a, p3a->c3, p3b->p3a, c4->c3, c4->p3b, c5->c4,
         # p4a->c4, f2->c5
         "PARENT": 11,

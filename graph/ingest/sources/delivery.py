@@ -274,6 +274,9 @@ def records(
             version=release.tag,
             url=release.url,
         )
+        # Its repository, through which a product given later reaches it (a release
+        # delivered before its repository was mapped: graph/ingest/deployment_products.py).
+        conv.rel(release.at, "IN_REPO", ref, repo_ref)
         if product is not None:
             conv.rel(release.at, "FOR_PRODUCT", ref, ("Product", product))
         for deployment_id in deployed.get(release.sha or "", []):

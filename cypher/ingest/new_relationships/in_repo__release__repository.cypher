@@ -1,0 +1,8 @@
+// Creates (:Release)-[:IN_REPO]->(:Repository) relationships that cannot exist yet,
+// because one end is a node this batch creates (ingest checked); no rows. CREATE, not
+// MERGE, and no `SET r += row.properties` (the type has no properties): the embedded
+// database writes it several times faster, and there is nothing to match.
+UNWIND $rows AS row
+MATCH (a:Release {id: row.start})
+MATCH (b:Repository {id: row.end})
+CREATE (a)-[:IN_REPO]->(b)

@@ -1,0 +1,6 @@
+// Creates or updates (Release)-[:IN_REPO]->(Repository) relationships; no rows.
+UNWIND $rows AS row
+MATCH (a:Release {id: row.start})
+MATCH (b:Repository {id: row.end})
+MERGE (a)-[r:IN_REPO]->(b)
+SET r += row.properties
