@@ -32,8 +32,10 @@ WITH d, c, pr,
       WHERE o.environment =~ $environment AND toLower(o.status) = 'success'
         AND o.finishedAt IS NOT NULL
       | datetime({datetime: o.finishedAt, timezone: 'UTC'})] AS shipped,
-     [(pr)<-[r:REVIEWED]-(:Person) | datetime({datetime: r.submittedAt, timezone: 'UTC'})]
-       AS reviews
+     // Guarded: the embedded database reads every REVIEWED of the graph for a null pr.
+     CASE WHEN pr IS NULL THEN []
+          ELSE [(pr)<-[r:REVIEWED]-(:Person)
+                | datetime({datetime: r.submittedAt, timezone: 'UTC'})] END AS reviews
 RETURN collect([
          d.id, c.id, pr.id, first.epochSeconds * 1000000 + first.nanosecond / 1000,
          EXISTS { (:PullRequest)-[:CONTAINS]->(c) },
