@@ -38,14 +38,16 @@ def keys(found: list[Node]) -> list[str]:
 async def test_exact_id_first_then_id_prefixes_then_names(store: GraphStore, graph: None) -> None:
     # "zx-1": ZX-1 by its id in capitals, ZX-10 starting with it, ZX-2 by its title.
     assert keys(await search(store, "zx-1", None, 10)) == ["ZX-1", "ZX-10", "ZX-2"]
-    # Names and titles, ignoring case, by id: the product, the story, the pull request.
-    assert keys(await search(store, "CHECKOUT", None, 10)) == ["AB-7", "ZX", "pr-9"]
+    # Names and titles, ignoring case: the organisation's labels first (the product),
+    # then the work (the story), then delivery (the pull request).
+    assert keys(await search(store, "CHECKOUT", None, 10)) == ["ZX", "AB-7", "pr-9"]
 
 
 async def test_labels_and_kinds_limit_what_is_found(store: GraphStore, graph: None) -> None:
     found = await search(store, "checkout", [Label.PULL_REQUEST.value], 10)
     assert keys(found) == ["pr-9"]
-    # Both by their ids (as typed, and in capitals), so by id: upper case sorts first.
+    # Both by their ids (as typed, and in capitals): the organisation's label first.
     found = await search(store, "zx", [WorkItemKind.DEFECT.value, Label.TEAM.value], 10)
-    assert keys(found) == ["ZX-2", "zx-team"]
-    assert keys(await search(store, "zx", None, 2)) == ["ZX", "ZX-1"]
+    assert keys(found) == ["zx-team", "ZX-2"]
+    # The exact id, then id prefixes, the organisation's labels (the team) before work.
+    assert keys(await search(store, "zx", None, 2)) == ["ZX", "zx-team"]
