@@ -60,9 +60,6 @@ class StoredHistory:
 class Lookup(Protocol):
     """What validation needs to know about the graph as it is."""
 
-    async def existing(self, label: Label, ids: list[str]) -> set[str]:
-        """The ids among `ids` that exist with `label`."""
-
     async def existing_any(self, wanted: Mapping[Label, Iterable[str]]) -> Existing:
         """Which of the `wanted` ids exist, of every label at once."""
 

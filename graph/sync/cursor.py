@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.ingest.records import Record, RelationshipRecord, parse_record
+from graph.ingest.records import Record, parse_record
 from graph.queries import cypher
 from graph.store import GraphStore
 
@@ -45,17 +45,6 @@ class Cursor:
     updated_at: datetime | None = None
     #: Items the last run skipped as invalid (`SkippedItem.to_dict()`).
     skipped: tuple[dict[str, str], ...] = ()
-
-
-def to_raw(record: RelationshipRecord) -> dict[str, Any]:
-    """A relationship record in the ingest format (docs/ingest.md), to store and re-parse."""
-    return {
-        "record": "relationship",
-        "type": record.type.value,
-        "from": {"label": record.start.label.value, "id": record.start.id},
-        "to": {"label": record.end.label.value, "id": record.end.id},
-        "properties": dict(record.properties),
-    }
 
 
 def parse_pending(raws: Sequence[dict[str, Any]], first_line: int) -> list[Record]:

@@ -11,7 +11,7 @@ into ingest records (the file sources' converters). `sync` runs walks in order:
 3. store the cursor; only then fetch the next page.
 
 (Cursors written before ingest kept such links itself may still hold some: they are
-written, or left waiting, with the first page, or when the walk ends.)
+handed to ingest when the walk starts.)
 
 One bad item never stops a walk: the converters leave an invalid item out and report it
 (`SkippedItem`: source, id, field, reason); the page's other items are written, the walk
@@ -37,7 +37,6 @@ from enum import Enum
 from typing import Any, Protocol
 
 from graph.errors import InvalidInput
-from graph.ingest.records import Record
 from graph.ingest.service import IngestReport, ingest
 from graph.ingest.sources.payload import (
     Converted,
@@ -194,7 +193,7 @@ class _Quiet:
 
 
 class Syncer:
-    """Runs walks against one store: writes pages, moves cursors, settles pending links."""
+    """Runs walks against one store: writes pages, moves cursors."""
 
     def __init__(
         self,
@@ -215,18 +214,12 @@ class Syncer:
     async def _save(self, walk: Walk, cursor: Cursor) -> None:
         await save_cursor(self.store, cursor, source=walk.source, now=self.clock.now())
 
-    async def _write(
-        self, walk: Walk, converted: Converted, pending: Sequence[dict[str, Any]], at: str
-    ) -> tuple[list[dict[str, Any]], IngestReport]:
-        """Write one page's records; return the relationships still waiting for an end."""
-        records: list[Record] = [
-            *converted.records,
-            *parse_pending(pending, len(converted.records) + 1),
-        ]
-        # A relationship whose other end is not in the graph yet is kept waiting by
-        # ingest itself (docs/ingest.md, "Late references"), whichever page brings it.
+    async def _write(self, walk: Walk, converted: Converted, at: str) -> IngestReport:
+        """Write one page's records. A relationship whose other end is not in the graph
+        yet is kept waiting by ingest itself (docs/ingest.md, "Late references"),
+        whichever page brings it."""
         try:
-            report = await ingest(self.store, records, batch_size=self.batch_size)
+            report = await ingest(self.store, converted.records, batch_size=self.batch_size)
         except InvalidInput as error:
             shown = "; ".join(
                 f"{converted.origin(p.line)}: {p.field}: {p.message}" for p in error.problems[:5]
@@ -237,7 +230,7 @@ class Syncer:
                 "organisation first) and run again: the sync resumes at this page"
             ) from None
         self.progress.wrote(walk.id, report.written)
-        return [], report
+        return report
 
     async def _settle(self, walk: Walk, pending: Sequence[dict[str, Any]]) -> int:
         """Write the links an older cursor kept aside (ingest writes them, or keeps them
@@ -253,7 +246,9 @@ class Syncer:
         """Fetch and write one walk from its cursor to the end; return what it did."""
         state = Cursor(walk.id) if self.full else await load_cursor(self.store, walk.id)
         stats = WalkStats(walk.id, cursor=state.cursor, resumed=state.resume is not None)
-        pending = list(state.pending)
+        # Links a cursor of an older vsgraph kept aside: ingest keeps them now.
+        stats.relationships += await self._settle(walk, state.pending)
+        state = replace(state, pending=())
         # A fresh run fetches again what the last one skipped: its list starts empty.
         skipped = [dict(s) for s in state.skipped] if state.resume else []
         floor: str | None = None  # the oldest skipped item's stamp: the cursor stays there
@@ -288,7 +283,7 @@ class Syncer:
                 stats.skipped += converted.skipped
                 skipped += [s.to_dict() for s in converted.skipped]
                 floor = _oldest(skipped_stamps(walk, fresh, converted.skipped), floor)
-                pending, written = await self._write(walk, converted, pending, at)
+                written = await self._write(walk, converted, at)
                 stats.nodes += written.nodes
                 stats.relationships += written.relationships
                 stats.visits += written.visits
@@ -301,7 +296,6 @@ class Syncer:
                     state,
                     resume=None if stop else batch.next,
                     mark=_oldest([held], newest),
-                    pending=tuple(pending),
                     skipped=tuple(skipped),
                 )
             else:
@@ -309,16 +303,14 @@ class Syncer:
                 state = replace(
                     state,
                     cursor=_oldest([floor], moved) if floor else moved,
-                    pending=tuple(pending),
                     skipped=tuple(skipped),
                 )
             await self._save(walk, state)
             if stop or batch.next is None:
                 break
         await pages.aclose()
-        stats.relationships += await self._settle(walk, pending)
         final = (_oldest([held], newest) or state.cursor) if newest_first else state.cursor
-        state = replace(state, cursor=final, resume=None, mark=None, pending=())
+        state = replace(state, cursor=final, resume=None, mark=None)
         await self._save(walk, state)
         stats.cursor = final
         return stats

@@ -138,9 +138,6 @@ def test_every_record_reads_back_unchanged_through_the_ingest_parser(demo: Demo)
 class EmptyGraph:
     """A graph with nothing in it yet, as ingest's batch validation sees it."""
 
-    async def existing(self, label: Label, ids: list[str]) -> set[str]:
-        return set()
-
     async def existing_any(self, wanted: Mapping[Label, Iterable[str]]) -> Existing:
         return Existing({}, {})
 

@@ -15,8 +15,8 @@
 A relationship to a node that is neither in the delivery nor certain to be in the graph
 (a parent commit older than the export, the merge commit of a pull request whose
 history was not exported) is left out in `LinkPolicy.IN_BATCH`; in `LinkPolicy.ANY` it
-is kept, for a caller that drops dangling links against the graph (file imports,
-webhooks and live sync all do).
+is kept, and ingest keeps it waiting until that node arrives (file imports, webhooks
+and live sync all convert so).
 Keys become `IMPLEMENTS {inferred: true}` in both: the work items live in the planning
 tool, never in a git export.
 """

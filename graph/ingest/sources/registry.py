@@ -37,9 +37,9 @@ class Source:
 
     `convert_keeping_links`, where a source has one, also keeps relationships to nodes
     outside the payload (a parent issue on another page, a commit of an earlier export):
-    the caller drops those the graph does not hold either (`exports.records_to_write` for
-    files, `hooks.drop_dangling` for webhooks, the sync walk for pages), so
-    pages and exports can be imported one at a time.
+    ingest writes those the graph holds and keeps the others waiting for their node
+    (docs/ingest.md, "Late references"), so pages and exports can be imported one at a
+    time, in any order.
     """
 
     name: str
