@@ -107,7 +107,3 @@ class StageMap:
             return fact.value if fact.value in self.stages else None
 
         return resolve
-
-    def mapped_states(self, product: str) -> list[str]:
-        """The tool states that map to a stage of `product`'s stream (for messages)."""
-        return sorted(self.by_product.get(product, {}))
