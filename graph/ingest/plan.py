@@ -104,6 +104,8 @@ class Plan:
     #: `ingest/visits/set_history`) and how their visits change.
     histories: list[dict[str, Any]] = field(default_factory=list)
     visit_changes: VisitChanges = field(default_factory=VisitChanges)
+    #: The visits each of those stored items has once the plan is written.
+    derived_visits: dict[str, tuple[Visit, ...]] = field(default_factory=dict)
     pending: list[PendingRecord] = field(default_factory=list)
     #: Ids of earlier pending records this plan writes, forgotten with its writes.
     completed: list[str] = field(default_factory=list)
@@ -290,6 +292,7 @@ async def plan_histories(
         plan.histories.append(
             {"item": item, "expected": list(history.log), **_whereabouts(derived, log)}
         )
+        plan.derived_visits[item] = derived.visits
     plan.visit_changes = _visit_changes(old_visits, wanted)
 
 

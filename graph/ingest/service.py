@@ -33,7 +33,7 @@ from graph.ingest.shipped import derive_shipped
 from graph.ingest.stage_map import StageInfo, StageMap
 from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
 from graph.queries import Query, cypher
-from graph.store import GraphStore, lost_write_race
+from graph.store import GraphStore, WriteConflict, lost_write_race
 
 
 def _snake(name: str) -> str:
@@ -532,6 +532,7 @@ async def _write_batch(
             plan.completed = [i for i in completed if i not in kept]
         try:
             await write_plan(store, plan, batch_size=batch_size, progress=progress)
+            await _check_histories(plan, lookup)
             break
         except Exception as error:
             # Another process created some of the nodes this plan creates, or added
@@ -550,6 +551,24 @@ async def _write_batch(
 #: Records above which a batch holds every stripe rather than naming its keys: a bulk
 #: import names keys in every stripe anyway, and naming millions of them costs seconds.
 _ALL_STRIPES = 10_000
+
+
+async def _check_histories(plan: Plan, lookup: Lookup) -> None:
+    """Raise WriteConflict unless every stored item the plan moved holds, read back, at
+    least the facts written and, while its log is the one written, the visits derived
+    from it. Writers in several processes on one item are caught by the log check in
+    the write; this read-back also catches a concurrent write the embedded database
+    merged instead of refusing (seen under load), and planning again repairs it."""
+    if not plan.histories:
+        return
+    written = {row["item"]: row["stateLog"] for row in plan.histories}
+    stored = await lookup.histories(sorted(written))
+    for item, log in written.items():
+        now = stored.get(item)
+        if now is None or not set(log) <= set(now.log):
+            raise WriteConflict(f"work item {item!r} lost a state change to another writer")
+        if list(now.log) == list(log) and now.visits != plan.derived_visits[item]:
+            raise WriteConflict(f"work item {item!r}'s visits changed under this write")
 
 
 def _keys(records: list[Record]) -> list[str] | None:
