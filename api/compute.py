@@ -1,9 +1,11 @@
 """CPU-heavy work off the event loop: a bounded pool, a share per client, a deadline.
 
-Flow metrics, CFDs, aging WIP, forecasts' simulations and exports compute in Python over
-data already loaded; on the event loop one long computation would hold every other
-request (a 40-second CFD held a probe 40 s). `Compute.run` hands a pure function to a
-worker thread instead:
+Flow metrics, CFDs, aging WIP, forecasts' simulations, exports and the value-stream
+analyses (constraints, team network, critical path, traceability and skill gaps,
+recommendations: graph/stream_analysis.py loads their data with reads on the loop, then
+computes through `runner`) compute in Python over data already loaded; on the event loop
+one long computation would hold every other request (a 40-second CFD held a probe 40 s).
+`Compute.run` hands a pure function to a worker thread instead:
 
 - at most `workers` computations run at once (`VSG_COMPUTE_WORKERS`), so the loop and the
   database reads keep their share of the CPU (a thread gives the interpreter back every
@@ -29,6 +31,7 @@ import anyio
 import anyio.to_thread
 
 from graph.errors import QueryTimeout
+from graph.runner import Runner
 
 T = TypeVar("T")
 
@@ -78,3 +81,11 @@ class Compute:
                 f"the computation took too long (more than {self.timeout:g} s) and was "
                 "abandoned; ask for a shorter window, fewer points or fewer trials"
             ) from None
+
+    def runner(self, client: str) -> Runner:
+        """`run` for one client: what graph/ takes to compute off the loop (graph/runner.py)."""
+
+        async def run(function: Callable[..., T], /, *args: object) -> T:
+            return await self.run(client, function, *args)
+
+        return run

@@ -59,14 +59,15 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         state: Any = request.app.state
         principal = request_principal(request.state)
+        client = client_key(principal, request.client.host if request.client else None)
         return Context(
             store=state.store,
             settings=state.settings,
-            loaders=Loaders(state.store),
+            loaders=Loaders(state.store, run=state.compute.runner(client)),
             principal=principal,
             tokens=state.tokens,
             compute=state.compute,
-            client=client_key(principal, request.client.host if request.client else None),
+            client=client,
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

@@ -17,6 +17,7 @@ from graph.entities import Related, RelatedPage
 from graph.flow import FlowData, FlowQuery
 from graph.flow_queries import load_flow_data_many
 from graph.model import Label, Node
+from graph.runner import Runner, inline
 from graph.store import GraphStore
 
 
@@ -25,6 +26,10 @@ class Loaders:
     """DataLoaders of one request, created lazily per label and relation."""
 
     store: GraphStore
+    #: Runs the pure half of a load (graph/runner.py): the request's share of the worker
+    #: pool (api/compute.py), so deriving a stream's work from its flow data is off the
+    #: event loop.
+    run: Runner = inline
     _nodes: dict[Label, DataLoader[str, Node | None]] = field(default_factory=dict)
     _related: dict[str, DataLoader[str, list[Related]]] = field(default_factory=dict)
     _pages: dict[tuple[Any, ...], DataLoader[str, RelatedPage]] = field(default_factory=dict)
@@ -85,7 +90,9 @@ class Loaders:
 
             async def load(queries: Sequence[FlowQuery]) -> list[StreamWork]:
                 data = await self.flow().load_many(queries)
-                return list(await asyncio.gather(*(load_stream_work(self.store, d) for d in data)))
+                return list(
+                    await asyncio.gather(*(load_stream_work(self.store, d, self.run) for d in data))
+                )
 
             self._stream_work = DataLoader(load_fn=load)
         return self._stream_work

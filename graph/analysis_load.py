@@ -1,7 +1,10 @@
 """Loading the subgraphs graph/analysis.py and graph/forecast.py work on, in few queries.
 
-Each loader takes a value stream (or a team / work item for forecasts) and a window and
-returns plain data or an `nx.DiGraph`; the analyses themselves are pure. Times arrive as
+Each `load_*` takes a value stream (or a team / work item for forecasts) and a window,
+reads the database and returns plain data, computing no more than the ids it asks for.
+What is computed from that data is a pure function: `stream_work` and the `*_graph`
+builders here, the analyses in graph/analysis.py; graph/stream_analysis.py runs them
+through its caller's runner (off the event loop in the server). Times arrive as
 epoch milliseconds (cheaper for the driver than temporal values, see metrics/load_visits).
 Which items count (docs/analysis.md): those the flow metrics load for the window (in a
 stage of the value stream other than a done one at some time in it, or moving in it);
@@ -11,10 +14,11 @@ open/done is read as the items stand now.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -43,6 +47,7 @@ from graph.flow_queries import flow_data_of, item_parameters, load_scope, resolv
 from graph.forecast import daily_throughput
 from graph.model import FlowItemLevel, StageState, WorkItemKind
 from graph.queries import cypher
+from graph.runner import Runner, inline
 from graph.store import GraphStore, collected
 from graph.times import from_millis
 
@@ -121,15 +126,20 @@ def moves(data: FlowData) -> dict[tuple[str, str], int]:
     }
 
 
-async def load_stream_work(store: GraphStore, data: FlowData) -> StreamWork:
-    """The work of a value stream's flow data (the items in a stage other than a done
-    one at some time in the window, or moving in it), with the owners of what blocks
-    them (1 query, only for the blockers: the items' own owners, blockers and visits are
-    the flow data's)."""
-    h = data.history
-    blockers = sorted({b for bs in h.blockers for b in bs})
+async def load_blocker_owners(store: GraphStore, data: FlowData) -> dict[str, str]:
+    """The owner team of each item that blocks one of the flow data's items (1 query,
+    only for the blockers: the items' own owners, blockers and visits are the flow
+    data's)."""
+    blockers = sorted({b for bs in data.history.blockers for b in bs})
     rows = await store.read(ITEM_OWNERS, items=blockers) if blockers else []
-    owner = dict(rows[0]["owners"]) if rows else {}
+    return dict(rows[0]["owners"]) if rows else {}
+
+
+def stream_work(data: FlowData, owner: Mapping[str, str]) -> StreamWork:
+    """The work of a value stream's flow data (the items in a stage other than a done
+    one at some time in the window, or moving in it), given the owners of what blocks
+    them (`load_blocker_owners`)."""
+    h = data.history
     blocked = tuple(
         sorted(
             (
@@ -146,48 +156,91 @@ async def load_stream_work(store: GraphStore, data: FlowData) -> StreamWork:
     )
 
 
-async def load_team_graph(store: GraphStore, work: StreamWork) -> nx.DiGraph[str]:
-    """The team network of the work: cross-team blocks, hand-offs and DEPENDS_ON among
-    the teams owning it or its blockers (1 query)."""
+async def load_stream_work(store: GraphStore, data: FlowData, run: Runner = inline) -> StreamWork:
+    """The work of a value stream's flow data: its blockers' owners read, the rest
+    computed from the flow data by `run` (1 query)."""
+    return await run(stream_work, data, await load_blocker_owners(store, data))
+
+
+async def load_team_dependencies(store: GraphStore, work: StreamWork) -> list[tuple[str, str]]:
+    """The DEPENDS_ON links among the teams owning the work or its blockers (1 query)."""
+    teams = sorted(work.teams | {t for _, a, _, b in work.blocked_by for t in (a, b) if t})
+    return [(r["team"], r["on"]) for r in await store.read(TEAM_DEPENDENCIES, teams=teams)]
+
+
+def work_team_graph(work: StreamWork, depends: Iterable[tuple[str, str]]) -> nx.DiGraph[str]:
+    """The team network of the work: cross-team blocks, hand-offs and the DEPENDS_ON
+    links `load_team_dependencies` read."""
     owners = stage_teams(work.visiting)
     cross = [(a, b) for _, a, _, b in work.blocked_by if a and b and a != b]
-    teams = sorted(work.teams | {t for _, a, _, b in work.blocked_by for t in (a, b) if t})
-    depends = [(r["team"], r["on"]) for r in await store.read(TEAM_DEPENDENCIES, teams=teams)]
     return team_graph(cross, handoffs(work.moves, owners), depends)
 
 
-async def load_blocking_graph(
-    store: GraphStore,
+@dataclass(frozen=True)
+class ItemProgress:
+    """Where an item of a blocking link stands now: when it first started (epoch
+    milliseconds, None if never) and whether it is done."""
+
+    item: str
+    started: int | None
+    done: bool
+
+
+async def load_item_progress(store: GraphStore, work: StreamWork) -> list[ItemProgress]:
+    """The progress of the items of the work's BLOCKED_BY links, both ends (1 query)."""
+    ids = sorted({x for item, _, blocker, _ in work.blocked_by for x in (item, blocker)})
+    rows = await store.read(ITEM_PROGRESS, items=ids)
+    return [ItemProgress(r["item"], r["started"], bool(r["done"])) for r in rows]
+
+
+def work_blocking_graph(
     work: StreamWork,
+    progress: Iterable[ItemProgress],
     at: datetime,
     median_flow_time: float,
     floor: float = 1.0,
 ) -> nx.DiGraph[str]:
     """The open BLOCKED_BY links of the work, items weighted by their expected remaining
-    days as of `at` (1 query)."""
-    ids = sorted({x for item, _, blocker, _ in work.blocked_by for x in (item, blocker)})
-    rows = await store.read(ITEM_PROGRESS, items=ids)
+    days as of `at`."""
     remaining = {}
-    for r in rows:
-        if r["done"]:
+    for p in progress:
+        if p.done:
             continue
-        age = None if r["started"] is None else max(days(at - from_millis(r["started"])), 0.0)
-        remaining[r["item"]] = remaining_days(age, median_flow_time, floor)
+        age = None if p.started is None else max(days(at - from_millis(p.started)), 0.0)
+        remaining[p.item] = remaining_days(age, median_flow_time, floor)
     return blocking_graph(((item, blocker) for item, _, blocker, _ in work.blocked_by), remaining)
 
 
-async def load_delivery_graph(
+@dataclass(frozen=True)
+class Delivery:
+    """The rows traceability gaps are read from, as the two queries return them:
+    `shipped` {deployment, commit, items}, `features` {feature, item, shipped, feedback}
+    (cypher/analysis/find_shipped_commits, find_done_features)."""
+
+    shipped: tuple[Mapping[str, Any], ...]
+    features: tuple[Mapping[str, Any], ...]
+
+
+async def load_delivery(
     store: GraphStore, value_stream: str, window: Window, environment: str = PRODUCTION
-) -> nx.DiGraph[str]:
-    """The delivery graph traceability gaps are read from (2 queries): commits shipped in
-    the window and what they implement; features done in the window, their descendants,
-    the shipped commits implementing those, and the feedback about the features."""
+) -> Delivery:
+    """Commits shipped in the window and what they implement; features done in the
+    window, their descendants, the shipped commits implementing those, and the feedback
+    about the features (2 queries)."""
     params = {
         "valueStream": value_stream,
         "start": window.start,
         "end": window.end,
         "environment": environment,
     }
+    shipped = await store.read(SHIPPED_COMMITS, **params)
+    features = await store.read(DONE_FEATURES, **params)
+    return Delivery(tuple(shipped), tuple(features))
+
+
+def delivery_graph(delivery: Delivery) -> nx.DiGraph[str]:
+    """The delivery graph of graph/analysis.py (Deployment -> Commit -> WorkItem ->
+    WorkItem, Feedback -> WorkItem) built from the rows `load_delivery` read."""
     g: nx.DiGraph[str] = nx.DiGraph()
 
     def ship(deployment: str, commit: str) -> None:
@@ -195,13 +248,13 @@ async def load_delivery_graph(
         g.add_node(commit, **{LABEL: "Commit"})
         g.add_edge(deployment, commit)
 
-    for r in await store.read(SHIPPED_COMMITS, **params):
+    for r in delivery.shipped:
         ship(r["deployment"], r["commit"])
         for item in r["items"]:
             if item not in g:
                 g.add_node(item, **{LABEL: "WorkItem"})
             g.add_edge(r["commit"], item)
-    for r in await store.read(DONE_FEATURES, **params):
+    for r in delivery.features:
         feature, item = r["feature"], r["item"]
         g.add_node(feature, **{LABEL: "WorkItem", KIND: WorkItemKind.FEATURE.value, DONE: True})
         if item != feature:

@@ -1,30 +1,42 @@
 """The analyses of one value stream as the API and the CLI ask for them: load, analyse.
 
-Each function loads what it needs through graph/analysis_load.py (or takes what the
-caller already loaded, e.g. the flow data the metrics share) and calls the pure
-analyses of graph/analysis.py, graph/constraints.py and graph/forecast.py.
+Each analysis comes in two halves. `*_of` is a pure function over loaded data (no
+database, no await): it builds the graph it needs and calls the analyses of
+graph/analysis.py, graph/constraints.py and graph/forecast.py. The async function of the
+same name loads that data through graph/analysis_load.py (or takes what the caller
+already loaded, e.g. the flow data the metrics share) with reads on the event loop, then
+hands the pure half to `run` (graph/runner.py): the API's worker pool, so a large
+network, blocking graph or delivery graph never holds the server's loop; the CLI's
+`inline`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from graph import analysis
-from graph.analysis import CriticalPath, SkillGap, TeamNetwork, TraceabilityGaps
+from graph.analysis import CriticalPath, SkillGap, SkillNeed, TeamNetwork, TraceabilityGaps
 from graph.analysis_load import (
     PRODUCTION,
+    Delivery,
     ForecastScope,
+    ItemProgress,
+    MemberSkill,
     StreamWork,
     best_levels,
     count_open_descendants,
-    load_blocking_graph,
-    load_delivery_graph,
+    delivery_graph,
+    load_delivery,
+    load_item_progress,
     load_skill_needs,
     load_stream_work,
-    load_team_graph,
+    load_team_dependencies,
     load_team_skills,
     load_throughput,
+    work_blocking_graph,
+    work_team_graph,
 )
 from graph.constraints import Constraints, rank_stations
 from graph.entities import nodes_by_ids
@@ -42,6 +54,7 @@ from graph.forecast import (
 )
 from graph.influence import Recommendation, recommend
 from graph.model import Label
+from graph.runner import Runner, inline
 from graph.store import GraphStore
 
 
@@ -60,35 +73,83 @@ def median_flow_time(data: FlowData) -> float:
     return flow_metrics(data).flow_time.median or 0.0
 
 
-async def team_network(store: GraphStore, work: StreamWork) -> TeamNetwork:
-    """The team network of the value stream's work."""
-    return analysis.team_network(await load_team_graph(store, work))
+def team_network_of(work: StreamWork, depends: Sequence[tuple[str, str]]) -> TeamNetwork:
+    """The team network of the work, with the DEPENDS_ON links among its teams."""
+    return analysis.team_network(work_team_graph(work, depends))
+
+
+async def team_network(store: GraphStore, work: StreamWork, run: Runner = inline) -> TeamNetwork:
+    """The team network of the value stream's work (1 query)."""
+    return await run(team_network_of, work, await load_team_dependencies(store, work))
+
+
+def critical_path_of(
+    work: StreamWork,
+    progress: Sequence[ItemProgress],
+    at: datetime,
+    median: float,
+    floor: float = 1.0,
+) -> CriticalPath:
+    """The critical path through the work's open blocking chains, as of `at`."""
+    return analysis.critical_path(work_blocking_graph(work, progress, at, median, floor))
 
 
 async def critical_path(
-    store: GraphStore, work: StreamWork, at: datetime, median: float, floor: float = 1.0
+    store: GraphStore,
+    work: StreamWork,
+    at: datetime,
+    median: float,
+    floor: float = 1.0,
+    run: Runner = inline,
 ) -> CriticalPath:
-    """The critical path through the work's open blocking chains, as of `at`."""
-    return analysis.critical_path(await load_blocking_graph(store, work, at, median, floor))
+    """The critical path through the work's open blocking chains, as of `at` (1 query)."""
+    progress = await load_item_progress(store, work)
+    return await run(critical_path_of, work, progress, at, median, floor)
+
+
+def traceability_gaps_of(delivery: Delivery) -> TraceabilityGaps:
+    """The traceability gaps of the delivery rows loaded for a value stream."""
+    return analysis.traceability_gaps(delivery_graph(delivery))
 
 
 async def traceability_gaps(
-    store: GraphStore, value_stream: str, window: Window, environment: str = PRODUCTION
+    store: GraphStore,
+    value_stream: str,
+    window: Window,
+    environment: str = PRODUCTION,
+    run: Runner = inline,
 ) -> TraceabilityGaps:
-    """The value stream's traceability gaps over the window."""
-    graph = await load_delivery_graph(store, value_stream, window, environment)
-    return analysis.traceability_gaps(graph)
+    """The value stream's traceability gaps over the window (2 queries)."""
+    delivery = await load_delivery(store, value_stream, window, environment)
+    return await run(traceability_gaps_of, delivery)
+
+
+def skill_gaps_of(
+    needs: Sequence[SkillNeed],
+    work: StreamWork,
+    skills: Sequence[MemberSkill],
+    constraint: str | None,
+) -> tuple[SkillGap, ...]:
+    """Needed skill levels not covered by the teams working each stage, constraint
+    first (`skills`: those of the members of the work's teams, at least)."""
+    return analysis.skill_gaps(
+        needs, analysis.working_teams(work.visiting), best_levels(skills), constraint
+    )
 
 
 async def skill_gaps(
-    store: GraphStore, value_stream: str, work: StreamWork, constraint: str | None
+    store: GraphStore,
+    value_stream: str,
+    work: StreamWork,
+    constraint: str | None,
+    run: Runner = inline,
 ) -> tuple[SkillGap, ...]:
-    """Needed skill levels not covered by the teams working each stage, constraint first."""
+    """Needed skill levels not covered by the teams working each stage, constraint
+    first (2 queries: the stages' needs, the skills of every team owning the work, of
+    which the pure half keeps the teams working each stage)."""
     needs = await load_skill_needs(store, value_stream)
-    teams_at = analysis.working_teams(work.visiting)
-    teams = sorted({t for ts in teams_at.values() for t in ts})
-    levels = best_levels(await load_team_skills(store, teams))
-    return analysis.skill_gaps(needs, teams_at, levels, constraint)
+    skills = await load_team_skills(store, sorted(work.teams))
+    return await run(skill_gaps_of, needs, work, skills, constraint)
 
 
 @dataclass(frozen=True)
@@ -102,26 +163,73 @@ class StreamAnalysis:
     skills: tuple[SkillGap, ...]
 
 
+@dataclass(frozen=True)
+class StreamInputs:
+    """Everything the analyses of a value stream over a window compute from, loaded."""
+
+    value_stream: str
+    window: Window
+    data: FlowData
+    work: StreamWork
+    depends: list[tuple[str, str]]
+    progress: list[ItemProgress]
+    delivery: Delivery
+    needs: list[SkillNeed]
+    skills: list[MemberSkill]
+
+
+async def load_inputs(
+    store: GraphStore,
+    value_stream: str,
+    window: Window,
+    data: FlowData | None = None,
+    work: StreamWork | None = None,
+    run: Runner = inline,
+) -> StreamInputs:
+    """Load what every analysis of the value stream needs (from the flow data and
+    stream work already loaded for it, when given; the stream work is computed by
+    `run`)."""
+    data = data or await flow_data(store, value_stream, window)
+    work = work or await load_stream_work(store, data, run)
+    return StreamInputs(
+        value_stream,
+        window,
+        data,
+        work,
+        await load_team_dependencies(store, work),
+        await load_item_progress(store, work),
+        await load_delivery(store, value_stream, window),
+        await load_skill_needs(store, value_stream),
+        await load_team_skills(store, sorted(work.teams)),
+    )
+
+
+def analyse_inputs(inputs: StreamInputs) -> StreamAnalysis:
+    """Run every analysis of a value stream over its loaded inputs."""
+    ranked = constraints_of(inputs.value_stream, inputs.data)
+    top = ranked.constraint
+    median = median_flow_time(inputs.data)
+    return StreamAnalysis(
+        ranked,
+        team_network_of(inputs.work, inputs.depends),
+        critical_path_of(inputs.work, inputs.progress, inputs.window.end, median),
+        traceability_gaps_of(inputs.delivery),
+        skill_gaps_of(inputs.needs, inputs.work, inputs.skills, top.stage.id if top else None),
+    )
+
+
 async def analyse(
     store: GraphStore,
     value_stream: str,
     window: Window,
     data: FlowData | None = None,
     work: StreamWork | None = None,
+    run: Runner = inline,
 ) -> StreamAnalysis:
     """Run every analysis of the value stream over the window (from the flow data and
-    stream work already loaded for it, when given)."""
-    data = data or await flow_data(store, value_stream, window)
-    ranked = constraints_of(value_stream, data)
-    work = work or await load_stream_work(store, data)
-    top = ranked.constraint
-    return StreamAnalysis(
-        ranked,
-        await team_network(store, work),
-        await critical_path(store, work, window.end, median_flow_time(data)),
-        await traceability_gaps(store, value_stream, window),
-        await skill_gaps(store, value_stream, work, top.stage.id if top else None),
-    )
+    stream work already loaded for it, when given): load, then compute by `run`."""
+    inputs = await load_inputs(store, value_stream, window, data, work, run)
+    return await run(analyse_inputs, inputs)
 
 
 def recommendations(result: StreamAnalysis, names: dict[str, str]) -> list[Recommendation]:

@@ -3,7 +3,10 @@ traceability gaps, forecast, recommendations, skill gaps and the team skill matr
 
 `ValueStream` and `Team` carry the fields; they call the resolver functions at the
 bottom, which make one call into graph/ and map the result. Nodes the results mention
-are resolved through the request's DataLoaders. Rules: docs/analysis.md.
+are resolved through the request's DataLoaders. Every analysis loads its data with reads
+on the event loop and computes through `info.context.run`, the worker pool
+(api/compute.py): a team network, blocking graph or delivery graph of a large stream
+never holds the loop. Rules: docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -560,7 +563,8 @@ async def team_network(
 ) -> TeamNetwork:
     """The teamNetwork field."""
     work = await _work(info, value_stream, _window(info, start, end))
-    return TeamNetwork.from_domain(await stream_analysis.team_network(info.context.store, work))
+    network = await stream_analysis.team_network(info.context.store, work, info.context.run)
+    return TeamNetwork.from_domain(network)
 
 
 async def critical_path(
@@ -573,7 +577,9 @@ async def critical_path(
     data = await _flow(info, value_stream, window)
     median = await info.context.run(stream_analysis.median_flow_time, data)
     work = await _work(info, value_stream, window)
-    path = await stream_analysis.critical_path(store, work, window.end, median, floor)
+    path = await stream_analysis.critical_path(
+        store, work, window.end, median, floor, info.context.run
+    )
     return CriticalPath(
         keys=list(path.items),
         days=path.days,
@@ -588,7 +594,7 @@ async def traceability_gaps(
     """The traceabilityGaps field."""
     window = _window(info, start, end)
     gaps = await stream_analysis.traceability_gaps(
-        info.context.store, value_stream, window, environment
+        info.context.store, value_stream, window, environment, info.context.run
     )
     return TraceabilityGaps(
         commit_ids=list(gaps.commits_without_work_item),
@@ -645,9 +651,11 @@ async def recommendations(
     store, window = info.context.store, _window(info, start, end)
     data = await _flow(info, value_stream, window)
     work = await _work(info, value_stream, window)
-    result = await stream_analysis.analyse(store, value_stream, window, data, work)
+    run = info.context.run
+    result = await stream_analysis.analyse(store, value_stream, window, data, work, run)
     names = await stream_analysis.display_names(store, result)
-    return [Recommendation.from_domain(r) for r in stream_analysis.recommendations(result, names)]
+    found = await run(stream_analysis.recommendations, result, names)
+    return [Recommendation.from_domain(r) for r in found]
 
 
 async def skill_gaps(
@@ -656,10 +664,10 @@ async def skill_gaps(
     """The skillGaps field."""
     store, window = info.context.store, _window(info, start, end)
     data = await _flow(info, value_stream, window)
-    top = stream_analysis.constraints_of(value_stream, data)
+    top = await info.context.run(stream_analysis.constraints_of, value_stream, data)
     work = await _work(info, value_stream, window)
     constraint = top.constraint.stage.id if top.constraint else None
-    gaps = await stream_analysis.skill_gaps(store, value_stream, work, constraint)
+    gaps = await stream_analysis.skill_gaps(store, value_stream, work, constraint, info.context.run)
     return [SkillGap.from_domain(g) for g in gaps]
 
 
