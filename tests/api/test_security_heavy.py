@@ -1,7 +1,8 @@
 """Heavy requests cannot stall the server: over-limit windows and forecasts are refused
-before they run; the worst allowed request computes off the event loop while a probe is
-answered; a computation past its deadline is abandoned; one client's computations wait
-their turn without holding back another's.
+before they run; the worst allowed requests (CFDs and a forecast, or 30 aliased
+analyses over a busy stream) compute off the event loop while probes are answered; every
+analysis hands its computation to the worker pool; a computation past its deadline is
+abandoned; one client's computations wait their turn without holding back another's.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from graph.ingest.service import ingest
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
-from tests.factories import SmallOrg, state
+from tests.factories import SmallOrg, node, rel, state
 
 CFD = (
     "query($id: ID!, $from: DateTime, $to: DateTime) "
@@ -142,47 +143,131 @@ WORST = (
     " { howMany { p50 } } " + " ".join(_cfd(f"c{n}") for n in range(29)) + " } } }"
 )
 
+#: What each value-stream analysis is asked for in `ANALYSES`.
+_ANALYSIS_FIELDS = {
+    "constraints": "ranking { score }",
+    "teamNetwork": "teams { betweenness } cycles { keys }",
+    "criticalPath": "keys days cycles { keys }",
+    "traceabilityGaps": "commitsWithoutWorkItemCount",
+    "recommendations": "title",
+    "skillGaps": "shortfall",
+}
+
+
+def _analyses() -> str:
+    """The issue's "six analyses aliased five times", each over a ten-year window (the
+    longest allowed) of its own, so no two share a load: 30 aliases, the most allowed."""
+    fields = []
+    for n in range(5):
+        window = f'from: "2015-01-0{n + 2}T00:00:00Z", to: "2025-01-01T00:00:00Z"'
+        for name, selection in _ANALYSIS_FIELDS.items():
+            fields.append(f"{name[:4]}{n}: {name}({window}) {{ {selection} }}")
+    return "query($id: ID!) { node(id: $id) { ... on ValueStream { " + " ".join(fields) + " } } }"
+
+
+ANALYSES = _analyses()
+
+#: Teams of the busy organisation below, and how many others each DEPENDS_ON.
+TEAMS = 120
+DEPENDS = 20
+
+
+async def _busy_org(store: GraphStore) -> SmallOrg:
+    """A SmallOrg whose stream gives the analyses work: TEAMS teams, each depending on
+    DEPENDS others and owning two open stories that are blocked by the next team's (a
+    chain through every team, with a blocking loop every tenth team)."""
+    org = await _org(store)
+    p = org.id
+    records: list[dict[str, Any]] = []
+    for t in range(TEAMS):
+        team = p(f"team{t}")
+        records += [
+            node("Team", team, name=f"Team {t}"),
+            rel("CONTRIBUTES_TO", ("Team", team), ("Product", org.product)),
+        ]
+    for t in range(TEAMS):
+        for d in range(1, DEPENDS + 1):
+            records.append(
+                rel("DEPENDS_ON", ("Team", p(f"team{t}")), ("Team", p(f"team{(t + d) % TEAMS}")))
+            )
+        for k in range(2):
+            story = p(f"s{t}-{k}")
+            records += [
+                node("Story", story, title=f"Story {t}.{k}", createdAt="2024-01-01T09:00:00Z"),
+                rel("FOR_PRODUCT", ("Story", story), ("Product", org.product)),
+                rel("OWNS", ("Team", p(f"team{t}")), ("Story", story)),
+                state(story, f"2024-0{k + 2}-01T00:00:00Z", state="In Progress"),
+                state(story, f"2024-0{k + 4}-01T00:00:00Z", state="In Review"),
+            ]
+            blocker = (
+                p(f"s{(t + 1) % TEAMS}-{k}") if t % 10 else p(f"s{t - 1 if t else TEAMS - 1}-{k}")
+            )
+            records.append(rel("BLOCKED_BY", ("Story", story), ("Story", blocker)))
+    await ingest(store, parse_objects(records))
+    return org
+
 
 @pytest.mark.db
+@pytest.mark.parametrize("worst", ["cfd and forecast", "analyses"])
 async def test_a_probe_is_answered_within_a_second_during_the_worst_allowed_request(
-    connection: Connection, store: GraphStore
+    connection: Connection, store: GraphStore, worst: str
 ) -> None:
-    org = await _org(store)
+    org = await _busy_org(store)
     decade = {"from": "2015-01-02T00:00:00Z", "to": "2025-01-01T00:00:00Z"}
-    probes: list[float] = []
+    document = WORST if worst == "cfd and forecast" else ANALYSES
+    variables = {"id": f"ValueStream:{org.id('vs')}", **decade}  # a database read
+    probes: list[float] = []  # a database read
+    loop_probes: list[float] = []  # the event loop alone
     with _served(Settings(), connection) as base:
         async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-            probe_doc = {"query": "{ products(first: 5) { edges { node { name } } } }"}
 
-            async def worst() -> tuple[float, dict[str, Any]]:
+            async def probe(query: str) -> float:
+                started = time.monotonic()
+                answer = await client.post("/graphql", json={"query": query})
+                assert answer.status_code == 200 and "errors" not in answer.json()
+                return time.monotonic() - started
+
+            async def heavy_request() -> tuple[float, dict[str, Any]]:
                 started = time.monotonic()
                 answer = await client.post(
-                    "/graphql",
-                    json={
-                        "query": WORST,
-                        "variables": {"id": f"ValueStream:{org.id('vs')}", **decade},
-                    },
+                    "/graphql", json={"query": document, "variables": variables}
                 )
                 return time.monotonic() - started, answer.json()
 
-            heavy = asyncio.create_task(worst())
+            heavy = asyncio.create_task(heavy_request())
             await asyncio.sleep(0.3)  # the heavy request is computing
             while not heavy.done():
-                started = time.monotonic()
-                answer = await client.post("/graphql", json=probe_doc)
-                assert answer.status_code == 200 and "errors" not in answer.json()
-                probes.append(time.monotonic() - started)
+                probes.append(await probe("{ products(first: 5) { edges { node { name } } } }"))
+                loop_probes.append(await probe("{ __typename }"))
                 await asyncio.sleep(0.2)
             took, body = await heavy
     assert "errors" not in body, _errors(body)
-    assert body["data"]["node"]["forecast"]["howMany"]["p50"] is not None
-    print(f"worst allowed request {took:.1f} s; {len(probes)} probes, slowest {max(probes):.3f} s")
+    found = body["data"]["node"]
+    if worst == "analyses":
+        assert len(found["team0"]["teams"]) == TEAMS, found["team0"]
+        assert found["crit0"]["cycles"], found["crit0"]
+    else:
+        assert found["forecast"]["howMany"]["p50"] is not None
+    print(
+        f"{worst}: {took:.1f} s; {len(probes)} probes, slowest {max(probes):.3f} s, "
+        f"without a read {max(loop_probes):.3f} s"
+    )
     assert took > 1.0, "the worst request was too quick to show anything"
     assert len(probes) >= 3
-    # Nine in ten within the second the issue asks for; the slowest within two, so that
-    # a machine busy with other work does not fail the test (the figures are printed).
-    assert sorted(probes)[(len(probes) * 9) // 10 - 1] < 1.0, probes
-    assert max(probes) < 2.0, probes
+    # Nothing the server computes holds its event loop: every probe within the second.
+    assert max(loop_probes) < 1.0, loop_probes
+    if worst == "cfd and forecast":
+        assert max(probes) < 1.0, probes
+    else:
+        # The 30 analyses send the database a burst of reads at once (each loads its own
+        # window's flow data and work), most on connections the pool opens for them; a
+        # read sent in that burst waits for the database, not for the loop. Measured in
+        # 8 runs on 2 cores shared with other test runs: the event loop never stalled
+        # more than 0.25 s; in 5 runs one database probe, sent in the burst's first
+        # second, took 0.7-1.6 s (the others, and all in the other 3 runs, under 0.5 s).
+        # So every probe within 2 s, nine in ten within the second.
+        assert sorted(probes)[(len(probes) * 9) // 10 - 1] < 1.0, probes
+        assert max(probes) < 2.0, probes
 
 
 # --- deadlines and shares -----------------------------------------------------------------
@@ -212,6 +297,50 @@ async def test_a_computation_past_its_deadline_is_abandoned(
             took = time.monotonic() - started
     assert "took too long (more than 0.2 s)" in _errors(response.json()), response.text
     assert took < 5, took  # not the whole request's computing
+
+
+#: Per analysis field, the pure functions it must hand to the worker pool.
+OFF_THE_LOOP = {
+    "constraints": {"constraints_of"},
+    "teamNetwork": {"stream_work", "team_network_of"},
+    "criticalPath": {"median_flow_time", "stream_work", "critical_path_of"},
+    "traceabilityGaps": {"traceability_gaps_of"},
+    "recommendations": {"stream_work", "analyse_inputs", "recommendations"},
+    "skillGaps": {"constraints_of", "stream_work", "skill_gaps_of"},
+}
+
+
+@pytest.mark.db
+async def test_every_analysis_computes_in_the_worker_pool(
+    connection: Connection, store: GraphStore
+) -> None:
+    org = await _busy_org(store)
+    app = create_app(Settings(), connection)
+    async with app.router.lifespan_context(app):
+        compute: Compute = app.state.compute
+        pooled = compute.run
+        ran: list[str] = []
+
+        async def recorded(client: str, function: Any, *args: object) -> Any:
+            ran.append(function.__name__)
+            return await pooled(client, function, *args)
+
+        compute.run = recorded  # type: ignore[method-assign]  # the real pool, recorded
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            for name, expected in OFF_THE_LOOP.items():
+                ran.clear()
+                selection = _ANALYSIS_FIELDS[name]
+                response = await c.post(
+                    "/graphql",
+                    json={
+                        "query": "query($id: ID!) { node(id: $id) { ... on ValueStream { "
+                        f"{name} {{ {selection} }} }} }} }}",
+                        "variables": {"id": f"ValueStream:{org.id('vs')}"},
+                    },
+                )
+                assert "errors" not in response.json(), response.text
+                assert set(ran) == expected, name
 
 
 async def test_one_client_waits_its_turn_without_holding_back_another() -> None:
