@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_dora import production_pattern
 from api.cli_output import to_json
 from api.runtime import opened_store
 from graph.dora import PRODUCTION_PATTERN
@@ -53,7 +54,7 @@ def render(report: DataQuality, width: int = 140) -> str:
 
 async def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     async with opened_store(settings, say=args.format == "table") as store:
-        report = await data_quality(store, args.production_pattern)
+        report = await data_quality(store, args.production_pattern or settings.production_pattern)
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(report), indent=2) + "\n")
     else:
@@ -71,9 +72,11 @@ def add_doctor_commands(commands: Any) -> None:
     )
     p.add_argument(
         "--production-pattern",
-        default=PRODUCTION_PATTERN,
+        default=None,
+        type=production_pattern,
         metavar="REGEX",
-        help=f"environment names that are production (default {PRODUCTION_PATTERN!r})",
+        help="environment names that are production, any case (default: VSG_PRODUCTION_PATTERN, "
+        f"itself {PRODUCTION_PATTERN!r} unless set)",
     )
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     p.set_defaults(run=cmd_doctor)

@@ -18,7 +18,7 @@ from graph import dora
 from graph.entities import list_nodes, nodes_by_ids
 from graph.flow import Window
 from graph.model import Label
-from graph.settings import Settings
+from graph.settings import Settings, production_regex
 from graph.store import GraphStore
 
 errors = Console(stderr=True)
@@ -223,6 +223,15 @@ def render(rows: Sequence[dict[str, Any]], fmt: str) -> str:
     return out.getvalue()
 
 
+def production_pattern(text: str) -> str:
+    """An argparse type: a production pattern that compiles (any case is added later)."""
+    try:
+        production_regex(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 async def _products(store: GraphStore) -> list[str]:
     ids: list[str] = []
     after = None
@@ -235,11 +244,15 @@ async def _products(store: GraphStore) -> list[str]:
 
 
 async def results(
-    store: GraphStore, args: argparse.Namespace, now: datetime
+    store: GraphStore,
+    args: argparse.Namespace,
+    now: datetime,
+    default_pattern: str = dora.PRODUCTION_PATTERN,
 ) -> list[tuple[str, dora.Dora]]:
-    """Each scope `vsg dora` measures for its arguments, with its result."""
+    """Each scope `vsg dora` measures for its arguments, with its result; the production
+    pattern is `--production-pattern`, else `default_pattern` (the setting)."""
     window = Window.of(args.start, args.end, now)
-    pattern = args.production_pattern
+    pattern = args.production_pattern or default_pattern
     if args.repository:
         scope = ",".join(args.repository)
         found = await dora.repositories_dora(
@@ -278,7 +291,7 @@ async def cmd_dora(args: argparse.Namespace, settings: Settings) -> int:
             if known:
                 errors.print(f"Known ids (first {len(known)}): {', '.join(known)}", markup=False)
             return 1
-        found = await results(store, args, datetime.now(UTC))
+        found = await results(store, args, datetime.now(UTC), settings.production_pattern)
     if args.changes:
         rows = [r for scope, result in found for r in change_rows(scope, result)]
         print(render_changes(rows, args.format), end="")
@@ -322,10 +335,11 @@ def add_dora_commands(commands: Any) -> None:
     )
     cmd.add_argument(
         "--production-pattern",
-        default=dora.PRODUCTION_PATTERN,
+        default=None,
+        type=production_pattern,
         metavar="REGEX",
-        help=f"the environment names that are production (whole name; default "
-        f"{dora.PRODUCTION_PATTERN!r}, DevLake's)",
+        help="the environment names that are production (whole name, any case; default: "
+        f"VSG_PRODUCTION_PATTERN, itself {dora.PRODUCTION_PATTERN!r}, DevLake's, unless set)",
     )
     cmd.add_argument(
         "--changes",

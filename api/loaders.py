@@ -11,7 +11,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import entities
+from graph import dora, entities
 from graph.analysis_load import MemberSkill, StreamWork, load_stream_work, load_team_skills
 from graph.entities import Related, RelatedPage
 from graph.flow import FlowData, FlowQuery
@@ -36,6 +36,9 @@ class Loaders:
     _flow: DataLoader[FlowQuery, FlowData] | None = None
     _stream_work: DataLoader[FlowQuery, StreamWork] | None = None
     _team_skills: DataLoader[str, list[MemberSkill]] | None = None
+    _lead_times: dict[tuple[str, str], DataLoader[str, dora.Change | None]] = field(
+        default_factory=dict
+    )
     #: When the request began: the default end of its flow-metrics windows, so fields
     #: asked for together cover the same window and share one load.
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -109,3 +112,16 @@ class Loaders:
 
             self._team_skills = DataLoader(load_fn=load)
         return self._team_skills
+
+    def lead_times(self, environment: str, pattern: str) -> DataLoader[str, dora.Change | None]:
+        """Pull requests' lead times by id, for one environment and production pattern:
+        every pull request of the request in three statements."""
+        key = (environment, pattern)
+        if key not in self._lead_times:
+
+            async def load(ids: Sequence[str]) -> list[dora.Change | None]:
+                found = await dora.pull_request_lead_times(self.store, ids, environment, pattern)
+                return [found.get(id) for id in ids]
+
+            self._lead_times[key] = DataLoader(load_fn=load)
+        return self._lead_times[key]

@@ -34,9 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from graph.errors import InvalidArgument
 from graph.flow import Window
 from graph.model import DeploymentStatus
 from graph.queries import cypher
+from graph.settings import DEFAULT_PRODUCTION_PATTERN, production_regex
 from graph.stats import P85, percentile
 from graph.store import GraphStore, Row, collected
 from graph.times import instant
@@ -44,13 +46,15 @@ from graph.times import instant
 PRODUCT_DEPLOYMENTS = cypher("dora/find_product_deployments")
 REPOSITORY_DEPLOYMENTS = cypher("dora/find_repository_deployments")
 CHANGES = cypher("dora/find_changes")
+PULL_REQUEST_SHIPPING = cypher("dora/find_pull_request_shipping")
 PRODUCT_INCIDENTS = cypher("dora/find_product_incidents")
 DEPLOYMENT_INCIDENTS = cypher("dora/find_deployment_incidents")
 
 PRODUCTION = "production"
 #: Which environment names are production when `production` is asked for: DevLake's
 #: default (`(?i)prod.*`: prod, Production, PROD-eu...), matched against the whole name.
-PRODUCTION_PATTERN = "(?i)prod.*"
+#: The organisation's own is the setting `VSG_PRODUCTION_PATTERN` (graph/settings.py).
+PRODUCTION_PATTERN = DEFAULT_PRODUCTION_PATTERN
 HOUR = 3600.0
 WEEK_DAYS = 7
 MONTH_DAYS = 30
@@ -105,12 +109,21 @@ _RESTORE_HOURS = ((1.0, DoraLevel.ELITE), (24.0, DoraLevel.HIGH), (168.0, DoraLe
 _FAILURE_RATE = ((0.05, DoraLevel.ELITE), (0.10, DoraLevel.HIGH), (0.15, DoraLevel.MEDIUM))
 
 
+def production_pattern_of(pattern: str) -> str:
+    """The production pattern as the database matches it: any case (`(?i)` added when
+    missing); an expression that does not compile is an InvalidArgument."""
+    try:
+        return production_regex(pattern)
+    except ValueError as e:
+        raise InvalidArgument(f"productionPattern: {e}") from None
+
+
 def environment_pattern(environment: str, production_pattern: str = PRODUCTION_PATTERN) -> str:
     """The regular expression (Cypher `=~`, whole name) an environment argument selects:
-    `production` (any case) is the production pattern; any other name is itself, in any
-    case."""
+    `production` (any case) is the production pattern, matched in any case; any other
+    name is itself, in any case."""
     if environment.strip().lower() == PRODUCTION:
-        return production_pattern
+        return production_pattern_of(production_pattern)
     return "(?i)" + re.escape(environment.strip())
 
 
@@ -542,8 +555,15 @@ async def _changes(
     store: GraphStore, deployments: Sequence[DeploymentFact], window: Window, pattern: str
 ) -> list[ShippedChange]:
     ids = [d.id for d in deployments if d.succeeded_in(window)]
+    return await _changes_of_deployments(store, ids, pattern)
+
+
+async def _changes_of_deployments(
+    store: GraphStore, ids: Sequence[str], pattern: str
+) -> list[ShippedChange]:
+    """The changes the deployments (by id) shipped: dora/find_changes."""
     changes = []
-    rows = await store.read(CHANGES, deployments=ids, environment=pattern)
+    rows = await store.read(CHANGES, deployments=list(ids), environment=pattern)
     for row in collected(rows, "changes"):
         (deployment, commit, pull_request, first, in_pull_request, shipped, listed) = row[:7]
         title, opened, merged, reviews = row[7:]
@@ -611,3 +631,65 @@ async def repositories_dora(
         await store.read(DEPLOYMENT_INCIDENTS, deployments=[d.id for d in deployments])
     )
     return four_keys(window, environment, deployments, changes, incidents)
+
+
+async def pull_request_lead_times(
+    store: GraphStore,
+    pull_requests: Sequence[str],
+    environment: str = PRODUCTION,
+    production_pattern: str = PRODUCTION_PATTERN,
+) -> dict[str, Change]:
+    """Each pull request's lead time, whatever the window, as `repositories_dora` of its
+    repository measures it: the first successful deployment to the environment that
+    shipped its merge commit (SHIPPED, or named in a deployment of its repository's
+    commit list; the graph's wins a tie), measured by the same rules, excluded when that
+    is the repository's first tracked deployment through the commit graph. Keyed by
+    pull request id; one not merged, or not shipped there yet, is absent. Three
+    statements whatever the number of pull requests."""
+    pattern = environment_pattern(environment, production_pattern)
+    rows = collected(
+        await store.read(
+            PULL_REQUEST_SHIPPING, pullRequests=list(pull_requests), environment=pattern
+        ),
+        "pullRequests",
+    )
+    merged = [(pr, merge, repo, shipped) for pr, merge, repo, shipped in rows if merge]
+    repositories = sorted({repo for _, _, repo, _ in merged if repo is not None})
+    facts = (
+        _deployments(
+            await store.read(REPOSITORY_DEPLOYMENTS, repositories=repositories, environment=pattern)
+        )
+        if repositories
+        else []
+    )
+    firsts = first_deployments(facts)
+    # Per pull request, its first shipping deployment: (finishedAt, listed, id).
+    first: dict[str, tuple[datetime, bool, str]] = {}
+    for pr, merge, repo, shipped in merged:
+        candidates = [(instant(at), False, id) for id, at in shipped]
+        candidates += [
+            (d.finished_at, True, d.id)
+            for d in facts
+            if d.repository == repo and merge in d.commits and d.succeeded and d.finished_at
+        ]
+        if candidates:
+            best = min(candidates)
+            if pr not in first or best < first[pr]:
+                first[pr] = best
+    if not first:
+        return {}
+    deployments = sorted({id for _, _, id in first.values()})
+    found: dict[str, list[ShippedChange]] = {}
+    for change in await _changes_of_deployments(store, deployments, pattern):
+        if change.pull_request is not None:
+            found.setdefault(change.pull_request, []).append(change)
+    out: dict[str, Change] = {}
+    for pr, (at, _, deployment) in first.items():
+        # The commit graph's entry before the list's for the same deployment.
+        entries = sorted(
+            (c for c in found.get(pr, ()) if c.deployment == deployment), key=lambda c: c.listed
+        )
+        if entries:
+            change = entries[0]
+            out[pr] = measure(change, at, deployment in firsts and not change.listed)
+    return out

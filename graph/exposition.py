@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from graph.constraints import Constraints, rank_stations
-from graph.dora import Dora, product_dora
+from graph.dora import PRODUCTION, PRODUCTION_PATTERN, Dora, product_dora
 from graph.flow import FlowMetrics, FlowQuery, ScopeKind, StageMetrics, Window, flow_metrics
 from graph.flow import stage_metrics as stage_metrics_of
 from graph.flow_queries import load_flow_data_many
@@ -70,7 +70,9 @@ class Figures:
     compute_seconds: float
 
 
-async def graph_figures(store: GraphStore, now: datetime) -> Figures:
+async def graph_figures(
+    store: GraphStore, now: datetime, production_pattern: str = PRODUCTION_PATTERN
+) -> Figures:
     """The flow, constraint and DORA figures over the 90 days up to `now`.
 
     The flow data of every value stream comes in the same three statements as one
@@ -92,7 +94,10 @@ async def graph_figures(store: GraphStore, now: datetime) -> Figures:
         )
     products = tuple(
         [
-            ProductFigures(row["product"], await product_dora(store, row["product"], window))
+            ProductFigures(
+                row["product"],
+                await product_dora(store, row["product"], window, PRODUCTION, production_pattern),
+            )
             for row in await store.read(PRODUCTS, limit=MAX_SCOPES)
         ]
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.dora import PRODUCTION_PATTERN
+from graph.dora import PRODUCTION_PATTERN, production_pattern_of
 from graph.flow import DISCARDED_RESOLUTIONS
 from graph.queries import Query, cypher
 from graph.store import GraphStore
@@ -179,7 +179,9 @@ class DataQuality:
 async def data_quality(
     store: GraphStore, production_pattern: str = PRODUCTION_PATTERN
 ) -> DataQuality:
-    """Run every check over the whole graph."""
+    """Run every check over the whole graph; environments are production when their whole
+    name matches the pattern in any case."""
+    production_pattern = production_pattern_of(production_pattern)
     params: dict[str, Any] = {
         "examples": EXAMPLES,
         "resolutions": sorted(DISCARDED_RESOLUTIONS),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,26 @@ DEV_PASSWORD = "vsgraph-dev-password"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 AUTH_MODES = ("auto", "required", "off")
+
+#: Which deployment environments are production unless the organisation says otherwise
+#: (`VSG_PRODUCTION_PATTERN`): DevLake's default, `prod`, `Production`, `PROD-eu`...
+DEFAULT_PRODUCTION_PATTERN = "(?i)prod.*"
+
+
+def production_regex(pattern: str) -> str:
+    """A production pattern as environments are matched against it: the whole name, in
+    any case (`(?i)` is added unless the pattern starts with it). A ValueError names
+    what is wrong with a pattern that is empty or does not compile."""
+    text = pattern.strip()
+    if not text:
+        raise ValueError("the production pattern is empty")
+    if not text.startswith("(?i)"):
+        text = "(?i)" + text
+    try:
+        re.compile(text)
+    except re.error as e:
+        raise ValueError(f"{pattern!r} is not a regular expression: {e}") from None
+    return text
 
 
 def is_loopback(host: str) -> bool:
@@ -130,6 +151,9 @@ class Settings:
     #: Host names (the `Host` header, without port) the API answers besides the loopback
     #: names and `host`; "*" answers any (SECURITY.md#loopback-and-browsers).
     allowed_hosts: tuple[str, ...] = ()
+    #: The deployment environments that are production, organisation-wide: a regular
+    #: expression the whole environment name matches, in any case (docs/metrics.md).
+    production_pattern: str = DEFAULT_PRODUCTION_PATTERN
 
     @property
     def embedded(self) -> bool:
@@ -236,6 +260,7 @@ class Settings:
             graphql_max_window_days=integer("VSG_GRAPHQL_MAX_WINDOW_DAYS", 3660),
             graphql_max_window_points=integer("VSG_GRAPHQL_MAX_WINDOW_POINTS", 500_000),
             graphql_max_forecast_work=integer("VSG_GRAPHQL_MAX_FORECAST_WORK", 20_000_000),
+            production_pattern=env.get("VSG_PRODUCTION_PATTERN") or DEFAULT_PRODUCTION_PATTERN,
         )
         settings.check()
         return settings
@@ -295,3 +320,7 @@ class Settings:
             raise ConfigError("VSG_DB_RETRY_SECONDS must be 0 or more")
         if self.embedded_max_restarts < 0:
             raise ConfigError("VSG_EMBEDDED_MAX_RESTARTS must be 0 or more")
+        try:
+            production_regex(self.production_pattern)
+        except ValueError as e:
+            raise ConfigError(f"VSG_PRODUCTION_PATTERN: {e}") from None

@@ -11,7 +11,7 @@ from api.types.dora import (
     ToArg,
     repositories_dora,
 )
-from graph.dora import PRODUCTION, PRODUCTION_PATTERN
+from graph.dora import PRODUCTION
 
 
 @strawberry.type
@@ -28,7 +28,7 @@ class Query:
         from_: FromArg = None,
         to: ToArg = None,
         environment: EnvironmentArg = PRODUCTION,
-        production_pattern: ProductionPatternArg = PRODUCTION_PATTERN,
+        production_pattern: ProductionPatternArg = None,
     ) -> DoraMetrics:
         ids = [str(r) for r in repositories]
         return await repositories_dora(info, ids, from_, to, environment, production_pattern)

@@ -4,8 +4,8 @@ import strawberry
 
 from api.context import Info
 from api.types.dora import ProductionPatternArg
+from api.types.dora import production_pattern as _pattern
 from api.types.quality import DataQuality
-from graph.dora import PRODUCTION_PATTERN
 from graph.quality import data_quality
 
 
@@ -18,6 +18,7 @@ class Query:
         "references, environments never read as production, discarded items."
     )
     async def data_quality(
-        self, info: Info, production_pattern: ProductionPatternArg = PRODUCTION_PATTERN
+        self, info: Info, production_pattern: ProductionPatternArg = None
     ) -> DataQuality:
-        return DataQuality.from_domain(await data_quality(info.context.store, production_pattern))
+        pattern = _pattern(info, production_pattern)
+        return DataQuality.from_domain(await data_quality(info.context.store, pattern))

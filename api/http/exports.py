@@ -150,8 +150,16 @@ async def _cfd(request: Request, store: GraphStore, fmt: str) -> Response:
 async def _dora(request: Request, store: GraphStore, fmt: str) -> Response:
     id, window = _required(request, "product", Label.PRODUCT), _window(request)
     environment = request.query_params.get("environment") or PRODUCTION
+    pattern = (
+        request.query_params.get("productionPattern")
+        or request.app.state.settings.production_pattern
+    )
     await _known(store, Label.PRODUCT, id)
-    rows = [dora_row(id, await product_dora(store, id, window, environment))]
+    try:
+        found = await product_dora(store, id, window, environment, pattern)
+    except InvalidArgument as error:
+        raise BadParameter(str(error)) from None
+    rows = [dora_row(id, found)]
     if fmt == "json":
         return JSONResponse(rows)  # what `vsg dora --format json` prints
     return _csv(render_dora(rows, "csv"), f"dora-{id}.csv")

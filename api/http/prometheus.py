@@ -268,7 +268,10 @@ async def metrics(request: Request) -> Response:
     """The exposition; 503 with the reason when the database does not answer."""
     store: GraphStore = request.app.state.store
     try:
-        figures = await _cache(request).get(lambda: graph_figures(store, datetime.now(UTC)))
+        pattern = request.app.state.settings.production_pattern
+        figures = await _cache(request).get(
+            lambda: graph_figures(store, datetime.now(UTC), pattern)
+        )
     except StoreUnavailable as error:
         return JSONResponse({"error": str(error)}, status_code=503)
     body = render(figures, ingest_counters(store).snapshot())

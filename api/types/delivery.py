@@ -8,8 +8,10 @@ import strawberry
 
 from api.context import Info
 from api.types.base import Node
+from api.types.dora import Change, EnvironmentArg, ProductionPatternArg, pull_request_lead_time
 from api.types.organisation import Named, Product
 from api.types.resolve import one_related, related_nodes, text
+from graph.dora import PRODUCTION
 
 if TYPE_CHECKING:
     from api.types.outcomes import Incident
@@ -98,6 +100,22 @@ class PullRequest(Node):
     @strawberry.field(description="Work items the pull request implements (IMPLEMENTS).")
     async def work_items(self, info: Info) -> list[WorkItemRef]:
         return await _work_items(info, "pull_request_work_items", self.domain.id)
+
+    @strawberry.field(
+        description="Its DORA lead time for changes, whatever the window, as "
+        "`dora(repositories: [its repository])` measures it: from the earliest of its first "
+        "commit and its opening to the end of the first successful deployment to the "
+        "environment that shipped its merge commit (SHIPPED, or named in the commit list of "
+        "a deployment of its repository), with the steps coding, pickup, review and deploy "
+        "(definitions on Change). Null until it is merged and so shipped."
+    )
+    async def lead_time(
+        self,
+        info: Info,
+        environment: EnvironmentArg = PRODUCTION,
+        production_pattern: ProductionPatternArg = None,
+    ) -> Change | None:
+        return await pull_request_lead_time(info, self.domain.id, environment, production_pattern)
 
 
 @strawberry.type(description="A CI build of a commit.")

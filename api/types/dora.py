@@ -43,10 +43,12 @@ EnvironmentArg = Annotated[
     ),
 ]
 ProductionPatternArg = Annotated[
-    str,
+    str | None,
     strawberry.argument(
         description="The environment names that are production, a regular expression the "
-        "whole name matches (default: (?i)prod.*, DevLake's)."
+        "whole name matches, in any case (default: the organisation's VSG_PRODUCTION_PATTERN, "
+        "itself by default (?i)prod.*, DevLake's). Only read when the environment is "
+        "production."
     ),
 ]
 #: Changes listed unless `first` says otherwise.
@@ -286,16 +288,32 @@ class DoraMetrics:
         )
 
 
+def production_pattern(info: Info, given: str | None) -> str:
+    """The production pattern of a request: the argument, else the organisation's setting."""
+    return given if given is not None else info.context.settings.production_pattern
+
+
 def window(start: datetime | None, end: datetime | None) -> Window:
     """The window of the arguments, with the defaults applied."""
     return Window.of(start, end, datetime.now(UTC))
 
 
 async def product_dora(
-    info: Info, product: str, start: datetime | None, end: datetime | None, environment: str
+    info: Info,
+    product: str,
+    start: datetime | None,
+    end: datetime | None,
+    environment: str,
+    pattern: str | None = None,
 ) -> DoraMetrics:
     """Resolve `Product.dora`."""
-    found = await dora.product_dora(info.context.store, product, window(start, end), environment)
+    found = await dora.product_dora(
+        info.context.store,
+        product,
+        window(start, end),
+        environment,
+        production_pattern(info, pattern),
+    )
     return DoraMetrics.from_domain(found)
 
 
@@ -305,10 +323,23 @@ async def repositories_dora(
     start: datetime | None,
     end: datetime | None,
     environment: str,
-    production_pattern: str = dora.PRODUCTION_PATTERN,
+    pattern: str | None = None,
 ) -> DoraMetrics:
     """Resolve the top-level `dora(repositories: ...)`."""
     found = await dora.repositories_dora(
-        info.context.store, repositories, window(start, end), environment, production_pattern
+        info.context.store,
+        repositories,
+        window(start, end),
+        environment,
+        production_pattern(info, pattern),
     )
     return DoraMetrics.from_domain(found)
+
+
+async def pull_request_lead_time(
+    info: Info, pull_request: str, environment: str, pattern: str | None
+) -> Change | None:
+    """Resolve `PullRequest.leadTime`: batched over the request's pull requests."""
+    loader = info.context.loaders.lead_times(environment, production_pattern(info, pattern))
+    found = await loader.load(pull_request)
+    return Change.from_domain(found) if found is not None else None

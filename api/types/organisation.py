@@ -9,6 +9,7 @@ from api.types.base import DEFAULT_PAGE, Connection, Node, decode_cursor, page_s
 from api.types.dora import DoraMetrics, product_dora
 from api.types.dora import EnvironmentArg as DoraEnvironmentArg
 from api.types.dora import FromArg as DoraFromArg
+from api.types.dora import ProductionPatternArg as DoraProductionPatternArg
 from api.types.dora import ToArg as DoraToArg
 from api.types.flow import FlowScope
 from api.types.resolve import related, related_nodes, text
@@ -108,8 +109,9 @@ class Product(Named, FlowScope):
         from_: DoraFromArg = None,
         to: DoraToArg = None,
         environment: DoraEnvironmentArg = PRODUCTION,
+        production_pattern: DoraProductionPatternArg = None,
     ) -> DoraMetrics:
-        return await product_dora(info, self.domain.id, from_, to, environment)
+        return await product_dora(info, self.domain.id, from_, to, environment, production_pattern)
 
 
 @strawberry.type(description="A team: people who own work items and contribute to products.")
