@@ -188,10 +188,12 @@ class RecordedApis:
                 items = [c for c in items if _time(c["commit"]["committer"]["date"]) >= since]
             return self._paged(request, items)
         if rest == "pulls":
-            return self._paged(request, [_without(p, "commits") for p in data["pulls"]])
-        if m := re.fullmatch(r"pulls/(\d+)/commits", rest):
+            listed = [_without(_without(p, "commits"), "reviews") for p in data["pulls"]]
+            return self._paged(request, listed)
+        if m := re.fullmatch(r"pulls/(\d+)/(commits|reviews)", rest):
             pull = next(p for p in data["pulls"] if p["number"] == int(m.group(1)))
-            return self._paged(request, pull["commits"])
+            # A pull nobody reviewed: GitHub answers an empty list.
+            return self._paged(request, pull.get(m.group(2), []))
         if rest == "deployments":
             return self._paged(request, [_without(d, "statuses") for d in data["deployments"]])
         if m := re.fullmatch(r"deployments/(\d+)/statuses", rest):

@@ -4,7 +4,9 @@ Walks, each paged by `Link: rel="next"`, in this order:
 
 - commits: `GET /repos/{o}/{r}/commits?since=<cursor>`; cursor: the committer date;
 - pulls: `GET /repos/{o}/{r}/pulls?state=all&sort=updated&direction=desc`, and each
-  pull's `/commits`; cursor `updated_at`, the walk stops at the first older pull;
+  pull's `/commits` and `/reviews` (the reviews the lead time's pickup and review steps
+  read, the same records as a `pull_request_review` webhook's); cursor `updated_at`, the
+  walk stops at the first older pull (a review updates its pull);
 - deployments: `GET /repos/{o}/{r}/deployments`, and each one's `/statuses`; cursor
   `created_at`, and a deployment still in progress holds the cursor at itself;
 - releases: `GET /repos/{o}/{r}/releases` (and `/tags` once); cursor `created_at`, a
@@ -110,7 +112,7 @@ class GitHubSync:
                 Order.NEWEST_FIRST,
                 pages=self._pulls,
                 stamp=stamp_at("updated_at"),
-                expand=self._pull_commits,
+                expand=self._pull_details,
                 convert=lambda items: self._convert({"pulls": items}),
             ),
             self._walk(
@@ -155,16 +157,15 @@ class GitHubSync:
     def _releases(self, cursor: str | None, resume: str | None) -> AsyncGenerator[Batch, None]:
         return link_pages(self.api, f"{self.path}/releases", {"per_page": self.per_page}, resume)
 
-    async def _pull_commits(self, pulls: list[Any]) -> list[Any]:
-        return [
-            {
-                **pull,
-                "commits": await all_items(
-                    self.api, f"{self.path}/pulls/{pull['number']}/commits", {"per_page": "100"}
-                ),
-            }
-            for pull in pulls
-        ]
+    async def _pull_details(self, pulls: list[Any]) -> list[Any]:
+        """Each pull with its commits and its reviews, as an export holds them."""
+        out = []
+        for pull in pulls:
+            path = f"{self.path}/pulls/{pull['number']}"
+            commits = await all_items(self.api, f"{path}/commits", {"per_page": "100"})
+            reviews = await all_items(self.api, f"{path}/reviews", {"per_page": "100"})
+            out.append({**pull, "commits": commits, "reviews": reviews})
+        return out
 
     async def _statuses(self, deployments: list[Any]) -> list[Any]:
         out = [

@@ -46,6 +46,7 @@ from tests.sync_server import (
 pytestmark = pytest.mark.db
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+VENDOR = Path(__file__).resolve().parents[1] / "fixtures" / "vendor"
 COUNT_RELATIONSHIPS = cypher("admin/count_relationships")
 WAITING = parse("test/waiting", "MATCH (p:Pending) RETURN p.waitsFor AS waitsFor")
 DELETE_ALL = cypher("admin/delete_all")
@@ -139,8 +140,8 @@ async def sync_github(
 
 # Day 1 on GitHub, worked out from tests/fixtures/sources/github/payments.json:
 # - requests: the repository; commits 7 on main in pages of 3 (3 requests); pulls 4 (2
-#   requests) + each pull's commits (4); deployments 4 (2) + each one's statuses (4);
-#   releases 3 (1) + the tags once (1): 1 + 3 + 2 + 4 + 2 + 4 + 1 + 1 = 18.
+#   requests) + each pull's commits and reviews (8); deployments 4 (2) + each one's
+#   statuses (4); releases 3 (1) + the tags once (1): 1 + 3 + 2 + 8 + 2 + 4 + 1 + 1 = 22.
 # - nodes: 1 Tool (github.com), 1 Repository, 11 Commits (7 on main + d5de4b, 075328
 #   of pull #2, 7e98f3 of pull #4, cf1126 of pull #5), 4 PullRequests, 4 Deployments,
 #   2 Releases (v1.1.0 is a draft): 23, as the file import of the same export.
@@ -151,10 +152,14 @@ DAY1_GITHUB_REQUESTS = [
     f"{REPO}/commits?page=3&per_page=3",
     f"{REPO}/pulls?direction=desc&per_page=3&sort=updated&state=all",
     f"{REPO}/pulls/5/commits?per_page=100",
+    f"{REPO}/pulls/5/reviews?per_page=100",
     f"{REPO}/pulls/4/commits?per_page=100",
+    f"{REPO}/pulls/4/reviews?per_page=100",
     f"{REPO}/pulls/3/commits?per_page=100",
+    f"{REPO}/pulls/3/reviews?per_page=100",
     f"{REPO}/pulls?direction=desc&page=2&per_page=3&sort=updated&state=all",
     f"{REPO}/pulls/2/commits?per_page=100",
+    f"{REPO}/pulls/2/reviews?per_page=100",
     f"{REPO}/deployments?per_page=3",
     f"{REPO}/deployments/501/statuses?per_page=100",
     f"{REPO}/deployments/403/statuses?per_page=100",
@@ -221,6 +226,7 @@ DAY2_GITHUB_REQUESTS = [
     # #5, #4, #3 by update: #4 is older than the cursor (03-19T12:00): the walk stops.
     f"{REPO}/pulls?direction=desc&per_page=3&sort=updated&state=all",
     f"{REPO}/pulls/5/commits?per_page=100",
+    f"{REPO}/pulls/5/reviews?per_page=100",
     # 502, 501 (at the cursor), 403 (older: stop); statuses of the two only.
     f"{REPO}/deployments?per_page=3",
     f"{REPO}/deployments/502/statuses?per_page=100",
@@ -262,6 +268,44 @@ async def test_a_second_github_sync_fetches_only_what_changed(
     await organisation(store)
     await ingest(store, SOURCES["github"].convert(github_export(apis), mapping()).records)
     assert await snapshot(store) == day2
+
+
+REVIEWS = parse(
+    "test/reviews",
+    "MATCH (p:Person)-[r:REVIEWED]->(pr:PullRequest) "
+    "RETURN p.id AS person, p.name AS name, pr.id AS pull, r.submittedAt AS at, r.state AS state",
+)
+
+
+async def test_a_github_sync_writes_the_reviews_of_the_pulls_it_walks(
+    store: GraphStore, apis: RecordedApis
+) -> None:
+    """GitHub's published `GET /pulls/{n}/reviews` example (github/rest-api-description,
+    tests/fixtures/vendor/README.md), unmodified, is what the server answers for pull #5;
+    the other pulls have no review (an empty list, as GitHub answers)."""
+    listed = json.loads((VENDOR / "github" / "rest" / "pull-request-review-items.json").read_text())
+    next(p for p in apis.github_data["pulls"] if p["number"] == 5)["reviews"] = listed
+    await organisation(store)
+    before = await snapshot(store)
+    await sync_github(store, apis)
+    assert f"{REPO}/pulls/5/reviews?per_page=100" in apis.requests("/github")
+    # octocat's review, APPROVED at 2019-11-17T17:43:43Z: the webhook's record
+    # (tests/unit/test_source_reviews.py), from the reviewer, a Person of the tool.
+    rows = await store.read(REVIEWS)
+    assert [(r["person"], r["name"], r["pull"], r["state"]) for r in rows] == [
+        ("github.com:octocat", "octocat", "github.com/acme/payments#5", "approved")
+    ]
+    assert rows[0]["at"] == datetime(2019, 11, 17, 17, 43, 43, tzinfo=UTC)
+    synced = await snapshot(store)
+    assert synced["REVIEWED"] == 1 and synced["Person"] == before.get("Person", 0) + 1
+    # A second run of the same day writes nothing new; the export holding the same
+    # reviews imports to the same graph.
+    await sync_github(store, apis)
+    assert await snapshot(store) == synced
+    await store.write(DELETE_ALL)
+    await organisation(store)
+    await ingest(store, SOURCES["github"].convert(github_export(apis), mapping()).records)
+    assert await snapshot(store) == synced
 
 
 async def clean_run(store: GraphStore) -> dict[str, int]:

@@ -72,3 +72,51 @@ def test_a_gitlab_approval_is_a_review_by_the_hook_s_user() -> None:
     # an ordinary merge request event is no review
     plain = gitlab.convert_event("Merge Request Hook", text.encode(), MAPPING)
     assert plain is not None and reviews(plain) == []
+
+
+def test_a_listed_review_is_the_same_record_as_the_webhook_s() -> None:
+    """GitHub's published `GET /pulls/{n}/reviews` example (github/rest-api-description,
+    tests/fixtures/vendor/README.md), listed with its pull in an export (as `vsg sync
+    github` fetches it) and sent as a `pull_request_review` delivery's `review` (built in
+    code around the published `GET /pulls/{n}` example: no such delivery is stored)."""
+    rest = VENDOR / "github/rest"
+    listed = json.loads((rest / "pull-request-review-items.json").read_text())
+    pull = json.loads((rest / "pull-request.json").read_text())
+    repository = json.loads((rest / "full-repository-default-response.json").read_text())
+    export = {"repository": repository, "pulls": [{**pull, "commits": [], "reviews": listed}]}
+    from_export = github.convert(json.dumps(export).encode(), MAPPING)
+    delivery = {"action": "submitted", "review": listed[0], "pull_request": pull,
+                "repository": repository}  # fmt: skip
+    from_webhook = github.convert_event(
+        "pull_request_review", json.dumps(delivery).encode(), MAPPING
+    )
+    assert from_webhook is not None
+    (review,) = reviews(from_export)
+    assert [(r.start, r.end, r.properties) for r in reviews(from_webhook)] == [
+        (review.start, review.end, review.properties)
+    ]
+    assert review.start.id.endswith(":octocat") and review.end.id.endswith("#1347")
+    assert review.properties == {
+        "submittedAt": datetime(2019, 11, 17, 17, 43, 43, tzinfo=UTC),
+        "state": "approved",
+    }
+
+
+def test_a_pending_or_broken_listed_review_leaves_the_others() -> None:
+    rest = VENDOR / "github/rest"
+    (item,) = json.loads((rest / "pull-request-review-items.json").read_text())
+    pull = json.loads((rest / "pull-request.json").read_text())
+    repository = json.loads((rest / "full-repository-default-response.json").read_text())
+    # A pending review has no submitted_at (GitHub: seen by its author only): no review
+    # yet. One without a user is skipped and reported; the pull and the others stay.
+    pending = {**item, "id": 81, "state": "PENDING"}
+    pending.pop("submitted_at")
+    broken = {**item, "id": 82, "user": None}
+    export = {
+        "repository": repository,
+        "pulls": [{**pull, "commits": [], "reviews": [pending, broken, item]}],
+    }
+    converted = github.convert(json.dumps(export).encode(), MAPPING)
+    assert len(reviews(converted)) == 1
+    assert [s.id for s in converted.skipped] == ["82"]
+    assert any(isinstance(r, NodeRecord) and r.label == "PullRequest" for r in converted.records)

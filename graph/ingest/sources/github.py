@@ -7,13 +7,18 @@ Two entry points, both pure:
 
       {"repository": {...GET /repos/{o}/{r}},
        "commits": [...GET /repos/{o}/{r}/commits],
-       "pulls": [{...GET /pulls?state=all, "commits": [...GET /pulls/{n}/commits]}],
+       "pulls": [{...GET /pulls?state=all, "commits": [...GET /pulls/{n}/commits],
+                  "reviews": [...GET /pulls/{n}/reviews]}],
        "deployments": [{...GET /deployments, "statuses": [...GET .../statuses]}],
        "releases": [...GET /releases], "tags": [...GET /tags]}
 
   A JSON array of such objects (several repositories, or recorded pages of one) works too.
 - `convert_event(event, data, mapping)`: one webhook delivery (`X-GitHub-Event` push,
-  pull_request, deployment, deployment_status, release); None for events it ignores.
+  pull_request, pull_request_review, deployment, deployment_status, release); None for
+  events it ignores.
+
+A review is the same record from both (`_review`): a `pull_request_review` delivery's
+`review` and an item of `GET /pulls/{n}/reviews` have the same shape.
 
 Ids: a repository is `host/owner/name`, a pull request `host/owner/name#N`, a deployment
 `host/owner/name/deployments/ID`, a release `host/owner/name@TAG`, a commit its sha.
@@ -141,6 +146,37 @@ def _pull(
     return change, own
 
 
+def _review(conv: Conversion, obj: dict[str, Any], at: str, change: str) -> GitReview | None:
+    """A review of the pull request `change` (its GitChange id), as `GET /pulls/{n}/reviews`
+    lists it and the `pull_request_review` webhook sends it: by its user's login, given at
+    `submitted_at` (submitted, edited or dismissed alike), its state in lower case."""
+    login = _login(obj.get("user"))
+    if not login:
+        conv.problem(f"{at}.user", "expected a user with a login")
+    submitted = conv.time(obj, "submitted_at", at)
+    state = obj.get("state")
+    if login is None or submitted is None:
+        return None
+    return GitReview(
+        at, change, login, submitted, state.lower() if isinstance(state, str) else None
+    )
+
+
+def _reviews(conv: Conversion, obj: Any, at: str, change: str) -> list[GitReview]:
+    """The reviews listed with a pull request in an export or a sync (its `reviews`, the
+    `GET /pulls/{n}/reviews` list); one that is not right is skipped on its own. A
+    pending review (not submitted, seen by its author only) is no review yet."""
+    out = []
+    for rat, raw in conv.objects(obj, at):
+        if raw.get("state") == "PENDING":
+            continue
+        with conv.item("review", raw.get("id"), rat) as item:
+            review = _review(conv, raw, rat, change)
+        if review is not None and item.ok:
+            out.append(review)
+    return out
+
+
 def _status(conv: Conversion, obj: dict[str, Any], at: str) -> tuple[DeploymentStatus, Any] | None:
     """A deployment status's model status and time; None for `inactive` or a problem."""
     state = conv.text(obj, "state", at)
@@ -225,6 +261,7 @@ def _export(conv: Conversion, obj: dict[str, Any], at: str) -> Delivery | None:
         if found is not None and item.ok:
             delivery.changes.append(found[0])
             delivery.commits += found[1]
+            delivery.reviews += _reviews(conv, raw.get("reviews"), f"{pat}.reviews", found[0].id)
     for dat, raw in conv.objects(obj.get("deployments"), f"{at}deployments"):
         with conv.item("deployment", raw.get("id"), dat) as item:
             statuses = conv.objects(raw.get("statuses"), f"{dat}.statuses")
@@ -324,23 +361,11 @@ def _review_event(conv: Conversion, repo: Repo, obj: dict[str, Any], delivery: D
         raw = conv.obj(obj.get("pull_request"), "pull_request")
         found = _pull(conv, repo, raw, "pull_request") if raw is not None else None
         conv.obj(obj.get("review"), "review")
-        login = _login(review.get("user"))
-        if not login and review:
-            conv.problem("review.user", "expected a user with a login")
-        submitted = conv.time(review, "submitted_at", "review") if review else None
-        state = review.get("state")
-    if not item.ok or found is None or login is None or submitted is None:
+        given = _review(conv, review, "review", found[0].id) if found and review else None
+    if not item.ok or found is None or given is None:
         return
     delivery.changes.append(found[0])
-    delivery.reviews.append(
-        GitReview(
-            "review",
-            found[0].id,
-            login,
-            submitted,
-            state.lower() if isinstance(state, str) else None,
-        )
-    )
+    delivery.reviews.append(given)
 
 
 def _inner(obj: dict[str, Any], key: str) -> dict[str, Any]:
