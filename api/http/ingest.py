@@ -1,13 +1,26 @@
-"""`POST /ingest`: NDJSON records in the body, counts or line-numbered errors out."""
+"""`POST /ingest`: NDJSON records in the body, counts or line-numbered errors out.
+
+The body is parsed as it arrives (`request.stream()`), a line at a time: what is held is
+the records parsed so far (and the problems found), the chunk being read and the
+unfinished line at its end, never the raw body beside its records. The whole batch is
+still validated before anything is written. `VSG_MAX_BODY_BYTES` is enforced by
+api/body_limit.py as the chunks are read: the read that passes it stops the request with
+a 413, the rest of the body unread and nothing written.
+
+NDJSON is the only body format (a JSON array is one line that is not a record: a 422 at
+line 1), so there is no document to hold whole before it can be parsed.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from graph.errors import InvalidInput, Problem
 from graph.ingest.counters import EntryPoint, ingest_counters
-from graph.ingest.records import parse_lines
+from graph.ingest.records import LineSplitter, Record, parse_line
 from graph.ingest.service import ingest
 from graph.settings import Settings
 from graph.store import GraphStore
@@ -15,6 +28,30 @@ from graph.store import GraphStore
 
 def _problem(p: Problem) -> dict[str, object]:
     return {"line": p.line, "field": p.field, "message": p.message}
+
+
+async def read_records(request: Request) -> list[Record | Problem]:
+    """The body's NDJSON lines parsed as they arrive (1-based numbers, blank lines
+    skipped), one record or problem per line."""
+    lines = LineSplitter()
+    parsed: list[Record | Problem] = []
+    number = 0
+
+    def take(batch: list[bytes]) -> None:
+        nonlocal number
+        for line in batch:
+            number += 1
+            item = parse_line(line, number)
+            if item is not None:
+                parsed.append(item)
+
+    async for chunk in request.stream():
+        take(lines.feed(chunk))
+        # A body already buffered is read without a pause: let other requests in
+        # between chunks, so parsing 32 MiB never holds the loop for long.
+        await asyncio.sleep(0)
+    take(lines.end())
+    return parsed
 
 
 async def post_ingest(request: Request) -> JSONResponse:
@@ -25,11 +62,11 @@ async def post_ingest(request: Request) -> JSONResponse:
     store: GraphStore = request.app.state.store
     settings: Settings = request.app.state.settings
     skip_invalid = request.query_params.get("skipInvalid", "false").lower() in ("1", "true")
-    body = await request.body()
+    records = await read_records(request)
     try:
         report = await ingest(
             store,
-            parse_lines(body.splitlines()),
+            records,
             batch_size=settings.ingest_batch_size,
             skip_invalid=skip_invalid,
         )

@@ -350,35 +350,69 @@ def _finite(text: str) -> float:
     return value
 
 
+def parse_line(raw: str | bytes, number: int) -> Record | Problem | None:
+    """Parse one NDJSON line numbered `number` into a record or a problem (None: blank)."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # Not replaced with U+FFFD: an id spoilt that way would be stored silently.
+            return Problem(number, "json", f"not UTF-8 text: byte {error.start + 1} of the line")
+    else:
+        text = raw
+    if not text.strip():
+        return None
+    try:
+        obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except json.JSONDecodeError as error:
+        return Problem(number, "json", f"not valid JSON: {error.msg} at column {error.colno}")
+    except NonFinite as error:
+        return Problem(number, "json", str(error))
+    except RecursionError:  # json's decoder recurses once per nesting level
+        return Problem(number, "json", "nested too deeply: no record needs that many levels")
+    try:
+        return parse_record(obj, number)
+    except RecordError as error:
+        return Problem(number, error.field, error.message)
+
+
 def parse_lines(lines: Iterable[str | bytes]) -> Iterator[Record | Problem]:
     """Parse NDJSON lines (1-based numbering, blank lines skipped) into records or problems."""
     for number, raw in enumerate(lines, start=1):
-        if isinstance(raw, bytes):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                # Not replaced with U+FFFD: an id spoilt that way would be stored silently.
-                yield Problem(number, "json", f"not UTF-8 text: byte {error.start + 1} of the line")
-                continue
-        else:
-            text = raw
-        if not text.strip():
-            continue
-        try:
-            obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
-        except json.JSONDecodeError as error:
-            yield Problem(number, "json", f"not valid JSON: {error.msg} at column {error.colno}")
-            continue
-        except NonFinite as error:
-            yield Problem(number, "json", str(error))
-            continue
-        except RecursionError:  # json's decoder recurses once per nesting level
-            yield Problem(number, "json", "nested too deeply: no record needs that many levels")
-            continue
-        try:
-            yield parse_record(obj, number)
-        except RecordError as error:
-            yield Problem(number, error.field, error.message)
+        parsed = parse_line(raw, number)
+        if parsed is not None:
+            yield parsed
+
+
+class LineSplitter:
+    """Cut a byte stream that arrives in chunks into lines, as `bytes.splitlines` cuts a
+    whole body (at LF, CR or CRLF, a CRLF split across two chunks counting once), holding
+    only the unfinished last line between chunks."""
+
+    def __init__(self) -> None:
+        self._unfinished: list[bytes] = []
+        self._after_cr = False
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """The lines the chunk completes."""
+        if not chunk:
+            return []
+        if self._after_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]  # the LF of a CRLF whose CR ended the chunk before
+        self._after_cr = chunk.endswith(b"\r")
+        cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1
+        if cut == 0:
+            self._unfinished.append(chunk)
+            return []
+        complete = b"".join([*self._unfinished, chunk[:cut]])
+        self._unfinished = [chunk[cut:]]
+        return complete.splitlines()
+
+    def end(self) -> list[bytes]:
+        """The last line, if the stream did not end with a line break."""
+        rest = b"".join(self._unfinished)
+        self._unfinished = []
+        return [rest] if rest else []
 
 
 def parse_objects(objects: Iterable[Any]) -> Iterator[Record | Problem]:
