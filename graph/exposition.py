@@ -11,7 +11,9 @@ serves them (graph/flow.py, graph/constraints.py, graph/dora.py):
 Computing them reads the flow data of every value stream (three statements for all of
 them) and the DORA figures of every product (three statements each), so
 `ExpositionCache` keeps one result for a configurable time and lets concurrent scrapes
-share one computation; the ingest counters are read live, elsewhere.
+share one computation; the ingest counters are read live, elsewhere. A stream's figures
+are computed from its flow data by the caller's runner (graph/runner.py): the server
+computes them in its worker pool, off the event loop.
 """
 
 from __future__ import annotations
@@ -25,10 +27,19 @@ from typing import Generic, TypeVar
 
 from graph.constraints import Constraints, rank_stations
 from graph.dora import PRODUCTION, PRODUCTION_PATTERN, Dora, product_dora
-from graph.flow import FlowMetrics, FlowQuery, ScopeKind, StageMetrics, Window, flow_metrics
+from graph.flow import (
+    FlowData,
+    FlowMetrics,
+    FlowQuery,
+    ScopeKind,
+    StageMetrics,
+    Window,
+    flow_metrics,
+)
 from graph.flow import stage_metrics as stage_metrics_of
 from graph.flow_queries import load_flow_data_many
 from graph.queries import cypher
+from graph.runner import Runner, inline
 from graph.store import GraphStore
 
 VALUE_STREAMS = cypher("exposition/list_value_streams")
@@ -70,14 +81,27 @@ class Figures:
     compute_seconds: float
 
 
+def stream_figures(
+    id: str, name: str, product: str | None, window: Window, data: FlowData
+) -> StreamFigures:
+    """A value stream's figures from its flow data over the window."""
+    stages = tuple(stage_metrics_of(data))
+    ranking = Constraints(id, window, rank_stations(stages))
+    return StreamFigures(id, name, product, stages, flow_metrics(data), ranking)
+
+
 async def graph_figures(
-    store: GraphStore, now: datetime, production_pattern: str = PRODUCTION_PATTERN
+    store: GraphStore,
+    now: datetime,
+    production_pattern: str = PRODUCTION_PATTERN,
+    run: Runner = inline,
 ) -> Figures:
     """The flow, constraint and DORA figures over the 90 days up to `now`.
 
     The flow data of every value stream comes in the same three statements as one
     stream's; products are read one after the other: a scrape should not take every
-    connection of the database.
+    connection of the database. Each stream's figures are computed by `run`, one stream
+    at a time.
     """
     began = time.perf_counter()
     window = Window.of(None, None, now)
@@ -85,13 +109,10 @@ async def graph_figures(
     queries = [FlowQuery(ScopeKind.VALUE_STREAM, row["valueStream"], window) for row in rows]
     streams = []
     for row, data in zip(rows, await load_flow_data_many(store, queries), strict=True):
-        stages = tuple(stage_metrics_of(data))
-        ranking = Constraints(row["valueStream"], window, rank_stations(stages))
-        streams.append(
-            StreamFigures(
-                row["valueStream"], row["name"], row["product"], stages, flow_metrics(data), ranking
-            )
+        figures = await run(
+            stream_figures, row["valueStream"], row["name"], row["product"], window, data
         )
+        streams.append(figures)
     products = tuple(
         [
             ProductFigures(

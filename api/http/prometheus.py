@@ -12,8 +12,10 @@ the text format 0.0.4.
 A statistic of an empty set (a flow time with nothing done, a lead time with no change,
 a level without data) has no sample at all rather than a 0 that a dashboard would
 average in; counts are 0. The graph figures are computed at most once per
-`VSG_METRICS_CACHE_SECONDS` per process (graph/exposition.py); the ingest counters are
-read at every scrape.
+`VSG_METRICS_CACHE_SECONDS` per process (graph/exposition.py), each value stream's in
+the worker pool (api/compute.py) rather than on the event loop; a database that does not
+answer, or a stream whose figures take longer than `VSG_COMPUTE_TIMEOUT_SECONDS`, is a
+503 with the reason. The ingest counters are read at every scrape.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from graph.dora import Dora, DoraLevel
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from graph.exposition import ExpositionCache, Figures, StreamFigures, graph_figures
 from graph.ingest.counters import EntryPoint, Written, ingest_counters
 from graph.model import StageState
@@ -255,6 +257,11 @@ def render(figures: Figures | None, totals: Mapping[EntryPoint, Written]) -> byt
     return generate_latest(registry)
 
 
+#: Whom the exposition's computations count as in the worker pool (api/compute.py): one
+#: computation serves every scraper, so they share one client's share of the pool.
+METRICS_CLIENT = "GET /metrics"
+
+
 def _cache(request: Request) -> ExpositionCache[Figures]:
     """One cache per app, made on the first scrape."""
     cache: ExpositionCache[Figures] | None = getattr(request.app.state, "metrics_cache", None)
@@ -269,10 +276,11 @@ async def metrics(request: Request) -> Response:
     store: GraphStore = request.app.state.store
     try:
         pattern = request.app.state.settings.production_pattern
+        run = request.app.state.compute.runner(METRICS_CLIENT)
         figures = await _cache(request).get(
-            lambda: graph_figures(store, datetime.now(UTC), pattern)
+            lambda: graph_figures(store, datetime.now(UTC), pattern, run)
         )
-    except StoreUnavailable as error:
+    except (StoreUnavailable, QueryTimeout) as error:
         return JSONResponse({"error": str(error)}, status_code=503)
     body = render(figures, ingest_counters(store).snapshot())
     return Response(body, media_type=CONTENT_TYPE_PLAIN_0_0_4)

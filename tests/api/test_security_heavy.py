@@ -311,7 +311,7 @@ OFF_THE_LOOP = {
 
 
 @pytest.mark.db
-async def test_every_analysis_computes_in_the_worker_pool(
+async def test_every_analysis_and_the_metrics_exposition_compute_in_the_worker_pool(
     connection: Connection, store: GraphStore
 ) -> None:
     org = await _busy_org(store)
@@ -341,6 +341,11 @@ async def test_every_analysis_computes_in_the_worker_pool(
                 )
                 assert "errors" not in response.json(), response.text
                 assert set(ran) == expected, name
+            # The constraint rankings (and flow figures) GET /metrics exposes, too.
+            ran.clear()
+            response = await c.get("/metrics")
+            assert response.status_code == 200, response.text
+            assert ran == ["stream_figures"], ran
 
 
 async def test_one_client_waits_its_turn_without_holding_back_another() -> None:
