@@ -181,6 +181,28 @@ def _merge(history: _History, rng: random.Random) -> None:
         commit.ref = Ref(Label.COMMIT, commit.id)
 
 
+#: Share of merged pull requests that someone reviewed, and of those reviews that only
+#: commented (the rest approve).
+_REVIEWED = 0.9
+_COMMENTED = 0.2
+
+
+def _reviews(pull: _PullRequest) -> list[tuple[str, int, str]]:
+    """(person id, submitted, state) of a merged pull request's review: by a member of
+    its item's team other than its author, between its opening and its merge, so the
+    lead time's pickup and review steps have data. Drawn from a generator of the pull's
+    own (its id and times), not the simulation's: the rest of the demo stays as it was."""
+    if pull.merged is None or pull.merged <= pull.created:
+        return []
+    rng = random.Random(f"review:{pull.id}:{pull.created}:{pull.merged}")
+    others = [m for m in pull.item.team.members if m.name != pull.author]
+    if not others or rng.random() >= _REVIEWED:
+        return []
+    at = pull.created + int(rng.uniform(0.1, 0.8) * (pull.merged - pull.created))
+    state = "commented" if rng.random() < _COMMENTED else "approved"
+    return [(rng.choice(others).id, at, state)]
+
+
 def _build(history: _History, horizon: int, rng: random.Random) -> list[tuple[int, int]]:
     """A CI build of every merge commit; (finished, main index) of the successful ones."""
     ready = []

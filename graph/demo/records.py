@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from graph.demo.catalogue import _CATALOGUE, _CD, _CI, _PLAN, _SCM, _SKILLS, _TOOLS
-from graph.demo.delivery import _History, _shipped_commits
+from graph.demo.delivery import _History, _reviews, _shipped_commits
 from graph.demo.organisation import _Org, _skill_id, _skill_name
 from graph.demo.product import _Built
 from graph.demo.templates import _NEEDS
@@ -247,6 +247,9 @@ def _history_links(history: _History, product: Ref, out: _Records) -> Iterator[R
             yield link(RelType.CONTAINS, pull_ref, c.ref)
         if pull.merge is not None:
             yield link(RelType.MERGED_AS, pull_ref, pull.merge.ref)
+        for person, at, state in _reviews(pull):
+            props = {"submittedAt": out.at(at), "state": state}
+            yield link(RelType.REVIEWED, Ref(Label.PERSON, person), pull_ref, props)
     for b in history.builds:
         yield link(RelType.BUILT, Ref(Label.BUILD, b.id), b.commit.ref)
     for d in history.deployments:

@@ -235,3 +235,16 @@ async def test_vsg_dora_answers_for_every_product_of_the_demo(
     csv_out = vsg(connection, "dora", "--product", product, *window, "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("scope,environment,from,to,deployments")
     assert csv_out.stdout.splitlines()[1].startswith(f"{product},production,2025-03-03")
+    # The demo's pull requests are reviewed (graph/demo/delivery.py `_reviews`): the
+    # per-change breakdown has pickup and review steps, and they add up.
+    changes = vsg(
+        connection, "dora", "--product", product, *window, "--changes", "--format", "json"
+    )
+    assert changes.returncode == 0, changes.stderr
+    pulls = [c for c in json.loads(changes.stdout) if c["pullRequest"] is not None]
+    reviewed = [c for c in pulls if c["pickupHours"] is not None]
+    assert reviewed and len(reviewed) < len(pulls)  # most, not all, were reviewed
+    for c in reviewed:
+        if not c["findings"]:
+            steps = c["codingHours"] + c["pickupHours"] + c["reviewHours"] + c["deployHours"]
+            assert steps == pytest.approx(c["leadTimeHours"]), c
