@@ -46,6 +46,7 @@ def create_app(
             write_timeout=settings.write_timeout_seconds,
             connect_timeout=settings.db_connect_timeout_seconds,
             retry_time=settings.db_retry_seconds,
+            read_concurrency=settings.reads_at_once(),
         )
         retry = Retry(
             settings.db_connect_attempts,

@@ -37,7 +37,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,6 +52,7 @@ from graph.ingest.records import NodeRecord, Record
 from graph.ingest.service import ingest
 from graph.migrations import prepare
 from graph.model import Label
+from graph.settings import EMBEDDED_READS_AT_ONCE
 from graph.stats import percentile
 from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token
@@ -212,6 +213,8 @@ async def serving(connection: Connection, secret: str, log: Path) -> AsyncIterat
         VSG_PORT=str(port),
         # As exposed off loopback: every request carries a token and is checked.
         VSG_AUTH="required",
+        # The database is the embedded one, reached as a Neo4j would be: its default.
+        VSG_READ_CONCURRENCY=str(EMBEDDED_READS_AT_ONCE),
     )
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
@@ -516,16 +519,21 @@ def _figures(latencies: Sequence[float], errors: int, elapsed: float) -> Figures
     )
 
 
-async def _tokens(connection: Connection) -> tuple[str, str]:
-    """A viewer's token for the readers and an editor's for the writers."""
+async def _tokens(connection: Connection, readers: int) -> tuple[list[str], str]:
+    """A viewer's token for each reader (each is a client of its own, as so many
+    dashboard users are: the server shares its work between clients) and an editor's
+    for the writers."""
     store = await GraphStore.open(connection)
     try:
         await prepare(store)
-        viewer = await create_token(store, "bench/load.py readers", Role.VIEWER)
+        viewers = [
+            (await create_token(store, f"bench/load.py reader {n}", Role.VIEWER)).secret
+            for n in range(readers)
+        ]
         editor = await create_token(store, "bench/load.py writers", Role.EDITOR)
     finally:
         await store.close()
-    return viewer.secret, editor.secret
+    return viewers, editor.secret
 
 
 def _bearer(secret: str) -> dict[str, str]:
@@ -535,23 +543,26 @@ def _bearer(secret: str) -> dict[str, str]:
 async def run_load(connection: Connection, targets: Targets, options: LoadOptions) -> LoadResult:
     """Serve the app on `connection`, load it for `options.duration`, verify the writes."""
     rec, written = Recorder(), Written()
-    viewer, editor = await _tokens(connection)
+    viewers, editor = await _tokens(connection, options.readers)
     with tempfile.TemporaryDirectory() as tmp:
         async with serving(connection, options.secret, Path(tmp) / "serve.log") as base:
-            readers_pool = httpx.Limits(max_connections=options.readers)
             writers_pool = httpx.Limits(max_connections=options.writers)
-            async with (
-                httpx.AsyncClient(
-                    base_url=base, timeout=60, limits=readers_pool, headers=_bearer(viewer)
-                ) as readers,
-                httpx.AsyncClient(
-                    base_url=base, timeout=60, limits=writers_pool, headers=_bearer(editor)
-                ) as writers,
-            ):
+            async with AsyncExitStack() as clients:
+                readers = [
+                    await clients.enter_async_context(
+                        httpx.AsyncClient(base_url=base, timeout=60, headers=_bearer(secret))
+                    )
+                    for secret in viewers
+                ]
+                writers = await clients.enter_async_context(
+                    httpx.AsyncClient(
+                        base_url=base, timeout=60, limits=writers_pool, headers=_bearer(editor)
+                    )
+                )
                 began = time.perf_counter()
                 deadline = began + options.duration
                 await asyncio.gather(
-                    *(reader(readers, targets, n, deadline, rec) for n in range(options.readers)),
+                    *(reader(c, targets, n, deadline, rec) for n, c in enumerate(readers)),
                     *(
                         writer(writers, targets, w, deadline, rec, written, options)
                         for w in range(options.writers)

@@ -16,6 +16,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 AUTH_MODES = ("auto", "required", "off")
 
+#: Requests' reads the embedded database is sent at once by default (VSG_READ_CONCURRENCY):
+#: half of the statements it runs at once (twice the cores, at least 4).
+EMBEDDED_READS_AT_ONCE = max(2, os.cpu_count() or 1)
+
 #: Which deployment environments are production unless the organisation says otherwise
 #: (`VSG_PRODUCTION_PATTERN`): DevLake's default, `prod`, `Production`, `PROD-eu`...
 DEFAULT_PRODUCTION_PATTERN = "(?i)prod.*"
@@ -116,6 +120,10 @@ class Settings:
     query_timeout_seconds: float = 30.0
     #: Seconds a write transaction may take before it is abandoned (a 503).
     write_timeout_seconds: float = 120.0
+    #: Requests' reads sent to the database at once (graph/read_gate.py); the others
+    #: wait in this process, where writes pass them. None: automatic (see
+    #: `reads_at_once`); 0: no limit.
+    read_concurrency: int | None = None
     #: Seconds `vsg serve` lets requests in flight finish after SIGTERM before it
     #: cancels them and exits.
     shutdown_timeout_seconds: float = 30.0
@@ -243,6 +251,11 @@ class Settings:
             graphql_introspection=flag("VSG_GRAPHQL_INTROSPECTION"),
             query_timeout_seconds=number("VSG_QUERY_TIMEOUT_SECONDS", 30.0),
             write_timeout_seconds=number("VSG_WRITE_TIMEOUT_SECONDS", 120.0),
+            read_concurrency=(
+                None
+                if (env.get("VSG_READ_CONCURRENCY") or "auto").strip().lower() == "auto"
+                else integer("VSG_READ_CONCURRENCY", 0)
+            ),
             shutdown_timeout_seconds=number("VSG_SHUTDOWN_TIMEOUT_SECONDS", 30.0),
             db_connect_attempts=integer("VSG_DB_CONNECT_ATTEMPTS", 10),
             db_connect_timeout_seconds=number("VSG_DB_CONNECT_TIMEOUT_SECONDS", 5.0),
@@ -264,6 +277,15 @@ class Settings:
         )
         settings.check()
         return settings
+
+    def reads_at_once(self) -> int | None:
+        """Requests' reads in the database at once (None: no limit). Automatic: on the
+        embedded database, as many as the machine has cores (at least 2), half of the
+        statements it runs at once (twice its cores, at least 4), so that a write always
+        finds a free one; on Neo4j, no limit (it schedules its own threads)."""
+        if self.read_concurrency is not None:
+            return self.read_concurrency or None
+        return None if self.neo4j_uri is not None else EMBEDDED_READS_AT_ONCE
 
     def check(self) -> None:
         """Refuse settings that are unsafe or cannot work."""
@@ -303,6 +325,8 @@ class Settings:
             raise ConfigError("VSG_SHUTDOWN_TIMEOUT_SECONDS must be more than 0")
         if self.auth not in AUTH_MODES:
             raise ConfigError(f"VSG_AUTH must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}")
+        if self.read_concurrency is not None and self.read_concurrency < 0:
+            raise ConfigError("VSG_READ_CONCURRENCY must be auto, 0 (no limit) or more")
         if self.token_cache_seconds < 0:
             raise ConfigError("VSG_TOKEN_CACHE_SECONDS must be 0 or more")
         if self.metrics_cache_seconds < 0:

@@ -45,6 +45,7 @@ from neo4j.exceptions import (
 from graph.errors import QueryTimeout, StoreUnavailable
 from graph.locks import KeyLocks
 from graph.queries import Query, catalogue, cypher
+from graph.read_gate import ReadGate, read_key
 
 try:  # see wire_datetime
     from neo4j._codec.packstream import Structure as _Structure
@@ -100,6 +101,8 @@ WRITE_TIMEOUT = 120.0
 
 #: Set (per task) while the database is being prepared: see GraphStore.preparing.
 _PREPARING: ContextVar[bool] = ContextVar("vsg_preparing", default=False)
+#: Set (per task) for reads that go ahead of requests' reads: see GraphStore.priority.
+_PRIORITY: ContextVar[bool] = ContextVar("vsg_priority", default=False)
 
 #: What a client is told while the database cannot be reached. The detailed reason names
 #: hosts and ports, so it goes to the log and to `GET /healthz` only.
@@ -286,6 +289,7 @@ class GraphStore:
         write_timeout: float | None = WRITE_TIMEOUT,
         uri: str = "the database",
         write_driver: neo4j.AsyncDriver | None = None,
+        read_concurrency: int | None = None,
     ) -> None:
         self._driver = driver
         #: Writes have their own connection pool: under a read load that takes every
@@ -310,6 +314,12 @@ class GraphStore:
         #: closed, and the database rolls back what it had not committed.
         self.write_timeout = write_timeout
         self._read_work = _run if read_timeout is None else unit_of_work(timeout=read_timeout)(_run)
+        #: Requests' reads: at most `read_concurrency` in the database at once, identical
+        #: concurrent ones sent once (graph/read_gate.py).
+        self.reads = ReadGate(read_concurrency)
+        #: Writes finished since this store was opened: a read sent before the latest
+        #: one finished is not shared with a caller that came after it.
+        self.write_epoch = 0
         #: Statements sent to the database since this store was opened; tests and
         #: benchmarks read it to show a request costs a constant number of round trips.
         self.round_trips = 0
@@ -333,6 +343,7 @@ class GraphStore:
         write_timeout: float | None = WRITE_TIMEOUT,
         connect_timeout: float = 30.0,
         retry_time: float = 30.0,
+        read_concurrency: int | None = None,
     ) -> GraphStore:
         """A store on `connection` that contacts the database only when first used.
 
@@ -342,6 +353,7 @@ class GraphStore:
         (the driver's `max_transaction_retry_time`, default 30). The defaults are the
         driver's. Waiting for a free pooled connection keeps the driver's 60 s: that is
         load, not a fault, and a down database fails the connection attempt instead.
+        `read_concurrency`: requests' reads in the database at once (None: no limit).
         """
 
         def driver(pool: int) -> neo4j.AsyncDriver:
@@ -360,6 +372,7 @@ class GraphStore:
             write_timeout=write_timeout,
             write_driver=driver(WRITE_CONNECTIONS),
             uri=connection.uri,
+            read_concurrency=read_concurrency,
         )
 
     @classmethod
@@ -459,18 +472,52 @@ class GraphStore:
                 self.on_unavailable(describe_unavailable(error, self.uri))
             raise StoreUnavailable(UNAVAILABLE) from error
 
+    @contextmanager
+    def priority(self) -> Iterator[None]:
+        """Send this task's reads ahead of requests' reads: on the write connections, past
+        the read gate (graph/read_gate.py), never shared. For the small reads everything
+        else waits for: ingest planning a batch, a webhook's mapping, an API token's
+        check. Under a read load they must not queue behind seconds of analyses."""
+        token = _PRIORITY.set(True)
+        try:
+            yield
+        finally:
+            _PRIORITY.reset(token)
+
     async def read(self, query: Query, **params: Any) -> list[Row]:
-        """Run a read query in a managed read transaction and return its rows."""
+        """Run a read query in a managed read transaction and return its rows.
+
+        A request's read passes the read gate (graph/read_gate.py): it may wait for a
+        slot, and it may be answered by an identical read already in flight."""
         _check(query, params)
         self._gate()
-        self.round_trips += 1
         # Preparing the database is not a request: no request's time limit applies.
-        preparing = _PREPARING.get()
-        timeout, work = (None, _run) if preparing else (self.read_timeout, self._read_work)
+        if _PREPARING.get():
+            return await self._read(query, params, None, _run, self._driver)
+        if _PRIORITY.get():
+            return await self._read(
+                query, params, self.read_timeout, self._read_work, self._write_driver
+            )
+        return await self.reads.read(
+            read_key(query.name, params),
+            self.write_epoch,
+            lambda: self._read(query, params, self.read_timeout, self._read_work, self._driver),
+            self.read_timeout,
+        )
+
+    async def _read(
+        self,
+        query: Query,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        work: Callable[..., Awaitable[list[Row]]],
+        driver: neo4j.AsyncDriver,
+    ) -> list[Row]:
+        self.round_trips += 1
         try:
             async with asyncio.timeout(timeout) as deadline:
                 with self._reachable():
-                    async with self._driver.session(database=self.database) as session:
+                    async with driver.session(database=self.database) as session:
                         return await session.execute_read(work, query.text, to_db(params))
         except TimeoutError:
             if not deadline.expired():
@@ -478,7 +525,7 @@ class GraphStore:
         except ClientError as error:
             if _TIMED_OUT not in (error.code or ""):
                 raise
-        limit = "" if self.read_timeout is None else f" (more than {self.read_timeout:g} s)"
+        limit = "" if timeout is None else f" (more than {timeout:g} s)"
         raise QueryTimeout(
             f"the query took too long{limit} and was abandoned; ask for less: "
             "a smaller `first`, fewer nested lists or a shorter time range"
@@ -516,6 +563,9 @@ class GraphStore:
         except TimeoutError:
             if not deadline.expired():
                 raise
+        finally:
+            # Whatever its outcome: a read sent before now may not show this write.
+            self.write_epoch += 1
         self.stuck_writes += 1
         raise StoreUnavailable(
             f"the database did not finish a write within {timeout:g} s; it was abandoned "

@@ -129,7 +129,9 @@ async def find_token(store: GraphStore, secret: str) -> ApiToken | None:
     """The token `secret` belongs to, revoked or not; None if it belongs to none."""
     if not secret.startswith(SECRET_PREFIX):
         return None  # not ours: no need to ask the database
-    rows = await store.read(FIND_TOKEN, tokenHash=secret_hash(secret))
+    # Every request may wait for this one: it does not queue behind requests' reads.
+    with store.priority():
+        rows = await store.read(FIND_TOKEN, tokenHash=secret_hash(secret))
     return _token(rows[0]) if rows else None
 
 

@@ -31,7 +31,9 @@ DELETE_RELEASES = cypher("ingest/delete/release")
 
 async def webhook_mapping(store: GraphStore) -> SourceMapping:
     """The mapping webhooks convert with: what the graph already says about products."""
-    [row] = await store.read(GRAPH_MAPPING)
+    # Read to write with: not queued behind requests' reads (GraphStore.priority).
+    with store.priority():
+        [row] = await store.read(GRAPH_MAPPING)
     return SourceMapping(projects=dict(row["projects"]), repositories=dict(row["repositories"]))
 
 

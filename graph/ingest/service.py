@@ -490,14 +490,16 @@ async def ingest(
     report = IngestReport(records=len(parsed) + len(problems))
 
     lookup = StoreLookup(store)
-    async with store.ingest_locks.holding(_keys(parsed)):  # all stripes for a bulk batch
-        plan, report.skipped = await _write_batch(
-            store, parsed, problems, lookup, batch_size, skip_invalid, progress
-        )
-    report.add(_counts(plan))
-    async with store.derive_lock:
-        await _derive(store, plan, batch_size)
-        report.add(await _complete_pending(store, plan, lookup, batch_size))
+    # Its reads plan writes: they do not queue behind requests' reads (GraphStore.priority).
+    with store.priority():
+        async with store.ingest_locks.holding(_keys(parsed)):  # all stripes for a bulk batch
+            plan, report.skipped = await _write_batch(
+                store, parsed, problems, lookup, batch_size, skip_invalid, progress
+            )
+        report.add(_counts(plan))
+        async with store.derive_lock:
+            await _derive(store, plan, batch_size)
+            report.add(await _complete_pending(store, plan, lookup, batch_size))
     report.round_trips = store.round_trips - start_trips
     return report
 

@@ -1,0 +1,62 @@
+"""The read gate in the store, on the real database: identical concurrent reads are one
+statement, a write in between keeps them apart, and priority reads pass a full gate."""
+
+from __future__ import annotations
+
+import asyncio
+
+from graph.entities import COUNT
+from graph.ingest.records import parse_objects
+from graph.ingest.service import ingest
+from graph.model import Label
+from graph.queries import cypher
+from graph.store import Connection, GraphStore
+
+COUNT_PRODUCTS = COUNT[Label.PRODUCT]
+FIND_TOKEN = cypher("tokens/find_token")
+
+
+def product(key: str) -> dict[str, object]:
+    return {"record": "node", "label": "Product", "id": key, "properties": {"name": key}}
+
+
+async def test_identical_concurrent_reads_are_one_statement(store: GraphStore) -> None:
+    await ingest(store, parse_objects([product("p1")]))
+    trips, shared = store.round_trips, store.reads.shared
+    answers = await asyncio.gather(*(store.read(COUNT_PRODUCTS) for _ in range(8)))
+    assert all(a == answers[0] for a in answers)
+    assert answers[0][0]["total"] == 1
+    assert store.round_trips - trips + store.reads.shared - shared == 8
+    assert store.round_trips - trips < 8
+
+
+async def test_a_read_after_a_write_sees_it(store: GraphStore) -> None:
+    await ingest(store, parse_objects([product("p1")]))
+    first = asyncio.create_task(store.read(COUNT_PRODUCTS))
+    await ingest(store, parse_objects([product("p2")]))
+    # Sent after the write finished: never answered by the read sent before it.
+    after = await store.read(COUNT_PRODUCTS)
+    assert after[0]["total"] == 2
+    assert (await first)[0]["total"] in (1, 2)
+
+
+async def test_priority_reads_pass_a_full_gate(connection: Connection, store: GraphStore) -> None:
+    gated = GraphStore.create(connection, read_concurrency=1, read_timeout=5)
+    try:
+        await gated.wait_ready(10)
+        slots = gated.reads._slots  # the test holds the only slot: the gate is full
+        assert slots is not None
+        await slots.acquire()
+        try:
+            with gated.priority():
+                rows = await gated.read(FIND_TOKEN, tokenHash="nothing")
+            assert rows == []
+            waiting = asyncio.create_task(gated.read(COUNT_PRODUCTS))
+            await asyncio.sleep(0.2)
+            assert not waiting.done()
+            assert gated.reads.waiting == 1
+        finally:
+            slots.release()
+        assert (await waiting)[0]["total"] == 0
+    finally:
+        await gated.close()

@@ -1,0 +1,131 @@
+"""The read gate (graph/read_gate.py): admission, sharing and deadlines, on callables
+that stand for a read so that their timing is the test's to choose."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from graph.errors import QueryTimeout
+from graph.read_gate import ReadGate, Row, read_key
+from graph.settings import EMBEDDED_READS_AT_ONCE, ConfigError, Settings
+
+
+class Reads:
+    """Reads that finish when the test says, counting how many were sent."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.running = 0
+        self.most_running = 0
+        self.release = asyncio.Event()
+
+    async def run(self) -> list[Row]:
+        self.sent += 1
+        n = self.sent
+        self.running += 1
+        self.most_running = max(self.most_running, self.running)
+        try:
+            await self.release.wait()
+            return [{"n": n, "items": [1, 2]}]
+        finally:
+            self.running -= 1
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_identical_concurrent_reads_are_sent_once_and_each_caller_gets_its_own_rows() -> None:
+    gate, reads = ReadGate(None), Reads()
+    callers = [asyncio.create_task(gate.read("k", 0, reads.run, None)) for _ in range(5)]
+    await settle()
+    reads.release.set()
+    answers = await asyncio.gather(*callers)
+    assert reads.sent == 1
+    assert gate.shared == 4
+    assert all(a == [{"n": 1, "items": [1, 2]}] for a in answers)
+    # Copied per caller: one changing its rows changes nobody else's.
+    answers[0][0]["n"] = 99
+    assert answers[1][0]["n"] == 1
+
+
+async def test_a_read_sent_before_a_write_is_not_shared_with_a_caller_after_it() -> None:
+    gate, reads = ReadGate(None), Reads()
+    before = asyncio.create_task(gate.read("k", 0, reads.run, None))
+    await settle()
+    after = asyncio.create_task(gate.read("k", 1, reads.run, None))  # epoch moved on
+    await settle()
+    reads.release.set()
+    first, second = await asyncio.gather(before, after)
+    assert reads.sent == 2
+    assert gate.shared == 0
+    assert (first[0]["n"], second[0]["n"]) == (1, 2)
+
+
+async def test_different_statements_or_parameters_are_not_shared() -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    assert read_key("a", {"x": 1, "y": at}) == read_key("a", {"y": at, "x": 1})
+    assert read_key("a", {"x": 1}) != read_key("b", {"x": 1})
+    assert read_key("a", {"x": 1}) != read_key("a", {"x": "1"})
+    assert read_key("a", {"at": at}) != read_key("a", {"at": at.replace(hour=1)})
+
+
+async def test_at_most_limit_reads_run_and_the_rest_wait_in_arrival_order() -> None:
+    gate, reads = ReadGate(2), Reads()
+    order: list[int] = []
+
+    async def one(n: int) -> None:
+        await gate.read(f"k{n}", 0, reads.run, None)
+        order.append(n)
+
+    tasks = [asyncio.create_task(one(n)) for n in range(6)]
+    await settle()
+    assert reads.running == 2
+    assert gate.waiting == 4
+    reads.release.set()
+    await asyncio.gather(*tasks)
+    assert reads.most_running == 2
+    assert reads.sent == 6
+    assert gate.waiting == 0
+
+
+async def test_a_read_that_waits_past_its_deadline_is_never_sent() -> None:
+    gate, reads = ReadGate(1), Reads()
+    holder = asyncio.create_task(gate.read("slow", 0, reads.run, None))
+    await settle()
+    with pytest.raises(QueryTimeout, match="busy"):
+        await gate.read("other", 0, reads.run, 0.05)
+    assert reads.sent == 1  # only the one holding the slot
+    reads.release.set()
+    await holder
+    # The slot is free again.
+    assert await gate.read("other", 0, reads.run, 0.05) == [{"n": 2, "items": [1, 2]}]
+
+
+async def test_one_caller_giving_up_does_not_cancel_the_read_others_wait_for() -> None:
+    gate, reads = ReadGate(1), Reads()
+    leaver = asyncio.create_task(gate.read("k", 0, reads.run, None))
+    stayer = asyncio.create_task(gate.read("k", 0, reads.run, None))
+    await settle()
+    leaver.cancel()
+    await settle()
+    reads.release.set()
+    assert await stayer == [{"n": 1, "items": [1, 2]}]
+    assert leaver.cancelled()
+    assert reads.sent == 1
+
+
+def test_the_read_concurrency_setting() -> None:
+    assert Settings.from_env({}).reads_at_once() == EMBEDDED_READS_AT_ONCE
+    assert Settings.from_env({"VSG_NEO4J_URI": "neo4j://db:7687"}).reads_at_once() is None
+    assert Settings.from_env({"VSG_READ_CONCURRENCY": "auto"}).reads_at_once() >= 2
+    assert Settings.from_env({"VSG_READ_CONCURRENCY": "3"}).reads_at_once() == 3
+    assert Settings.from_env({"VSG_READ_CONCURRENCY": "0"}).reads_at_once() is None
+    with pytest.raises(ConfigError, match="VSG_READ_CONCURRENCY"):
+        Settings.from_env({"VSG_READ_CONCURRENCY": "-1"})
+    with pytest.raises(ConfigError, match="VSG_READ_CONCURRENCY"):
+        Settings.from_env({"VSG_READ_CONCURRENCY": "many"})
