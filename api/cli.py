@@ -22,6 +22,7 @@ from api.cli_dump import add_dump_commands
 from api.cli_export import add_export_commands
 from api.cli_metrics import add_metrics_commands
 from api.cli_progress import console, progress_bar, report_ingest
+from api.cli_rederive import add_rederive_commands
 from api.cli_sync import add_sync_commands
 from api.cli_token import add_token_commands
 from api.errorlog import quiet_input_errors
@@ -52,7 +53,11 @@ async def _load_demo(store: GraphStore, settings: Settings, args: argparse.Names
     with progress_bar("Loading demo") as update:
         # A chunk at a time: a large demo does not fit in memory as one batch.
         report = await ingest_stream(
-            store, records, batch_size=settings.ingest_batch_size, progress=update
+            store,
+            records,
+            batch_size=settings.ingest_batch_size,
+            progress=update,
+            production_pattern=settings.production_pattern,
         )
     report_ingest(report)
     console.print("Constraint stage of each value stream (by construction):")
@@ -218,6 +223,7 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                     batch_size=args.batch_size or settings.ingest_batch_size,
                     skip_invalid=args.skip_invalid,
                     progress=update,
+                    production_pattern=settings.production_pattern,
                 )
         except InvalidInput as error:
             console.print(
@@ -355,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analysis_commands(commands)
     add_export_commands(commands)
     add_dump_commands(commands)
+    add_rederive_commands(commands)
     add_token_commands(commands)
 
     db = commands.add_parser(

@@ -115,6 +115,7 @@ async def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
                 _records(path),
                 batch_size=args.batch_size or settings.ingest_batch_size,
                 progress=lambda done, _: update(done, total),
+                production_pattern=settings.production_pattern,
             )
     report_ingest(report)
     return 0

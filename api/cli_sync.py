@@ -120,6 +120,7 @@ async def _run(
                 batch_size=args.batch_size or settings.ingest_batch_size,
                 progress=bar,
                 full=args.full,
+                production_pattern=settings.production_pattern,
             )
             stats = await syncer.sync(walks)
     _report(stats)

@@ -26,6 +26,7 @@ from graph.ingest import records as record_format
 from graph.ingest.service import StoreLookup, ingest
 from graph.model import Label, WorkItemKind
 from graph.queries import cypher
+from graph.settings import DEFAULT_PRODUCTION_PATTERN
 from graph.store import GraphStore
 
 BACKLOG_STAGE = cypher("analysis/find_backlog_stage")
@@ -61,10 +62,15 @@ def _problem(field: str, message: str) -> InvalidInput:
 
 
 async def raise_backlog_item(
-    store: GraphStore, request: BacklogRequest, now: datetime | None = None
+    store: GraphStore,
+    request: BacklogRequest,
+    now: datetime | None = None,
+    *,
+    production_pattern: str = DEFAULT_PRODUCTION_PATTERN,
 ) -> str:
     """Write the item, its links and its first visit; return its id. Raises InvalidInput
-    (nothing written) when the kind, product or evidence is wrong."""
+    (nothing written) when the kind, product or evidence is wrong. `production_pattern`:
+    the organisation's production, as `ingest` takes it (for what ingest derives)."""
     if request.kind not in RAISABLE:
         known = ", ".join(k.value for k in RAISABLE)
         raise _problem("kind", f"raise one of {known}, not a {request.kind}")
@@ -106,7 +112,7 @@ async def raise_backlog_item(
         },
         {"record": "state", "item": item, "stage": rows[0]["stage"], "at": at},
     ]
-    await ingest(store, record_format.parse_objects(objects))
+    await ingest(store, record_format.parse_objects(objects), production_pattern=production_pattern)
     return item
 
 

@@ -113,7 +113,11 @@ class Mutation:
             evidence_id=_key(value, Label(kind.value)),
         )
         try:
-            key = await raise_backlog_item(info.context.store, request)
+            key = await raise_backlog_item(
+                info.context.store,
+                request,
+                production_pattern=info.context.settings.production_pattern,
+            )
         except InvalidInput as error:
             return BacklogItemRejected(
                 problems=[

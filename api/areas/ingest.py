@@ -60,6 +60,7 @@ class Mutation:
                 parsed,
                 batch_size=info.context.settings.ingest_batch_size,
                 skip_invalid=skip_invalid,
+                production_pattern=info.context.settings.production_pattern,
             )
         except InvalidInput as error:
             return IngestRejected(

@@ -69,6 +69,7 @@ async def post_ingest(request: Request) -> JSONResponse:
             records,
             batch_size=settings.ingest_batch_size,
             skip_invalid=skip_invalid,
+            production_pattern=settings.production_pattern,
         )
     except InvalidInput as error:
         return JSONResponse(

@@ -89,7 +89,12 @@ async def _deliver(
             status_code=400,
         )
     try:
-        report = await ingest_event(store, converted, batch_size=settings.ingest_batch_size)
+        report = await ingest_event(
+            store,
+            converted,
+            batch_size=settings.ingest_batch_size,
+            production_pattern=settings.production_pattern,
+        )
     except InvalidInput as error:
         problems = [
             {"position": converted.origin(p.line), "field": p.field, "message": p.message}

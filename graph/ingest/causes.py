@@ -8,7 +8,8 @@ its repositories) **to its environment** **that finished strictly before the inc
 was created** — stored as `CAUSED_BY {inferred: true}`. Environments match as DORA reads
 them (graph/dora.py `environment_pattern`): an incident without an `environment`, or
 with `production` in any case, matches every deployment whose environment matches the
-production pattern (DevLake's `(?i)prod.*`, `PRODUCTION_PATTERN`: prod, Production,
+organisation's production pattern (`production_pattern`, which every entry point takes
+from `VSG_PRODUCTION_PATTERN`; by default DevLake's `(?i)prod.*`: prod, Production,
 prod-eu); any other environment matches deployments to the same name in any case
 (`Staging` matches `staging`). The deployments' environments are matched by the
 database (`=~`), with the patterns of the incidents at hand as a parameter. Ties on
@@ -17,7 +18,9 @@ order of ingest. When an explicit cause arrives later, the inferred one is remov
 a better candidate arrives (a deployment ingested out of order), the inferred cause
 moves. Re-deriving writes nothing when nothing changed; the changes of a
 batch are written in one transaction, so a failure leaves every cause as it was and the
-retry of the batch recomputes them.
+retry of the batch recomputes them. When the production pattern changes, causes
+inferred under the old one are stale: `reattribute_all` infers every incident's again
+(`vsg rederive --causes`); explicit causes are never touched.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.dora import PRODUCTION, PRODUCTION_PATTERN, environment_pattern
+from graph.dora import PRODUCTION, PRODUCTION_PATTERN, environment_pattern, production_pattern_of
 from graph.ingest.plan import Plan
 from graph.model import Label, RelType
 from graph.queries import Query, cypher
@@ -40,6 +43,7 @@ MARK_EXPLICIT = cypher("ingest/causes/mark_explicit")
 AFFECTED = cypher("ingest/causes/find_affected_incidents")
 INCIDENTS = cypher("ingest/causes/find_incidents")
 PRODUCT_DEPLOYMENTS = cypher("ingest/causes/find_product_deployments")
+ALL_INCIDENTS = cypher("ingest/causes/list_incidents")
 DELETE_INFERRED = cypher("ingest/causes/delete_inferred")
 CREATE_INFERRED = cypher("ingest/causes/create_inferred")
 
@@ -71,12 +75,13 @@ class Candidates:
         return self.finished[index - 1] if index else None
 
 
-def incident_pattern(environment: str | None) -> str:
+def incident_pattern(environment: str | None, production_pattern: str = PRODUCTION_PATTERN) -> str:
     """The regular expression (whole name, Cypher `=~`) the environments of an
-    incident's candidate deployments match: the production pattern for an incident
-    naming no environment or `production`, else its own name in any case (one pattern
-    per name whatever its spelling)."""
-    return environment_pattern((environment or DEFAULT_ENVIRONMENT).lower(), PRODUCTION_PATTERN)
+    incident's candidate deployments match: `production_pattern` (in any case) for an
+    incident naming no environment or `production`, else its own name in any case (one
+    pattern per name whatever its spelling). A pattern that does not compile is an
+    InvalidArgument."""
+    return environment_pattern((environment or DEFAULT_ENVIRONMENT).lower(), production_pattern)
 
 
 def infer_cause(
@@ -84,11 +89,12 @@ def infer_cause(
     environment: str | None,
     products: Sequence[str],
     candidates: Mapping[tuple[str, str], Candidates],
+    production_pattern: str = PRODUCTION_PATTERN,
 ) -> str | None:
     """The inferred cause of an incident: over the products it affects, the deployment
     to its environment that finished last strictly before it was created. `candidates`
     are keyed by (product, the pattern their environments match: `incident_pattern`)."""
-    pattern = incident_pattern(environment)
+    pattern = incident_pattern(environment, production_pattern)
     found = [
         best
         for p in products
@@ -129,11 +135,15 @@ def _touched(plan: Plan) -> tuple[set[str], set[str], set[str], list[dict[str, s
 
 
 async def attribute_incidents(
-    store: GraphStore, plan: Plan, *, batch_size: int = 5000
+    store: GraphStore,
+    plan: Plan,
+    *,
+    batch_size: int = 5000,
+    production_pattern: str = PRODUCTION_PATTERN,
 ) -> CausesReport:
     """Mark the batch's CAUSED_BY records explicit, then re-infer the cause of every
-    incident the batch may have changed; write only differences."""
-    report = CausesReport()
+    incident the batch may have changed, production being `production_pattern`; write
+    only differences."""
     incidents, deployments, repositories, explicit = _touched(plan)
     # Marked in the same transaction as the rest: until then a CAUSED_BY without
     # `inferred` already reads as explicit (find_incidents).
@@ -146,16 +156,52 @@ async def attribute_incidents(
             AFFECTED, deployments=sorted(deployments), repositories=sorted(repositories)
         )
         incidents.update(r["incident"] for r in rows)
-    if not incidents:
+    return await _reattribute(store, sorted(incidents), statements, batch_size, production_pattern)
+
+
+async def reattribute_all(
+    store: GraphStore,
+    *,
+    production_pattern: str = PRODUCTION_PATTERN,
+    batch_size: int = 5000,
+    chunk: int = _CHUNK,
+) -> CausesReport:
+    """Infer the cause of every incident of the graph again, production being
+    `production_pattern` (after the organisation's pattern changed); explicit causes
+    stay as they are. `chunk` incidents at a time, each chunk's changes in one
+    transaction; writes only differences, so running it twice changes nothing."""
+    production_pattern_of(production_pattern)  # a bad pattern fails before any read
+    report = CausesReport()
+    after = ""
+    while ids := [r["incident"] for r in await store.read(ALL_INCIDENTS, after=after, first=chunk)]:
+        async with store.derive_lock:  # as ingest's derivations: one at a time per process
+            part = await _reattribute(store, ids, [], batch_size, production_pattern)
+        report.incidents += part.incidents
+        report.created += part.created
+        report.deleted += part.deleted
+        after = ids[-1]
+    return report
+
+
+async def _reattribute(
+    store: GraphStore,
+    ids: list[str],
+    statements: list[tuple[Query, Mapping[str, Any]]],
+    batch_size: int,
+    production_pattern: str,
+) -> CausesReport:
+    """Infer the causes of the incidents `ids` and write, after `statements`, the
+    differences with the stored inferred ones, all in one transaction."""
+    report = CausesReport()
+    if not ids:
         if statements:
             await store.write_together(statements)
         return report
-    ids = sorted(incidents)
     found = []
     for start in range(0, len(ids), _CHUNK):
         found += await store.read(INCIDENTS, ids=ids[start : start + _CHUNK])
     products = sorted({p for row in found for p in row["products"]})
-    patterns = sorted({incident_pattern(row["environment"]) for row in found})
+    patterns = sorted({incident_pattern(row["environment"], production_pattern) for row in found})
     by_key: dict[tuple[str, str], list[tuple[datetime, str]]] = defaultdict(list)
     rows = await store.read(PRODUCT_DEPLOYMENTS, products=products, patterns=patterns)
     for product, deployment, matched, finished in collected(rows, "deployments"):
@@ -167,14 +213,17 @@ async def attribute_incidents(
     for row in found:
         cause = None
         if not row["explicit"]:
-            cause = infer_cause(row["createdAt"], row["environment"], row["products"], candidates)
+            cause = infer_cause(
+                row["createdAt"], row["environment"], row["products"], candidates,
+                production_pattern,
+            )  # fmt: skip
         for old in row["inferred"]:
             if old != cause:
                 deletes.append({"incident": row["incident"], "deployment": old})
         if cause is not None and cause not in row["inferred"]:
             creates.append({"incident": row["incident"], "deployment": cause})
     # All in one transaction: a failure leaves every cause as it was, for the retry.
-    statements += [
+    statements = statements + [
         (DELETE_INFERRED, {"rows": deletes[start : start + batch_size]})
         for start in range(0, len(deletes), batch_size)
     ]

@@ -23,6 +23,7 @@ from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted
 from graph.model import Label
 from graph.queries import cypher
+from graph.settings import DEFAULT_PRODUCTION_PATTERN
 from graph.store import GraphStore
 
 GRAPH_MAPPING = cypher("sources/mapping")
@@ -42,10 +43,14 @@ async def ingest_event(
     converted: Converted,
     *,
     batch_size: int,
+    production_pattern: str = DEFAULT_PRODUCTION_PATTERN,
 ) -> IngestReport:
     """Write one converted webhook event; raises InvalidInput (nothing written) if it is
-    invalid. Nodes the vendor says are gone (a deleted release) are deleted after it."""
-    report = await ingest(store, converted.records, batch_size=batch_size)
+    invalid. Nodes the vendor says are gone (a deleted release) are deleted after it.
+    `production_pattern`: the organisation's production, as `ingest` takes it."""
+    report = await ingest(
+        store, converted.records, batch_size=batch_size, production_pattern=production_pattern
+    )
     gone = [id for label, id in converted.deleted if label == Label.RELEASE]
     if gone:
         await store.write(DELETE_RELEASES, ids=gone)

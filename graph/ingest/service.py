@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.dora import PRODUCTION_PATTERN, production_pattern_of
 from graph.errors import InvalidInput, Problem
 from graph.ingest.causes import attribute_incidents
 from graph.ingest.deployment_products import link_deployment_products
@@ -475,10 +476,14 @@ async def ingest(
     batch_size: int = 5000,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    production_pattern: str = PRODUCTION_PATTERN,
 ) -> IngestReport:
     """Validate every record, then write them all; raise InvalidInput and write nothing
     if any is invalid, unless `skip_invalid`, which writes the valid ones and reports the rest.
+    `production_pattern` is the organisation's production (`VSG_PRODUCTION_PATTERN`):
+    the environments an incident naming none is attributed among.
     """
+    production_pattern_of(production_pattern)  # a bad pattern fails before any write
     start_trips = store.round_trips
     parsed: list[Record] = []
     problems: list[Problem] = []
@@ -498,8 +503,8 @@ async def ingest(
             )
         report.add(_counts(plan))
         async with store.derive_lock:
-            await _derive(store, plan, batch_size)
-            report.add(await _complete_pending(store, plan, lookup, batch_size))
+            await _derive(store, plan, batch_size, production_pattern)
+            report.add(await _complete_pending(store, plan, lookup, batch_size, production_pattern))
     report.round_trips = store.round_trips - start_trips
     return report
 
@@ -589,19 +594,22 @@ def _keys(records: list[Record]) -> list[str] | None:
     return sorted(keys)
 
 
-async def _derive(store: GraphStore, plan: Plan, batch_size: int) -> None:
+async def _derive(store: GraphStore, plan: Plan, batch_size: int, production_pattern: str) -> None:
     """Recompute what the batch touched of the derived relationships (DORA): SHIPPED
-    from the commit graph, deployments' products, then inferred incident causes; each
+    from the commit graph, deployments' products, then inferred incident causes (among
+    the deployments to `production_pattern`'s environments, for production); each
     writes only differences, in transactions of its own. They are not part of the
     batch's transaction: what an interruption leaves of them is recomputed by the
     retry of the batch."""
     await derive_shipped(store, plan, batch_size=batch_size)
     await link_deployment_products(store, plan, batch_size=batch_size)
-    await attribute_incidents(store, plan, batch_size=batch_size)
+    await attribute_incidents(
+        store, plan, batch_size=batch_size, production_pattern=production_pattern
+    )
 
 
 async def _complete_pending(
-    store: GraphStore, plan: Plan, lookup: Lookup, batch_size: int
+    store: GraphStore, plan: Plan, lookup: Lookup, batch_size: int, production_pattern: str
 ) -> IngestReport:
     """Write the records that waited for a node of `plan` (docs/ingest.md, "Late
     references"); those still missing their other end wait on, now for that one."""
@@ -633,7 +641,7 @@ async def _complete_pending(
         follow, _ = await _write_batch(
             store, parsed, [], lookup, batch_size, True, None, completed=ids
         )
-    await _derive(store, follow, batch_size)
+    await _derive(store, follow, batch_size, production_pattern)
     report = _counts(follow)
     report.pending = 0  # still waiting: counted when they were first kept
     return report
@@ -650,6 +658,7 @@ async def ingest_stream(
     chunk: int = STREAM_CHUNK,
     batch_size: int = 5000,
     progress: Progress | None = None,
+    production_pattern: str = PRODUCTION_PATTERN,
 ) -> IngestReport:
     """Ingest a long stream of generated records `chunk` records at a time, each chunk an
     `ingest` of its own, so memory holds one chunk, not the stream (a million-item demo
@@ -675,7 +684,13 @@ async def ingest_stream(
                 done = written_before + rows_done * size // max(rows_total, 1)
                 progress(done, written_before + size)
 
-        report = await ingest(store, pending, batch_size=batch_size, progress=step)
+        report = await ingest(
+            store,
+            pending,
+            batch_size=batch_size,
+            progress=step,
+            production_pattern=production_pattern,
+        )
         total.records += report.records
         total.add(report)
         pending.clear()

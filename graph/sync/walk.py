@@ -44,6 +44,7 @@ from graph.ingest.sources.payload import (
     SkippedItem,
     parse_vendor_time,
 )
+from graph.settings import DEFAULT_PRODUCTION_PATTERN
 from graph.store import GraphStore
 from graph.sync.client import ApiClient, Clock, Page, SyncError, SystemClock
 from graph.sync.cursor import Cursor, load_cursor, parse_pending, save_cursor
@@ -203,10 +204,13 @@ class Syncer:
         progress: Progress | None = None,
         clock: Clock | None = None,
         full: bool = False,
+        production_pattern: str = DEFAULT_PRODUCTION_PATTERN,
     ) -> None:
-        """`full` ignores the stored cursors (fetches everything again, then stores them)."""
+        """`full` ignores the stored cursors (fetches everything again, then stores them);
+        `production_pattern` is the organisation's production, as `ingest` takes it."""
         self.store = store
         self.batch_size = batch_size
+        self.production_pattern = production_pattern
         self.progress: Progress = progress or _Quiet()
         self.clock: Clock = clock or SystemClock()
         self.full = full
@@ -219,7 +223,12 @@ class Syncer:
         yet is kept waiting by ingest itself (docs/ingest.md, "Late references"),
         whichever page brings it."""
         try:
-            report = await ingest(self.store, converted.records, batch_size=self.batch_size)
+            report = await ingest(
+                self.store,
+                converted.records,
+                batch_size=self.batch_size,
+                production_pattern=self.production_pattern,
+            )
         except InvalidInput as error:
             shown = "; ".join(
                 f"{converted.origin(p.line)}: {p.field}: {p.message}" for p in error.problems[:5]
@@ -238,7 +247,12 @@ class Syncer:
         if not pending:
             return 0
         records = parse_pending(pending, 1)
-        await ingest(self.store, records, batch_size=self.batch_size)
+        await ingest(
+            self.store,
+            records,
+            batch_size=self.batch_size,
+            production_pattern=self.production_pattern,
+        )
         self.progress.wrote(walk.id, len(records))
         return len(records)
 
