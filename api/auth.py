@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth_failures import FailureLimit
 from graph.errors import StoreUnavailable
+from graph.read_gate import READ_CLIENT
 from graph.settings import Settings
 from graph.store import GraphStore
 from graph.tokens import ApiToken, Role, find_token, secret_hash
@@ -170,6 +171,9 @@ class TokenAuth:
             await refusal(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
+        # The database's read slots are shared between clients in turn (graph/read_gate.py).
+        address = scope["client"][0] if scope.get("client") else None
+        READ_CLIENT.set(client_key(principal, address))
         await self.app(scope, receive, send)
 
     async def _principal(self, scope: Scope) -> tuple[Principal, JSONResponse | None]:

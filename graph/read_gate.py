@@ -7,9 +7,14 @@ went on running in the database, so the queue never drained (docs/performance.md
 load"). The gate keeps that queue in this process instead, where it can be ordered:
 
 - **At most `limit` reads of requests are in the database at once** (`VSG_READ_CONCURRENCY`).
-  The others wait here, in arrival order, and a read that waits longer than its deadline
-  fails before it ever reaches the database (`QueryTimeout`, a 503), so no abandoned read
-  is left running there. Writes, and the small reads everything else waits for (ingest
+  The others wait here, and a read that waits longer than its deadline fails before it
+  ever reaches the database (`QueryTimeout`, a 503), so no abandoned read is left running
+  there.
+- **Clients take turns.** A free slot goes to the waiting client (`READ_CLIENT`: an API
+  token, or an address without one) that was given one longest ago, each client's reads
+  in arrival order: one request sending thirty analyses' reads at once delays another
+  client's read by one read, not by thirty.
+- **Writes go ahead.** Writes, and the small reads everything else waits for (ingest
   planning a batch, a webhook's mapping, a token's check), do not pass the gate
   (`GraphStore.priority`): with requests' reads held below the database's own limit,
   they find a free slot there at once.
@@ -25,13 +30,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import QueryTimeout
 
 Row = dict[str, Any]
+
+#: Clients whose last turn is remembered; past it, those with no read waiting are forgotten.
+_CLIENTS_REMEMBERED = 10_000
+
+#: Who the reads of this task are for (set per request by the API's authentication);
+#: clients take turns for the gate's slots.
+READ_CLIENT: ContextVar[str] = ContextVar("vsg_read_client", default="")
 
 
 def _default(value: object) -> str:
@@ -46,8 +60,11 @@ def read_key(name: str, params: Mapping[str, Any]) -> str:
 
 @dataclass
 class _Shared:
-    task: asyncio.Future[list[Row]]
     epoch: int
+    task: asyncio.Future[list[Row]] | None = None
+    #: Callers waiting for its rows; when the last leaves before it was sent, it is not.
+    callers: int = 0
+    sent: bool = False
 
 
 class ReadGate:
@@ -56,7 +73,12 @@ class ReadGate:
     def __init__(self, limit: int | None) -> None:
         #: None: no limit (Neo4j queues and schedules reads itself).
         self.limit = limit
-        self._slots = asyncio.Semaphore(limit) if limit else None
+        self._free = limit or 0
+        #: Clients with reads waiting, in turn order; each one's waiting reads in order.
+        self._turns: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
+        #: When each client was last given a slot (a count of slots given).
+        self._served: dict[str, int] = {}
+        self._given = 0
         self._in_flight: dict[str, _Shared] = {}
         #: Reads answered from another caller's read since the store was opened.
         self.shared = 0
@@ -76,12 +98,20 @@ class ReadGate:
         if shared is not None and shared.epoch == epoch:
             self.shared += 1
         else:
-            shared = _Shared(asyncio.ensure_future(self._admitted(run, wait_limit)), epoch)
+            shared = _Shared(epoch)
+            shared.task = task = asyncio.ensure_future(self._admitted(shared, run, wait_limit))
             self._in_flight[key] = shared
-            shared.task.add_done_callback(lambda task: self._forget(key, shared, task))
-        # Shielded: one caller giving up (a closed connection, its deadline) must not
-        # cancel the read the others wait for.
-        rows = await asyncio.shield(shared.task)
+            task.add_done_callback(lambda done: self._forget(key, shared, done))
+        assert shared.task is not None
+        shared.callers += 1
+        try:
+            # Shielded: one caller giving up (a closed connection, its deadline) must not
+            # cancel the read the others wait for.
+            rows = await asyncio.shield(shared.task)
+        finally:
+            shared.callers -= 1
+            if not shared.callers and not shared.sent:
+                shared.task.cancel()  # nobody waits for it any more: never send it
         return [dict(row) for row in rows]
 
     def _forget(self, key: str, shared: _Shared, task: asyncio.Future[list[Row]]) -> None:
@@ -91,22 +121,70 @@ class ReadGate:
             task.exception()  # retrieved: every caller may have gone
 
     async def _admitted(
-        self, run: Callable[[], Awaitable[list[Row]]], wait_limit: float | None
+        self, shared: _Shared, run: Callable[[], Awaitable[list[Row]]], wait_limit: float | None
     ) -> list[Row]:
-        if self._slots is None:
+        if self.limit is None:
+            shared.sent = True
             return await run()
+        await self._acquire(READ_CLIENT.get(), wait_limit)
+        shared.sent = True
+        try:
+            return await run()
+        finally:
+            self._release()
+
+    async def _acquire(self, client: str, wait_limit: float | None) -> None:
+        if self._free > 0 and not self._turns:
+            self._free -= 1
+            self._serve(client)
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._turns.setdefault(client, deque()).append(turn)
         self.waiting += 1
         try:
             async with asyncio.timeout(wait_limit):
-                await self._slots.acquire()
+                await turn
         except TimeoutError:
+            self._give_up(client, turn)
             raise QueryTimeout(
                 f"the database is busy: this read waited more than {wait_limit:g} s for "
                 "its turn and was not sent; try again in a moment"
             ) from None
+        except BaseException:
+            self._give_up(client, turn)
+            raise
         finally:
             self.waiting -= 1
-        try:
-            return await run()
-        finally:
-            self._slots.release()
+
+    def _give_up(self, client: str, turn: asyncio.Future[None]) -> None:
+        """A waiting read leaves: out of its client's queue, or, if it was given the slot
+        just as it left, the slot goes on to the next."""
+        if turn.done() and not turn.cancelled():
+            self._release()
+            return
+        queue = self._turns.get(client)
+        if queue is not None and turn in queue:
+            queue.remove(turn)
+            if not queue:
+                del self._turns[client]
+
+    def _serve(self, client: str) -> None:
+        self._given += 1
+        self._served[client] = self._given
+        if len(self._served) > _CLIENTS_REMEMBERED:
+            self._served = {c: n for c, n in self._served.items() if c in self._turns}
+
+    def _release(self) -> None:
+        """The slot goes to the first waiting read of the waiting client served longest
+        ago (or never), so a client with one read goes before another's burst."""
+        while self._turns:
+            client = min(self._turns, key=lambda c: self._served.get(c, 0))
+            queue = self._turns[client]
+            turn = queue.popleft()
+            if not queue:
+                del self._turns[client]
+            if not turn.done():
+                self._serve(client)
+                turn.set_result(None)
+                return
+        self._free += 1

@@ -26,6 +26,7 @@ from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.settings import Settings
 from graph.store import Connection, GraphStore
+from graph.tokens import Role, create_token
 from tests.api.conftest import Api
 from tests.factories import SmallOrg, node, rel, state
 
@@ -218,19 +219,26 @@ async def test_a_probe_is_answered_within_a_second_during_the_worst_allowed_requ
     variables = {"id": f"ValueStream:{org.id('vs')}", **decade}  # a database read
     probes: list[float] = []  # a database read
     loop_probes: list[float] = []  # the event loop alone
+    # Two clients, as two users are: the heavy one's token and the prober's.
+    heavy_token = await create_token(store, "heavy", Role.VIEWER)
+    probe_token = await create_token(store, "probe", Role.VIEWER)
     with _served(Settings(), connection) as base:
         async with httpx.AsyncClient(base_url=base, timeout=120) as client:
 
             async def probe(query: str) -> float:
                 started = time.monotonic()
-                answer = await client.post("/graphql", json={"query": query})
+                answer = await client.post(
+                    "/graphql", json={"query": query}, headers=_bearer(probe_token.secret)
+                )
                 assert answer.status_code == 200 and "errors" not in answer.json()
                 return time.monotonic() - started
 
             async def heavy_request() -> tuple[float, dict[str, Any]]:
                 started = time.monotonic()
                 answer = await client.post(
-                    "/graphql", json={"query": document, "variables": variables}
+                    "/graphql",
+                    json={"query": document, "variables": variables},
+                    headers=_bearer(heavy_token.secret),
                 )
                 return time.monotonic() - started, answer.json()
 
@@ -256,18 +264,14 @@ async def test_a_probe_is_answered_within_a_second_during_the_worst_allowed_requ
     assert len(probes) >= 3
     # Nothing the server computes holds its event loop: every probe within the second.
     assert max(loop_probes) < 1.0, loop_probes
-    if worst == "cfd and forecast":
-        assert max(probes) < 1.0, probes
-    else:
-        # The 30 analyses send the database a burst of reads at once (each loads its own
-        # window's flow data and work), most on connections the pool opens for them; a
-        # read sent in that burst waits for the database, not for the loop. Measured in
-        # 11 runs on 2 cores shared with other test runs: the event loop never stalled
-        # more than 0.25 s; in 5 runs one database probe, sent in the burst's first
-        # second, took 0.7-1.6 s (the others, and all in the other 6 runs, under 0.5 s).
-        # So every probe within 2 s, nine in ten within the second.
-        assert sorted(probes)[(len(probes) * 9) // 10 - 1] < 1.0, probes
-        assert max(probes) < 2.0, probes
+    # The 30 analyses send the database a burst of reads at once; the read gate gives a
+    # free slot to the client served longest ago (graph/read_gate.py), so the prober's
+    # read waits for one of the burst's reads, not for all of them.
+    assert max(probes) < 1.0, probes
+
+
+def _bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
 
 
 # --- deadlines and shares -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.model import Label
 from graph.queries import cypher
-from graph.store import Connection, GraphStore
+from graph.store import Connection, GraphStore, Row
 
 COUNT_PRODUCTS = COUNT[Label.PRODUCT]
 FIND_TOKEN = cypher("tokens/find_token")
@@ -44,9 +44,15 @@ async def test_priority_reads_pass_a_full_gate(connection: Connection, store: Gr
     gated = GraphStore.create(connection, read_concurrency=1, read_timeout=5)
     try:
         await gated.wait_ready(10)
-        slots = gated.reads._slots  # the test holds the only slot: the gate is full
-        assert slots is not None
-        await slots.acquire()
+        # The only slot is held by a read that finishes when the test says.
+        release = asyncio.Event()
+
+        async def held() -> list[Row]:
+            await release.wait()
+            return []
+
+        holder = asyncio.create_task(gated.reads.read("held", 0, held, None))
+        await asyncio.sleep(0.05)
         try:
             with gated.priority():
                 rows = await gated.read(FIND_TOKEN, tokenHash="nothing")
@@ -56,7 +62,8 @@ async def test_priority_reads_pass_a_full_gate(connection: Connection, store: Gr
             assert not waiting.done()
             assert gated.reads.waiting == 1
         finally:
-            slots.release()
+            release.set()
+        await holder
         assert (await waiting)[0]["total"] == 0
     finally:
         await gated.close()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from graph.errors import QueryTimeout
-from graph.read_gate import ReadGate, Row, read_key
+from graph.read_gate import READ_CLIENT, ReadGate, Row, read_key
 from graph.settings import EMBEDDED_READS_AT_ONCE, ConfigError, Settings
 
 
@@ -129,3 +129,55 @@ def test_the_read_concurrency_setting() -> None:
         Settings.from_env({"VSG_READ_CONCURRENCY": "-1"})
     with pytest.raises(ConfigError, match="VSG_READ_CONCURRENCY"):
         Settings.from_env({"VSG_READ_CONCURRENCY": "many"})
+
+
+async def test_clients_take_turns_for_a_free_slot() -> None:
+    """One client's burst of thirty reads delays another client's read by one read."""
+    gate = ReadGate(1)
+    gates = {f"k{n}": asyncio.Event() for n in range(31)}
+    sent: list[str] = []
+
+    def reading(key: str):  # type: ignore[no-untyped-def]
+        async def run() -> list[Row]:
+            sent.append(key)
+            await gates[key].wait()
+            return []
+
+        return run
+
+    async def read_as(client: str, key: str) -> None:
+        READ_CLIENT.set(client)  # this task's own context
+        await gate.read(key, 0, reading(key), None)
+
+    burst = [asyncio.create_task(read_as("token:busy", f"k{n}")) for n in range(30)]
+    await settle()
+    probe = asyncio.create_task(read_as("token:probe", "k30"))
+    await settle()
+    assert sent == ["k0"]
+    gates["k0"].set()
+    await settle()
+    # The probe's client had not had a turn: it goes before the rest of the burst.
+    assert sent == ["k0", "k30"]
+    for event in gates.values():
+        event.set()
+    await asyncio.gather(*burst, probe)
+    assert sent[2:] == [f"k{n}" for n in range(1, 30)]  # the burst in its own order
+
+
+async def test_a_waiting_read_that_leaves_gives_up_its_place() -> None:
+    gate, reads = ReadGate(1), Reads()
+    holder = asyncio.create_task(gate.read("a", 0, reads.run, None))
+    await settle()
+    leaver = asyncio.create_task(gate.read("b", 0, reads.run, None))
+    stayer = asyncio.create_task(gate.read("c", 0, reads.run, None))
+    await settle()
+    assert gate.waiting == 2
+    leaver.cancel()
+    await settle()
+    assert gate.waiting == 1
+    reads.release.set()
+    await asyncio.gather(holder, stayer)
+    assert reads.sent == 2  # the one that left was never sent
+    assert gate.waiting == 0
+    # Every slot came back.
+    assert await gate.read("d", 0, reads.run, 0.05) != []
