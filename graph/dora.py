@@ -43,11 +43,13 @@ from graph.stats import P85, percentile
 from graph.store import GraphStore, Row, collected
 from graph.times import instant
 
-PRODUCT_DEPLOYMENTS = cypher("dora/find_product_deployments")
+PRODUCT_WINDOW_DEPLOYMENTS = cypher("dora/find_product_deployments_in_window")
+CHAIN_BEFORE = cypher("dora/find_chain_deployments_before")
+LISTING_BEFORE = cypher("dora/find_listing_deployments_before")
 REPOSITORY_DEPLOYMENTS = cypher("dora/find_repository_deployments")
 CHANGES = cypher("dora/find_changes")
 PULL_REQUEST_SHIPPING = cypher("dora/find_pull_request_shipping")
-PRODUCT_INCIDENTS = cypher("dora/find_product_incidents")
+PRODUCT_WINDOW_INCIDENTS = cypher("dora/find_product_incidents_in_window")
 DEPLOYMENT_INCIDENTS = cypher("dora/find_deployment_incidents")
 
 PRODUCTION = "production"
@@ -535,7 +537,8 @@ def _instant(us: int | None) -> datetime | None:
     return None if us is None else instant(us)
 
 
-def _deployments(rows: list[Row]) -> list[DeploymentFact]:
+def deployments_of(rows: list[Row]) -> list[DeploymentFact]:
+    """The deployment facts of a `{deployments}` row (dora/find_*_deployments*)."""
     return [
         DeploymentFact(
             id, status, _instant(finished), repository, int(incidents), tuple(commits or ())
@@ -544,16 +547,18 @@ def _deployments(rows: list[Row]) -> list[DeploymentFact]:
     ]
 
 
-def _incidents(rows: list[Row]) -> list[IncidentFact]:
+def incidents_of(rows: list[Row]) -> list[IncidentFact]:
+    """The incident facts of an `{incidents}` row (dora/find_*_incidents*)."""
     return [
         IncidentFact(id, instant(created), _instant(resolved))
         for id, created, resolved in collected(rows, "incidents")
     ]
 
 
-async def _changes(
+async def window_changes(
     store: GraphStore, deployments: Sequence[DeploymentFact], window: Window, pattern: str
 ) -> list[ShippedChange]:
+    """The changes the deployments that succeeded in the window shipped."""
     ids = [d.id for d in deployments if d.succeeded_in(window)]
     return await _changes_of_deployments(store, ids, pattern)
 
@@ -599,16 +604,54 @@ async def product_dora(
     production_pattern: str = PRODUCTION_PATTERN,
 ) -> Dora:
     """The four keys of a product: its deployments (FOR_PRODUCT or through its
-    repositories) and the incidents affecting it."""
+    repositories) and the incidents affecting it, read for the window only: its
+    deployments and incidents, the changes they shipped, and of the history before it
+    only what those need (`_needed_before`). The figures are those of the whole history
+    (graph/dora_reference.py, compared by tests/integration/test_dora_window.py)."""
     pattern = environment_pattern(environment, production_pattern)
+    bounds = {"product": product, "environment": pattern, "start": window.start}
     # The incidents do not depend on the deployments: read them side by side.
     deployment_rows, incident_rows = await asyncio.gather(
-        store.read(PRODUCT_DEPLOYMENTS, product=product, environment=pattern),
-        store.read(PRODUCT_INCIDENTS, product=product, environment=pattern),
+        store.read(PRODUCT_WINDOW_DEPLOYMENTS, **bounds, end=window.end),
+        store.read(PRODUCT_WINDOW_INCIDENTS, **bounds, end=window.end),
     )
-    deployments = _deployments(deployment_rows)
-    changes = await _changes(store, deployments, window, pattern)
-    return four_keys(window, environment, deployments, changes, _incidents(incident_rows))
+    deployments = deployments_of(deployment_rows)
+    changes = await window_changes(store, deployments, window, pattern)
+    before = await _needed_before(store, bounds, deployments, changes)
+    return four_keys(
+        window, environment, [*before, *deployments], changes, incidents_of(incident_rows)
+    )
+
+
+async def _needed_before(
+    store: GraphStore,
+    bounds: Mapping[str, object],
+    deployments: Sequence[DeploymentFact],
+    changes: Sequence[ShippedChange],
+) -> list[DeploymentFact]:
+    """The product's deployments before the window that its figures depend on; the rest
+    cannot change them. Deployment frequency and change failure rate count the window's
+    successful deployments only, and time to restore the incidents created or resolved
+    in it. Lead time counts the changes the window's deployments shipped, each once,
+    with the first deployment that shipped it, so it needs: the deployments before the
+    window whose commit list names one of those changes' commits (they shipped it
+    first: the change is not the window's); and, for each repository whose deployment in
+    the window shipped a change through the commit graph, one successful deployment
+    before the window if any, since only a repository's first tracked deployment
+    excludes its changes (`first_deployments`)."""
+    repository = {d.id: d.repository for d in deployments}
+    chains = {repository[c.deployment] for c in changes if not c.listed}
+    commits = sorted({c.commit for c in changes})
+    reads = []
+    if chains:
+        repositories = sorted(r for r in chains if r is not None)
+        unattached = None in chains
+        reads.append(
+            store.read(CHAIN_BEFORE, **bounds, repositories=repositories, unattached=unattached)
+        )
+    if commits:
+        reads.append(store.read(LISTING_BEFORE, **bounds, commits=commits))
+    return [d for rows in await asyncio.gather(*reads) for d in deployments_of(rows)]
 
 
 async def repositories_dora(
@@ -621,13 +664,13 @@ async def repositories_dora(
     """The four keys of a set of repositories: deployments of their commits and the
     incidents attributed to those deployments."""
     pattern = environment_pattern(environment, production_pattern)
-    deployments = _deployments(
+    deployments = deployments_of(
         await store.read(
             REPOSITORY_DEPLOYMENTS, repositories=list(repositories), environment=pattern
         )
     )
-    changes = await _changes(store, deployments, window, pattern)
-    incidents = _incidents(
+    changes = await window_changes(store, deployments, window, pattern)
+    incidents = incidents_of(
         await store.read(DEPLOYMENT_INCIDENTS, deployments=[d.id for d in deployments])
     )
     return four_keys(window, environment, deployments, changes, incidents)
@@ -656,7 +699,7 @@ async def pull_request_lead_times(
     merged = [(pr, merge, repo, shipped) for pr, merge, repo, shipped in rows if merge]
     repositories = sorted({repo for _, _, repo, _ in merged if repo is not None})
     facts = (
-        _deployments(
+        deployments_of(
             await store.read(REPOSITORY_DEPLOYMENTS, repositories=repositories, environment=pattern)
         )
         if repositories
