@@ -613,7 +613,12 @@ async def product_dora(
     # The incidents do not depend on the deployments: read them side by side.
     deployment_rows, incident_rows = await asyncio.gather(
         store.read(PRODUCT_WINDOW_DEPLOYMENTS, **bounds, end=window.end),
-        store.read(PRODUCT_WINDOW_INCIDENTS, **bounds, end=window.end),
+        store.read(
+            PRODUCT_WINDOW_INCIDENTS,
+            **bounds,
+            end=window.end,
+            production=environment.strip().lower() == PRODUCTION,
+        ),
     )
     deployments = deployments_of(deployment_rows)
     changes = await window_changes(store, deployments, window, pattern)

@@ -40,7 +40,12 @@ async def product_dora_from_history(
     pattern = environment_pattern(environment, production_pattern)
     deployment_rows, incident_rows = await asyncio.gather(
         store.read(PRODUCT_DEPLOYMENTS, product=product, environment=pattern),
-        store.read(PRODUCT_INCIDENTS, product=product, environment=pattern),
+        store.read(
+            PRODUCT_INCIDENTS,
+            product=product,
+            environment=pattern,
+            production=environment.strip().lower() == PRODUCTION,
+        ),
     )
     deployments = deployments_of(deployment_rows)
     changes = await window_changes(store, deployments, window, pattern)

@@ -1,8 +1,11 @@
-// Incidents affecting the product in the environment (an incident naming none counts as
-// production; $environment a regular expression the whole name matches): one row {incidents}, a list with one [id, createdAt, resolvedAt] per
-// incident, times in epoch microseconds (resolvedAt null while open).
+// Incidents affecting the product in the environment: $environment a regular expression
+// the whole name matches; when $production (production was asked for), an incident naming
+// no environment, or `production` in any case, counts too, whatever the organisation's
+// production pattern. One row {incidents}, a list with one [id, createdAt, resolvedAt]
+// per incident, times in epoch microseconds (resolvedAt null while open).
 MATCH (i:Incident)-[:AFFECTS]->(:Product {id: $product})
-WHERE coalesce(i.environment, 'production') =~ $environment
+WHERE (i.environment =~ $environment
+       OR ($production AND (i.environment IS NULL OR toLower(i.environment) = 'production')))
 WITH DISTINCT i,
      datetime({datetime: i.createdAt, timezone: 'UTC'}) AS created,
      datetime({datetime: i.resolvedAt, timezone: 'UTC'}) AS resolved

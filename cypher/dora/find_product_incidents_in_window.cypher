@@ -1,10 +1,12 @@
 // Incidents affecting the product in the environment (as dora/find_product_incidents:
-// one naming none counts as production; $environment a regular expression the whole name
-// matches) that were created or resolved in [$start, $end), the only ones a window's
-// time to restore counts: one row {incidents}, a list with one [id, createdAt,
-// resolvedAt] per incident, times in epoch microseconds (resolvedAt null while open).
+// with $production, one naming no environment or `production` counts as production;
+// $environment a regular expression the whole name matches) that were created or
+// resolved in [$start, $end), the only ones a window's time to restore counts: one row
+// {incidents}, a list with one [id, createdAt, resolvedAt] per incident, times in epoch
+// microseconds (resolvedAt null while open).
 MATCH (i:Incident)-[:AFFECTS]->(:Product {id: $product})
-WHERE coalesce(i.environment, 'production') =~ $environment
+WHERE (i.environment =~ $environment
+       OR ($production AND (i.environment IS NULL OR toLower(i.environment) = 'production')))
   AND ((i.createdAt >= $start AND i.createdAt < $end)
        OR (i.resolvedAt >= $start AND i.resolvedAt < $end))
 WITH DISTINCT i,

@@ -393,3 +393,47 @@ async def test_a_webhook_deployment_to_live_is_no_cause_under_the_default(
 ) -> None:
     async with hooks_app(connection) as default:
         assert await deployed_after_the_incident(default) == []
+
+
+RESTORE = """
+query($id: ID!, $pattern: String, $environment: String) {
+  node(id: $id) { ... on Product {
+    dora(from: "2025-04-01T00:00:00Z", to: "2025-04-08T00:00:00Z",
+         productionPattern: $pattern, environment: $environment) {
+      timeToRestore { incidents unresolved medianHours }
+    }
+  } }
+}
+"""
+
+
+async def test_time_to_restore_counts_incidents_naming_no_environment_as_production(
+    api: Api,
+) -> None:
+    """Resolved in the window: n0 (no environment, 2 h), n1 (`PRODUCTION`, 4 h), n2
+    (`Live-EU`, 6 h), n3 (`staging`, 8 h). Production under `live.*` is n0, n1 and n2
+    (median 4 h); under the default, n0 and n1 (median 3 h); `staging` is n3 alone."""
+    p = uuid.uuid4().hex[:6]
+    product = ("Product", f"{p}-product")
+    records: list[Record] = [node("Product", f"{p}-product", name="Live product")]
+    for n, (environment, hours) in enumerate(
+        [(None, 2), ("PRODUCTION", 4), ("Live-EU", 6), ("staging", 8)]
+    ):
+        named = {} if environment is None else {"environment": environment}
+        records += [
+            node("Incident", f"{p}-n{n}", title=f"n{n}", severity="SEV2",
+                 createdAt="2025-04-02T00:00:00Z", resolvedAt=f"2025-04-02T{hours:02d}:00:00Z",
+                 **named),
+            rel("AFFECTS", ("Incident", f"{p}-n{n}"), product),
+        ]  # fmt: skip
+    await post(api, records)
+
+    async def restore(pattern: str | None, environment: str = "production") -> Any:
+        data = await api.graphql(
+            RESTORE, id=f"Product:{p}-product", pattern=pattern, environment=environment
+        )
+        return data["node"]["dora"]["timeToRestore"]
+
+    assert await restore("live.*") == {"incidents": 3, "unresolved": 0, "medianHours": 4.0}
+    assert await restore(None) == {"incidents": 2, "unresolved": 0, "medianHours": 3.0}
+    assert await restore(None, "staging") == {"incidents": 1, "unresolved": 0, "medianHours": 8.0}
