@@ -113,8 +113,8 @@ async def _deliver(
             "relationships": report.relationships,
             "visits": report.visits,
             "skipped": skipped,
-            # What the vendor says is gone (a deleted release). Ingest writes facts and
-            # has no removal yet: reported so that the caller knows it is still there.
+            # What the vendor says is gone: a deleted release is removed after the
+            # event's facts are written (graph/ingest/hooks.py ingest_event).
             "deleted": [{"label": label, "id": id} for label, id in converted.deleted],
         }
     )
