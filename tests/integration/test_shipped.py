@@ -341,6 +341,45 @@ async def test_an_in_progress_deployment_ships_when_it_succeeds(store: GraphStor
     assert await shipped(store, repo) == {"d1": {"c0"}, "d2": {"c1", "c2"}}
 
 
+async def test_links_arriving_after_the_node_and_a_deployment_moved_later(
+    store: GraphStore,
+) -> None:
+    repo = Repo()
+    # Nodes first, links in later batches (as a long stream is cut into chunks):
+    # c0 <- ... <- c5; d1 (c1), d2 (c3), d3 (c5) on March 10, 12, 14.
+    await load(store, [*repo.base(), *repo.linear(6)])
+    nodes = [
+        [r for r in repo.deployment(name, head, at) if r["record"] == "node"]
+        for name, head, at in [
+            ("d1", "c1", "2025-03-10T10:00:00Z"),
+            ("d2", "c3", "2025-03-12T10:00:00Z"),
+            ("d3", "c5", "2025-03-14T10:00:00Z"),
+        ]
+    ]
+    await load(store, [r for batch in nodes for r in batch])
+
+    def deployed(name: str, head: str) -> Record:
+        return rel("DEPLOYED", ("Deployment", repo.id(name)), ("Commit", repo.id(head)))
+
+    def given(name: str, commit: str) -> Record:
+        return rel("SHIPPED", ("Deployment", repo.id(name)), ("Commit", repo.id(commit)))
+
+    await load(store, [deployed("d1", "c1"), deployed("d2", "c3"), given("d1", "c0")])
+    assert await shipped(store, repo) == {"d1": {"c0", "c1"}, "d2": {"c2", "c3"}}
+    # d3's head and a wrong SHIPPED claim (c0, d1's) arrive: d3 ships c4 c5 only.
+    await load(store, [deployed("d3", "c5"), given("d3", "c0")])
+    assert await shipped(store, repo) == {
+        "d1": {"c0", "c1"},
+        "d2": {"c2", "c3"},
+        "d3": {"c4", "c5"},
+    }
+    # d1's node again, finished later (March 13, between d2 and d3): it moved. d2 now
+    # comes first and ships c0..c3; d1's head is shipped already, so it ships nothing;
+    # d3 keeps c4 c5.
+    await load(store, repo.deployment("d1", "c1", "2025-03-13T10:00:00Z"))
+    assert await shipped(store, repo) == {"d2": commits(0, 3), "d3": {"c4", "c5"}}
+
+
 # ---------------------------------------------------------------------------------------
 # Many links of one deployment, deployments in any order, a derivation that fails
 #
