@@ -65,24 +65,36 @@ async def _post_reading_while_sending(base: str, path: str, total: int) -> tuple
 async def test_a_body_past_the_limit_is_refused_while_it_is_still_being_sent(
     connection: Connection, store: GraphStore
 ) -> None:
+    """The server stops reading at the limit and answers 413 with the rest of the body
+    unread. Whether a client still sending reads that answer is a race it cannot win
+    every time: closing a connection with unread data makes the kernel reset it, and a
+    reset that reaches the client first discards the answer (on an idle machine, most
+    attempts here). So what is asserted every time is what the server does: it stops
+    reading long before the gibibyte and writes nothing; the answer's content is
+    asserted when one is read, and always in-process by tests/api/test_security_limits.py
+    (no kernel between them)."""
     before = await counts(store)
+    answers: list[bytes] = []
     with _served(Settings(max_body_bytes=MiB), connection) as base:
-        started = time.monotonic()
-        # A gibibyte, were it all sent.
-        answer, sent = await _post_reading_while_sending(base, "/ingest", 1024 * MiB)
-        took = time.monotonic() - started
-    head, _, body = answer.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 413 "), answer[:200]
-    assert b"connection: close" in head.lower()
-    assert json.loads(body) == {
-        "written": False,
-        "error": "the request body is larger than 1,048,576 bytes (VSG_MAX_BODY_BYTES); "
-        "send it in parts, or import a large file with `vsg import`",
-    }
-    # Answered after little more than the limit was sent (what the sockets' buffers
-    # held when the server stopped reading), not the gibibyte.
-    assert sent < 32 * MiB, sent
-    assert took < 10, took
+        for _ in range(3):
+            started = time.monotonic()
+            answer, sent = await _post_reading_while_sending(base, "/ingest", 1024 * MiB)
+            took = time.monotonic() - started
+            # Ended after little more than the limit was sent (what the sockets' buffers
+            # held when the server stopped reading), not the gibibyte.
+            assert sent < 32 * MiB, sent
+            assert took < 10, took
+            if answer:
+                answers.append(answer)
+    for answer in answers:
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 413 "), answer[:200]
+        assert b"connection: close" in head.lower()
+        assert json.loads(body) == {
+            "written": False,
+            "error": "the request body is larger than 1,048,576 bytes (VSG_MAX_BODY_BYTES); "
+            "send it in parts, or import a large file with `vsg import`",
+        }
     assert await counts(store) == before
 
 
