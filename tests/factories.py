@@ -93,3 +93,23 @@ class SmallOrg:
                 rel("OWNS", ("Team", p("team")), ("Story", story)),
             ]
         return out
+
+
+def commit(p: str, repo: str, name: str, at: str, *parents: str) -> list[Record]:
+    """Commit `{p}-{name}` of repository `repo`, authored at `2025-{at}:00Z`, whose
+    parents are `{p}-{parent}`."""
+    return [
+        node("Commit", f"{p}-{name}", message=name, authoredAt=f"2025-{at}:00Z"),
+        rel("IN_REPO", ("Commit", f"{p}-{name}"), ("Repository", repo)),
+        *(rel("PARENT", ("Commit", f"{p}-{name}"), ("Commit", f"{p}-{x}")) for x in parents),
+    ]
+
+
+def deployment(p: str, name: str, environment: str, finished: str, head: str) -> list[Record]:
+    """Successful deployment `{p}-{name}` to `environment`, started and finished at
+    `2025-{finished}:00Z`, of head commit `{p}-{head}`."""
+    return [
+        node("Deployment", f"{p}-{name}", environment=environment, status="success",
+             startedAt=f"2025-{finished}:00Z", finishedAt=f"2025-{finished}:00Z"),
+        rel("DEPLOYED", ("Deployment", f"{p}-{name}"), ("Commit", f"{p}-{head}")),
+    ]  # fmt: skip

@@ -45,7 +45,7 @@ from graph.settings import ConfigError, Settings, production_regex
 from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.api.test_webhooks import DEPLOYMENT, REPO, SECRET, push, signed
-from tests.factories import Record, ndjson, node, rel
+from tests.factories import Record, commit, deployment, ndjson, node, rel
 from tests.integration.test_cli import vsg
 
 pytestmark = pytest.mark.db
@@ -72,29 +72,15 @@ query($pattern: String) {
 def live_records(p: str) -> list[Record]:
     repo = f"{p}-repo"
 
-    def commit(name: str, at: str, *parents: str) -> list[Record]:
-        return [
-            node("Commit", f"{p}-{name}", message=name, authoredAt=f"2025-{at}:00Z"),
-            rel("IN_REPO", ("Commit", f"{p}-{name}"), ("Repository", repo)),
-            *(rel("PARENT", ("Commit", f"{p}-{name}"), ("Commit", f"{p}-{x}")) for x in parents),
-        ]
-
-    def deployment(name: str, env: str, finished: str, head: str) -> list[Record]:
-        return [
-            node("Deployment", f"{p}-{name}", environment=env, status="success",
-                 startedAt=f"2025-{finished}:00Z", finishedAt=f"2025-{finished}:00Z"),
-            rel("DEPLOYED", ("Deployment", f"{p}-{name}"), ("Commit", f"{p}-{head}")),
-        ]  # fmt: skip
-
     return [
         node("Product", f"{p}-product", name="Shop"),
         node("Repository", repo, name="shop-api"),
         rel("FOR_PRODUCT", ("Repository", repo), ("Product", f"{p}-product")),
-        *commit("c0", "04-01T00:00"),
-        *commit("c1", "04-02T12:00", "c0"),
-        *deployment("l0", "Live-EU", "04-01T12:00", "c0"),
-        *deployment("l1", "Live-EU", "04-03T12:00", "c1"),
-        *deployment("s1", "staging", "04-02T18:00", "c1"),
+        *commit(p, repo, "c0", "04-01T00:00"),
+        *commit(p, repo, "c1", "04-02T12:00", "c0"),
+        *deployment(p, "l0", "Live-EU", "04-01T12:00", "c0"),
+        *deployment(p, "l1", "Live-EU", "04-03T12:00", "c1"),
+        *deployment(p, "s1", "staging", "04-02T18:00", "c1"),
     ]
 
 
@@ -236,17 +222,10 @@ def incident_records(p: str) -> list[Record]:
             rel("AFFECTS", ("Incident", f"{p}-{name}"), product),
         ]  # fmt: skip
 
-    def deployment(name: str, env: str, finished: str, head: str) -> list[Record]:
-        return [
-            node("Deployment", f"{p}-{name}", environment=env, status="success",
-                 startedAt=f"2025-{finished}:00Z", finishedAt=f"2025-{finished}:00Z"),
-            rel("DEPLOYED", ("Deployment", f"{p}-{name}"), ("Commit", f"{p}-{head}")),
-        ]  # fmt: skip
-
     return [
         *live_records(p),
-        *deployment("p1", "prod-eu", "04-02T06:00", "c0"),
-        *deployment("l2", "Live-EU", "04-05T00:00", "c1"),
+        *deployment(p, "p1", "prod-eu", "04-02T06:00", "c0"),
+        *deployment(p, "l2", "Live-EU", "04-05T00:00", "c1"),
         *incident("i1", "04-04T00:00"),
         *incident("i2", "04-03T18:00"),
         rel("CAUSED_BY", ("Incident", f"{p}-i2"), ("Deployment", f"{p}-l0")),

@@ -26,7 +26,7 @@ import pytest
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from tests.api.conftest import Api
-from tests.factories import Record, node, rel
+from tests.factories import Record, commit, deployment, node, rel
 from tests.integration.test_dora_changes import records as listed_records
 
 pytestmark = pytest.mark.db
@@ -49,13 +49,6 @@ query($id: ID!, $env: String!, $pattern: String) {
 def graph_records(p: str) -> list[Record]:
     repo = f"{p}-repo"
 
-    def commit(name: str, at: str, *parents: str) -> list[Record]:
-        return [
-            node("Commit", f"{p}-{name}", message=name, authoredAt=f"2025-{at}:00Z"),
-            rel("IN_REPO", ("Commit", f"{p}-{name}"), ("Repository", repo)),
-            *(rel("PARENT", ("Commit", f"{p}-{name}"), ("Commit", f"{p}-{x}")) for x in parents),
-        ]
-
     def pull(name: str, opened: str, merged: str | None, merge: str | None) -> list[Record]:
         props: dict[str, Any] = {"title": name, "createdAt": f"2025-{opened}:00Z"}
         if merged is not None:
@@ -68,20 +61,13 @@ def graph_records(p: str) -> list[Record]:
             out.append(rel("MERGED_AS", ("PullRequest", f"{p}-{name}"), ("Commit", f"{p}-{merge}")))
         return out
 
-    def deployment(name: str, env: str, finished: str, head: str) -> list[Record]:
-        return [
-            node("Deployment", f"{p}-{name}", environment=env, status="success",
-                 startedAt=f"2025-{finished}:00Z", finishedAt=f"2025-{finished}:00Z"),
-            rel("DEPLOYED", ("Deployment", f"{p}-{name}"), ("Commit", f"{p}-{head}")),
-        ]  # fmt: skip
-
     return [
         node("Product", f"{p}-product", name="Shop"),
         node("Repository", repo, name="shop-api"),
         rel("FOR_PRODUCT", ("Repository", repo), ("Product", f"{p}-product")),
-        *commit("c0", "04-01T00:00"),
-        *commit("x1", "04-02T08:00", "c0"),
-        *commit("m2", "04-03T09:00", "c0", "x1"),
+        *commit(p, repo, "c0", "04-01T00:00"),
+        *commit(p, repo, "x1", "04-02T08:00", "c0"),
+        *commit(p, repo, "m2", "04-03T09:00", "c0", "x1"),
         *pull("pr0", "03-31T20:00", "04-01T00:00", "c0"),
         *pull("pr2", "04-02T09:00", "04-03T09:00", "m2"),
         rel("CONTAINS", ("PullRequest", f"{p}-pr2"), ("Commit", f"{p}-x1")),
@@ -94,9 +80,9 @@ def graph_records(p: str) -> list[Record]:
             state="approved",
         ),
         *pull("pr3", "04-04T10:00", None, None),
-        *deployment("d0", "production", "04-01T12:00", "c0"),
-        *deployment("d4", "Production", "04-03T21:00", "m2"),
-        *deployment("e1", "Live-EU", "04-03T10:00", "m2"),
+        *deployment(p, "d0", "production", "04-01T12:00", "c0"),
+        *deployment(p, "d4", "Production", "04-03T21:00", "m2"),
+        *deployment(p, "e1", "Live-EU", "04-03T10:00", "m2"),
     ]
 
 
