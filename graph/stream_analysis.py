@@ -12,6 +12,7 @@ network, blocking graph or delivery graph never holds the server's loop; the CLI
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -191,16 +192,16 @@ async def load_inputs(
     `run`)."""
     data = data or await flow_data(store, value_stream, window)
     work = work or await load_stream_work(store, data, run)
+    # Independent of each other: read side by side, not one after another.
+    depends, progress, delivery, needs, skills = await asyncio.gather(
+        load_team_dependencies(store, work),
+        load_item_progress(store, work),
+        load_delivery(store, value_stream, window),
+        load_skill_needs(store, value_stream),
+        load_team_skills(store, sorted(work.teams)),
+    )
     return StreamInputs(
-        value_stream,
-        window,
-        data,
-        work,
-        await load_team_dependencies(store, work),
-        await load_item_progress(store, work),
-        await load_delivery(store, value_stream, window),
-        await load_skill_needs(store, value_stream),
-        await load_team_skills(store, sorted(work.teams)),
+        value_stream, window, data, work, depends, progress, delivery, needs, skills
     )
 
 
