@@ -18,6 +18,11 @@ load"). The gate keeps that queue in this process instead, where it can be order
   planning a batch, a webhook's mapping, a token's check), do not pass the gate
   (`GraphStore.priority`): with requests' reads held below the database's own limit,
   they find a free slot there at once.
+- **A write in progress takes one of the reads' slots** (down to one left for reads;
+  `GraphStore.writing`). The database's slots are not its cores: with as many reads as
+  cores in flight, a batch's statements shared two cores with two analyses and ran at
+  a third of their speed (ingest p99 3.06x its p99 with no readers, docs/performance.md).
+  Reads already sent finish; the next one waits until a slot is free again.
 - **Identical concurrent reads run once.** A read with the same statement and parameters
   as one in flight waits for that one's rows instead of sending its own, provided no
   write of this process has finished since that read was sent (the rows could not show
@@ -73,7 +78,9 @@ class ReadGate:
     def __init__(self, limit: int | None) -> None:
         #: None: no limit (Neo4j queues and schedules reads itself).
         self.limit = limit
-        self._free = limit or 0
+        #: Requests' reads in the database now, and writes (ingest batches) in progress.
+        self._in_use = 0
+        self._writes = 0
         #: Clients with reads waiting, in turn order; each one's waiting reads in order.
         self._turns: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
         #: When each client was last given a slot (a count of slots given).
@@ -133,9 +140,23 @@ class ReadGate:
         finally:
             self._release()
 
+    @property
+    def capacity(self) -> int:
+        """Reads that may be in the database now: `limit`, less one per write in
+        progress, at least one."""
+        assert self.limit is not None
+        return max(1, self.limit - self._writes)
+
+    def write_began(self) -> None:
+        self._writes += 1
+
+    def write_ended(self) -> None:
+        self._writes -= 1
+        self._admit()
+
     async def _acquire(self, client: str, wait_limit: float | None) -> None:
-        if self._free > 0 and not self._turns:
-            self._free -= 1
+        if self._in_use < self.capacity and not self._turns:
+            self._in_use += 1
             self._serve(client)
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -175,16 +196,19 @@ class ReadGate:
             self._served = {c: n for c, n in self._served.items() if c in self._turns}
 
     def _release(self) -> None:
-        """The slot goes to the first waiting read of the waiting client served longest
+        self._in_use -= 1
+        self._admit()
+
+    def _admit(self) -> None:
+        """Free slots go to the first waiting read of the waiting client served longest
         ago (or never), so a client with one read goes before another's burst."""
-        while self._turns:
+        while self._turns and self.limit is not None and self._in_use < self.capacity:
             client = min(self._turns, key=lambda c: self._served.get(c, 0))
             queue = self._turns[client]
             turn = queue.popleft()
             if not queue:
                 del self._turns[client]
             if not turn.done():
+                self._in_use += 1
                 self._serve(client)
                 turn.set_result(None)
-                return
-        self._free += 1

@@ -484,6 +484,18 @@ class GraphStore:
         finally:
             _PRIORITY.reset(token)
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """A write (an ingest batch, from planning to derived data) is in progress: while
+        it is, requests' reads have one slot fewer in the database (graph/read_gate.py),
+        so the batch's statements are not slowed down by as many reads as there are
+        cores."""
+        self.reads.write_began()
+        try:
+            yield
+        finally:
+            self.reads.write_ended()
+
     async def read(self, query: Query, **params: Any) -> list[Row]:
         """Run a read query in a managed read transaction and return its rows.
 

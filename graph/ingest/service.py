@@ -495,8 +495,9 @@ async def ingest(
     report = IngestReport(records=len(parsed) + len(problems))
 
     lookup = StoreLookup(store)
-    # Its reads plan writes: they do not queue behind requests' reads (GraphStore.priority).
-    with store.priority():
+    # Its reads plan writes: they do not queue behind requests' reads (GraphStore.priority),
+    # and requests' reads leave it a slot in the database (GraphStore.writing).
+    with store.priority(), store.writing():
         async with store.ingest_locks.holding(_keys(parsed)):  # all stripes for a bulk batch
             plan, report.skipped = await _write_batch(
                 store, parsed, problems, lookup, batch_size, skip_invalid, progress

@@ -93,6 +93,42 @@ async def test_at_most_limit_reads_run_and_the_rest_wait_in_arrival_order() -> N
     assert gate.waiting == 0
 
 
+async def test_a_write_in_progress_takes_one_of_the_reads_slots() -> None:
+    """Down to one slot for reads: the reads already sent finish, the next waits, and the
+    slot comes back when the write ends."""
+    gate, reads = ReadGate(3), Reads()
+    gate.write_began()
+    gate.write_began()
+    gate.write_began()  # three writes would take every slot: one is always left to reads
+    tasks = [asyncio.create_task(gate.read(f"k{n}", 0, reads.run, None)) for n in range(4)]
+    await settle()
+    assert (reads.running, gate.waiting) == (1, 3)
+    gate.write_ended()
+    await settle()
+    assert (reads.running, gate.waiting) == (1, 3)  # two writes still hold two of three
+    gate.write_ended()
+    gate.write_ended()
+    await settle()
+    assert (reads.running, gate.waiting) == (3, 1)
+    reads.release.set()
+    await asyncio.gather(*tasks)
+    assert reads.most_running == 3
+
+
+async def test_reads_in_flight_when_a_write_begins_finish() -> None:
+    gate, reads = ReadGate(2), Reads()
+    tasks = [asyncio.create_task(gate.read(f"k{n}", 0, reads.run, None)) for n in range(3)]
+    await settle()
+    gate.write_began()
+    assert (reads.running, gate.waiting) == (2, 1)
+    reads.release.set()
+    await settle()
+    # Both finished; the waiting one was sent into the one slot the write leaves.
+    assert reads.sent == 3
+    gate.write_ended()
+    await asyncio.gather(*tasks)
+
+
 async def test_a_read_that_waits_past_its_deadline_is_never_sent() -> None:
     gate, reads = ReadGate(1), Reads()
     holder = asyncio.create_task(gate.read("slow", 0, reads.run, None))
