@@ -15,8 +15,8 @@ All waiting goes through a `Clock`, so tests run with a recording clock and no s
 from __future__ import annotations
 
 import asyncio
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -28,7 +28,6 @@ from graph.errors import GraphError
 
 #: Answers worth another try: the server is busy or briefly broken.
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
-_LINK = re.compile(r"<([^>]*)>\s*;\s*([^,]*)")
 
 
 class SyncError(GraphError):
@@ -57,14 +56,6 @@ class SystemClock:
     async def sleep(self, seconds: float) -> None:
         """Wait this many seconds."""
         await asyncio.sleep(seconds)
-
-
-def next_link(header: str | None) -> str | None:
-    """The `rel="next"` URL of a `Link` header, or None."""
-    for url, params in _LINK.findall(header or ""):
-        if re.search(r'\brel="?([^";]*\s)?next\b', params):
-            return str(url)
-    return None
 
 
 def with_param(url: str, name: str, value: str) -> str:
@@ -123,17 +114,19 @@ def backoff(attempt: int) -> float:
 
 @dataclass(frozen=True)
 class Page:
-    """One successful answer: where it came from, its headers and decoded JSON body."""
+    """One successful answer: where it came from, its headers, decoded JSON body and its
+    `Link` header's links by relation (httpx's `Response.links`)."""
 
     url: str
     headers: httpx.Headers
     body: Any
+    links: Mapping[str | None, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def next_url(self) -> str | None:
         """The next page: the `Link` rel="next", else GitLab's `X-Next-Page`, else None."""
-        link = next_link(self.headers.get("link"))
-        if link is not None:
+        link = self.links.get("next", {}).get("url")
+        if link:
             return link
         page = (self.headers.get("x-next-page") or "").strip()
         return with_param(self.url, "page", page) if page else None
@@ -209,7 +202,7 @@ class ApiClient:
             if response.is_success:
                 self._pace(response)
                 try:
-                    return Page(shown, response.headers, response.json())
+                    return Page(shown, response.headers, response.json(), response.links)
                 except ValueError:
                     raise SyncError(f"GET {shown}: the answer is not JSON") from None
             wait = rate_limit_wait(status, response.headers, self.clock.now())

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from graph.sync.client import Page, SyncError, backoff, next_link, rate_limit_wait, retry_after
+from graph.sync.client import Page, SyncError, backoff, rate_limit_wait, retry_after
 from graph.sync.jira import jql_since, project_jql
 from graph.sync.walk import older
 
@@ -18,15 +18,21 @@ def headers(**values: str) -> httpx.Headers:
     return httpx.Headers({k.replace("_", "-"): v for k, v in values.items()})
 
 
+def page_with_link(link: str) -> Page:
+    """A page as the client builds it from an answer with this `Link` header."""
+    answer = httpx.Response(200, headers=headers(Link=link), json=[])
+    return Page("https://api.github.com/x", answer.headers, [], answer.links)
+
+
 def test_the_next_link_is_found_among_the_others() -> None:
     github = (
         '<https://api.github.com/repositories/1/commits?page=1>; rel="prev", '
         '<https://api.github.com/repositories/1/commits?page=3>; rel="next", '
         '<https://api.github.com/repositories/1/commits?page=9>; rel="last"'
     )
-    assert next_link(github) == "https://api.github.com/repositories/1/commits?page=3"
-    assert next_link('<https://x/a?page=9>; rel="last"') is None
-    assert next_link(None) is None
+    assert page_with_link(github).next_url == "https://api.github.com/repositories/1/commits?page=3"
+    assert page_with_link('<https://x/a?page=9>; rel="last"').next_url is None
+    assert Page("https://x/y", headers(), []).next_url is None
 
 
 def test_gitlab_x_next_page_sets_the_page_of_the_current_url() -> None:
