@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 #: The password docker-compose.yml uses unless told otherwise: fine on a laptop only.
@@ -185,96 +185,19 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from the environment (or the mapping given), validating them."""
+        """Read settings from the environment (or the mapping given), validating them.
+
+        Each field is read from `VSG_` and its name in capitals (`port`: `VSG_PORT`); a
+        variable unset or empty leaves the field's default, written once, above."""
         env = os.environ if environ is None else environ
-
-        def integer(name: str, default: int) -> int:
-            raw = env.get(name)
-            if raw is None or raw == "":
-                return default
-            try:
-                return int(raw)
-            except ValueError:
-                raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
-
-        def number(name: str, default: float) -> float:
-            raw = env.get(name)
-            if raw is None or raw == "":
-                return default
-            try:
-                return float(raw)
-            except ValueError:
-                raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-
-        def flag(name: str) -> bool | None:
-            raw = (env.get(name) or "").strip().lower()
-            if raw == "":
-                return None
-            if raw in ("1", "true", "yes", "on"):
-                return True
-            if raw in ("0", "false", "no", "off"):
-                return False
-            raise ConfigError(f"{name} must be true or false, got {raw!r}")
-
-        settings = cls(
-            neo4j_uri=env.get("VSG_NEO4J_URI") or None,
-            neo4j_user=env.get("VSG_NEO4J_USER", "neo4j"),
-            neo4j_password=env.get("VSG_NEO4J_PASSWORD", ""),
-            neo4j_database=env.get("VSG_NEO4J_DATABASE", "neo4j"),
-            env=env.get("VSG_ENV", "development"),
-            data_dir=Path(env.get("VSG_DATA_DIR", ".vsg-data")),
-            embedded_bolt_port=integer("VSG_EMBEDDED_BOLT_PORT", 7688),
-            embedded_http_port=integer("VSG_EMBEDDED_HTTP_PORT", 2480),
-            embedded_database=env.get("VSG_EMBEDDED_DATABASE", "vsgraph"),
-            host=env.get("VSG_HOST", "127.0.0.1"),
-            port=integer("VSG_PORT", 8000),
-            ingest_batch_size=integer("VSG_INGEST_BATCH_SIZE", 5000),
-            max_body_bytes=integer("VSG_MAX_BODY_BYTES", 32 * 1024 * 1024),
-            graphql_max_body_bytes=integer("VSG_GRAPHQL_MAX_BODY_BYTES", 4 * 1024 * 1024),
-            github_webhook_secret=env.get("VSG_GITHUB_WEBHOOK_SECRET") or None,
-            gitlab_webhook_token=env.get("VSG_GITLAB_WEBHOOK_TOKEN") or None,
-            jira_webhook_secret=env.get("VSG_JIRA_WEBHOOK_SECRET") or None,
-            jira_url=env.get("VSG_JIRA_URL") or None,
-            jira_email=env.get("VSG_JIRA_EMAIL") or None,
-            jira_token=env.get("VSG_JIRA_TOKEN") or None,
-            github_api_url=env.get("VSG_GITHUB_API_URL") or "https://api.github.com",
-            github_token=env.get("VSG_GITHUB_TOKEN") or None,
-            gitlab_url=env.get("VSG_GITLAB_URL") or "https://gitlab.com",
-            gitlab_token=env.get("VSG_GITLAB_TOKEN") or None,
-            metrics_cache_seconds=integer("VSG_METRICS_CACHE_SECONDS", 60),
-            export_max_nodes=integer("VSG_EXPORT_MAX_NODES", 10_000),
-            graphql_max_depth=integer("VSG_GRAPHQL_MAX_DEPTH", 15),
-            graphql_max_aliases=integer("VSG_GRAPHQL_MAX_ALIASES", 30),
-            graphql_max_tokens=integer("VSG_GRAPHQL_MAX_TOKENS", 2000),
-            graphql_max_page=integer("VSG_GRAPHQL_MAX_PAGE", 500),
-            graphql_max_cost=integer("VSG_GRAPHQL_MAX_COST", 200_000),
-            graphql_introspection=flag("VSG_GRAPHQL_INTROSPECTION"),
-            query_timeout_seconds=number("VSG_QUERY_TIMEOUT_SECONDS", 30.0),
-            write_timeout_seconds=number("VSG_WRITE_TIMEOUT_SECONDS", 120.0),
-            read_concurrency=(
-                None
-                if (env.get("VSG_READ_CONCURRENCY") or "auto").strip().lower() == "auto"
-                else integer("VSG_READ_CONCURRENCY", 0)
-            ),
-            shutdown_timeout_seconds=number("VSG_SHUTDOWN_TIMEOUT_SECONDS", 30.0),
-            db_connect_attempts=integer("VSG_DB_CONNECT_ATTEMPTS", 10),
-            db_connect_timeout_seconds=number("VSG_DB_CONNECT_TIMEOUT_SECONDS", 5.0),
-            db_connect_backoff_max_seconds=number("VSG_DB_CONNECT_BACKOFF_MAX_SECONDS", 30.0),
-            db_retry_seconds=number("VSG_DB_RETRY_SECONDS", 5.0),
-            embedded_max_restarts=integer("VSG_EMBEDDED_MAX_RESTARTS", 3),
-            auth=(env.get("VSG_AUTH") or "auto").strip().lower(),
-            metrics_public=flag("VSG_METRICS_PUBLIC") or False,
-            token_cache_seconds=number("VSG_TOKEN_CACHE_SECONDS", 10.0),
-            auth_failures_per_minute=integer("VSG_AUTH_FAILURES_PER_MINUTE", 60),
-            allowed_hosts=_names(env.get("VSG_ALLOWED_HOSTS", "")),
-            compute_workers=integer("VSG_COMPUTE_WORKERS", 4),
-            client_concurrency=integer("VSG_CLIENT_CONCURRENCY", 2),
-            compute_timeout_seconds=number("VSG_COMPUTE_TIMEOUT_SECONDS", 20.0),
-            graphql_max_window_days=integer("VSG_GRAPHQL_MAX_WINDOW_DAYS", 3660),
-            graphql_max_window_points=integer("VSG_GRAPHQL_MAX_WINDOW_POINTS", 500_000),
-            graphql_max_forecast_work=integer("VSG_GRAPHQL_MAX_FORECAST_WORK", 20_000_000),
-            production_pattern=env.get("VSG_PRODUCTION_PATTERN") or DEFAULT_PRODUCTION_PATTERN,
-        )
+        values: dict[str, object] = {}
+        for setting in fields(cls):
+            name = "VSG_" + setting.name.upper()
+            raw = env.get(name, "")
+            if raw.strip():
+                read = _READ_AS.get(setting.name) or _READ_TYPE[str(setting.type)]
+                values[setting.name] = read(name, raw)
+        settings = cls(**values)  # type: ignore[arg-type]  # each value read as its field's type
         settings.check()
         return settings
 
@@ -348,3 +271,49 @@ class Settings:
             production_regex(self.production_pattern)
         except ValueError as e:
             raise ConfigError(f"VSG_PRODUCTION_PATTERN: {e}") from None
+
+
+def _integer(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _number(name: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _text(name: str, raw: str) -> str:
+    return raw
+
+
+#: How a variable is read, by its field's type; `_READ_AS` by field for the others.
+_READ_TYPE: dict[str, Callable[[str, str], object]] = {
+    "str": _text,
+    "str | None": _text,
+    "Path": lambda name, raw: Path(raw),
+    "int": _integer,
+    "float": _number,
+    "bool": _flag,
+    "bool | None": _flag,
+}
+_READ_AS: dict[str, Callable[[str, str], object]] = {
+    "auth": lambda name, raw: raw.strip().lower(),
+    "read_concurrency": lambda name, raw: (
+        None if raw.strip().lower() == "auto" else _integer(name, raw)
+    ),
+    "allowed_hosts": lambda name, raw: _names(raw),
+}
