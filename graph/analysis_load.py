@@ -213,12 +213,12 @@ def work_blocking_graph(
 
 @dataclass(frozen=True)
 class Delivery:
-    """The rows traceability gaps are read from, as the two queries return them:
-    `shipped` {deployment, commit, items}, `features` {feature, item, shipped, feedback}
+    """What traceability gaps are read from, as the two queries return them: `shipped`
+    [deployment, commit, items], `features` [feature, item, shipped, feedback]
     (cypher/analysis/find_shipped_commits, find_done_features)."""
 
-    shipped: tuple[Mapping[str, Any], ...]
-    features: tuple[Mapping[str, Any], ...]
+    shipped: tuple[Sequence[Any], ...]
+    features: tuple[Sequence[Any], ...]
 
 
 async def load_delivery(
@@ -233,8 +233,8 @@ async def load_delivery(
         "end": window.end,
         "environment": environment,
     }
-    shipped = await store.read(SHIPPED_COMMITS, **params)
-    features = await store.read(DONE_FEATURES, **params)
+    shipped = (await store.read(SHIPPED_COMMITS, **params))[0]["shipped"]
+    features = (await store.read(DONE_FEATURES, **params))[0]["features"]
     return Delivery(tuple(shipped), tuple(features))
 
 
@@ -248,23 +248,22 @@ def delivery_graph(delivery: Delivery) -> nx.DiGraph[str]:
         g.add_node(commit, **{LABEL: "Commit"})
         g.add_edge(deployment, commit)
 
-    for r in delivery.shipped:
-        ship(r["deployment"], r["commit"])
-        for item in r["items"]:
+    for deployment, commit, items in delivery.shipped:
+        ship(deployment, commit)
+        for item in items:
             if item not in g:
                 g.add_node(item, **{LABEL: "WorkItem"})
-            g.add_edge(r["commit"], item)
-    for r in delivery.features:
-        feature, item = r["feature"], r["item"]
+            g.add_edge(commit, item)
+    for feature, item, shipped, feedback in delivery.features:
         g.add_node(feature, **{LABEL: "WorkItem", KIND: WorkItemKind.FEATURE.value, DONE: True})
         if item != feature:
             if item not in g:
                 g.add_node(item, **{LABEL: "WorkItem"})
             g.add_edge(feature, item)
-        for commit, deployment in r["shipped"]:
+        for commit, deployment in shipped:
             ship(deployment, commit)
             g.add_edge(commit, item)
-        for fb in r["feedback"]:
+        for fb in feedback:
             g.add_node(fb, **{LABEL: "Feedback"})
             g.add_edge(fb, feature)
     return g
