@@ -1,3 +1,4 @@
+// cardinality: one
 // A shortest path of at most $maxDepth (<= 6) relationships, either direction, from the node
 // with label $fromLabel and id $fromKey to the one with $toLabel/$toKey: 0 or 1 row
 // {nodes, labels} (per node, in path order) and {rels, types, forward} (per relationship,

@@ -1,3 +1,4 @@
+// cardinality: one
 // For each given Feedback id, the work items it led to (LED_TO) or that were raised from
 // it (RAISED_FROM), each once, in order: one row {related}, a list of [key, node
 // properties, labels, relationship properties] (one row, not one per node: the embedded

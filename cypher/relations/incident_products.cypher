@@ -1,3 +1,4 @@
+// cardinality: one
 // For each given Incident id, the related nodes in order: one row
 // {related}, a list of [key, node properties, labels, relationship properties] (one row,
 // not one per node: the embedded database spends far more per row than per value).

@@ -1,3 +1,4 @@
+// cardinality: one
 // For each given Team id, its first $first work items after id $after (null: from the
 // start), by id: one row {pages}, a list of [key, [[node properties, labels]], total], total
 // counting every match after $after.

@@ -1,3 +1,4 @@
+// cardinality: one
 // For each given WorkItem id, the feedback about it (ABOUT) or it was raised from
 // (RAISED_FROM), each once, in order: one row {related}, a list of [key, node
 // properties, labels, relationship properties] (one row, not one per node: the embedded

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.db
 
 DESCRIPTIONS = parse(
     "test/descriptions",
+    "// cardinality: one\n"
     "MATCH (w:WorkItem) WHERE w.id STARTS WITH $prefix "
     "RETURN count(w) AS items, sum(size(w.description)) AS characters",
 )

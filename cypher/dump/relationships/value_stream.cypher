@@ -1,3 +1,4 @@
+// cardinality: rows
 // The relationships out of up to $first ValueStream nodes after id $after (null: from the
 // start), by id, without derived ones (IN_STAGE visits, SHIPPED, inferred CAUSED_BY):
 // rows {startId, type, endLabels, endId, properties}; a start with none gives one row

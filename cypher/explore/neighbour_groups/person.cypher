@@ -1,3 +1,4 @@
+// cardinality: rows
 // The relationships of the Person with id $key, grouped by type, direction and the model
 // label of the other end (one of $labels; a work item's is WorkItem), each group counted
 // and with its first $per relationships (by the other node's id), in one pass over the

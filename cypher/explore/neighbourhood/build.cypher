@@ -1,3 +1,4 @@
+// cardinality: rows
 // One page of the relationships of the Build with id $key to nodes of the model (one
 // of $labels), only of $types and in direction $outgoing (true: from it) unless null,
 // in (type, other id) order from offset $skip:

@@ -1,3 +1,4 @@
+// cardinality: one
 // The nodes with one of $labels whose id is $text, or $upper (keys such as PAY-123 are
 // upper case): one row {found}, a list of [properties, labels] by id. Each branch is a
 // lookup in a label's id index (a MATCH by id with no label would make the embedded

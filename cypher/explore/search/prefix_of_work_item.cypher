@@ -1,3 +1,4 @@
+// cardinality: one
 // Up to $first WorkItem nodes with one of $labels whose id starts with $prefix: one
 // row {found}, a list of [properties, labels] in no particular order. A statement of its
 // own for every label: the embedded database uses the id index for STARTS WITH only at

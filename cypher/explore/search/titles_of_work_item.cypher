@@ -1,3 +1,4 @@
+// cardinality: one
 // Up to $first WorkItem nodes with one of $labels (a work item's kind counts) whose
 // title contains $lower (lower case; titles compared in lower case): one row {found}, a
 // list of [properties, labels], in no particular order. A label may hold millions of

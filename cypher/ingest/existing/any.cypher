@@ -1,3 +1,4 @@
+// cardinality: rows
 // Which of the given ids exist, per label, in one round trip: $ids is a map from label
 // to ids ({Tool: [...], Commit: [...]}; a label left out asks nothing). One row
 // {found}: a map from every label to the ids among its given ones that exist; for

@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row {id} per given id that exists as a Commit.
 UNWIND $ids AS id
 MATCH (n:Commit {id: id})

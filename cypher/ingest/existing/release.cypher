@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row {id} per given id that exists as a Release.
 UNWIND $ids AS id
 MATCH (n:Release {id: id})

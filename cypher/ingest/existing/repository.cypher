@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row {id} per given id that exists as a Repository.
 UNWIND $ids AS id
 MATCH (n:Repository {id: id})

@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row per given id that exists as a work item: {id, kinds} (its kind labels).
 UNWIND $ids AS id
 MATCH (n:WorkItem {id: id})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates Feature work items that do not exist yet (ingest checked); no rows. CREATE,
 // not MERGE, and every property written out rather than `SET n += row.properties`: the
 // embedded database writes it several times faster. An absent property is null, and

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates (:Incident)-[:CAUSED_BY]->(:Deployment) relationships that cannot exist yet,
 // because one end is a node this batch creates (ingest checked); no rows. CREATE, not
 // MERGE, and its properties written out rather than `SET r += row.properties`: the

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates (:Commit)-[:IN_REPO]->(:Repository) relationships that cannot exist yet,
 // because one end is a node this batch creates (ingest checked); no rows. CREATE, not
 // MERGE, and no `SET r += row.properties` (the type has no properties): the embedded

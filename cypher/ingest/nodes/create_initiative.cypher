@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates the Initiative work items that do not exist yet; no rows.
 // (MATCH-then-CREATE, not a two-label MERGE: the embedded database cannot use the
 // WorkItem id index for a MERGE on two labels, and would scan.)

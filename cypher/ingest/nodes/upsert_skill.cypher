@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates Skill nodes by id; no rows.
 UNWIND $rows AS row
 MERGE (n:Skill {id: row.id})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates Team nodes by id; no rows.
 UNWIND $rows AS row
 MERGE (n:Team {id: row.id})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Feedback)-[:ABOUT]->(WorkItem) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Feedback {id: row.start})

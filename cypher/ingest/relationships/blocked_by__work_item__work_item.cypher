@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (WorkItem)-[:BLOCKED_BY]->(WorkItem) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:WorkItem {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Build)-[:BUILT]->(Commit) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Build {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Incident)-[:CAUSED_BY]->(Deployment) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Incident {id: row.start})

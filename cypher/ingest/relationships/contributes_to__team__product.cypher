@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Team)-[:CONTRIBUTES_TO]->(Product) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Team {id: row.start})

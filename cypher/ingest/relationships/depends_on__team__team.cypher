@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Team)-[:DEPENDS_ON]->(Team) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Team {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Deployment)-[:DEPLOYED]->(Commit) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Deployment {id: row.start})

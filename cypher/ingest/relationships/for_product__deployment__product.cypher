@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Deployment)-[:FOR_PRODUCT]->(Product) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Deployment {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Release)-[:FOR_PRODUCT]->(Product) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Release {id: row.start})

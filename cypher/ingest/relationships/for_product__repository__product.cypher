@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Repository)-[:FOR_PRODUCT]->(Product) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Repository {id: row.start})

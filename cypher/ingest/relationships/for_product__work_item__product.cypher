@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (WorkItem)-[:FOR_PRODUCT]->(Product) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:WorkItem {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Person)-[:HAS_SKILL]->(Skill) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Person {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Commit)-[:IMPLEMENTS]->(WorkItem) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Commit {id: row.start})

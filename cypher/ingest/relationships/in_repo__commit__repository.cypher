@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Commit)-[:IN_REPO]->(Repository) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Commit {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (PullRequest)-[:IN_REPO]->(Repository) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:PullRequest {id: row.start})

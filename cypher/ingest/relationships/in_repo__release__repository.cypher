@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Release)-[:IN_REPO]->(Repository) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Release {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (WorkItem)-[:IN_STAGE]->(Stage) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:WorkItem {id: row.start})

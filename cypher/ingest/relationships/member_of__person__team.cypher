@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Person)-[:MEMBER_OF]->(Team) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Person {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (PullRequest)-[:MERGED_AS]->(Commit) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:PullRequest {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Stage)-[:NEEDS_SKILL]->(Skill) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Stage {id: row.start})

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Stage)-[:NEXT]->(Stage) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Stage {id: row.start})

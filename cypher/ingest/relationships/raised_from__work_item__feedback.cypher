@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (WorkItem)-[:RAISED_FROM]->(Feedback) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:WorkItem {id: row.start})

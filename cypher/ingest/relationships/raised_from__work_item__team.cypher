@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (WorkItem)-[:RAISED_FROM]->(Team) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:WorkItem {id: row.start})

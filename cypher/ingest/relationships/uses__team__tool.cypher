@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates (Team)-[:USES]->(Tool) relationships; no rows.
 UNWIND $rows AS row
 MATCH (a:Team {id: row.start})

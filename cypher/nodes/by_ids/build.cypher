@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row {key, node, labels} per given id that exists as a Build.
 UNWIND $ids AS key
 MATCH (n:Build {id: key})

@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row {key, node, labels} per given id that exists as a Deployment.
 UNWIND $ids AS key
 MATCH (n:Deployment {id: key})

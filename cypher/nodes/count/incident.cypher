@@ -1,3 +1,4 @@
+// cardinality: one
 // One row {total}: how many Incident nodes exist.
 MATCH (n:Incident)
 RETURN count(n) AS total

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Build nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Build)
 WHERE $after IS NULL OR n.id > $after

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Feedback nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Feedback)
 WHERE $after IS NULL OR n.id > $after

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Incident nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Incident)
 WHERE $after IS NULL OR n.id > $after

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Person nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Person)
 WHERE $after IS NULL OR n.id > $after

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Product nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Product)
 WHERE $after IS NULL OR n.id > $after

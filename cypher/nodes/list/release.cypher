@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Release nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Release)
 WHERE $after IS NULL OR n.id > $after

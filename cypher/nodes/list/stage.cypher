@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Stage nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Stage)
 WHERE $after IS NULL OR n.id > $after

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first Team nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:Team)
 WHERE $after IS NULL OR n.id > $after

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first ValueStream nodes after id $after (null: from the start), by id: {node, labels}.
 MATCH (n:ValueStream)
 WHERE $after IS NULL OR n.id > $after
