@@ -16,7 +16,7 @@ from graph.analysis_load import MemberSkill, StreamWork, load_stream_work, load_
 from graph.entities import Related, RelatedPage
 from graph.flow import FlowData, FlowQuery
 from graph.flow_queries import load_flow_data_many
-from graph.model import Label, Node
+from graph.model import Label, Node, Traversal
 from graph.runner import Runner, inline
 from graph.store import GraphStore
 
@@ -31,7 +31,7 @@ class Loaders:
     #: event loop.
     run: Runner = inline
     _nodes: dict[Label, DataLoader[str, Node | None]] = field(default_factory=dict)
-    _related: dict[str, DataLoader[str, list[Related]]] = field(default_factory=dict)
+    _related: dict[Traversal, DataLoader[str, list[Related]]] = field(default_factory=dict)
     _pages: dict[tuple[Any, ...], DataLoader[str, RelatedPage]] = field(default_factory=dict)
     _flow: DataLoader[FlowQuery, FlowData] | None = None
     _stream_work: DataLoader[FlowQuery, StreamWork] | None = None
@@ -53,24 +53,25 @@ class Loaders:
             self._nodes[label] = DataLoader(load_fn=load)
         return self._nodes[label]
 
-    def related(self, name: str) -> DataLoader[str, list[Related]]:
-        """Nodes reached from a parent id over the relation `name`."""
-        if name not in self._related:
-            rel = entities.relation(name)
+    def related(self, traversal: Traversal) -> DataLoader[str, list[Related]]:
+        """Nodes reached from a parent id over `traversal`."""
+        if traversal not in self._related:
 
             async def load(ids: Sequence[str]) -> list[list[Related]]:
-                return await entities.follow(self.store, rel, ids)
+                return await entities.follow(self.store, traversal, ids)
 
-            self._related[name] = DataLoader(load_fn=load)
-        return self._related[name]
+            self._related[traversal] = DataLoader(load_fn=load)
+        return self._related[traversal]
 
-    def page(self, name: str, first: int, after: str | None) -> DataLoader[str, RelatedPage]:
-        """One page of a paged relation per parent id (batched per page arguments)."""
-        key = (name, first, after)
+    def page(
+        self, traversal: Traversal, first: int, after: str | None
+    ) -> DataLoader[str, RelatedPage]:
+        """One page of a paged traversal per parent id (batched per page arguments)."""
+        key = (traversal, first, after)
         if key not in self._pages:
 
             async def load(ids: Sequence[str]) -> list[RelatedPage]:
-                return await entities.follow_page(self.store, name, ids, first, after)
+                return await entities.follow_page(self.store, traversal, ids, first, after)
 
             self._pages[key] = DataLoader(load_fn=load)
         return self._pages[key]

@@ -47,11 +47,11 @@ import httpx
 
 from graph import demo
 from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
-from graph.entities import COUNT, follow, nodes_by_ids, relation
+from graph.entities import COUNT, follow, nodes_by_ids
 from graph.ingest.records import NodeRecord, Record
 from graph.ingest.service import ingest
 from graph.migrations import prepare
-from graph.model import Label
+from graph.model import Label, Traversal
 from graph.settings import EMBEDDED_READS_AT_ONCE
 from graph.stats import percentile
 from graph.store import Connection, GraphStore
@@ -126,11 +126,11 @@ query($id: ID!) {
 }
 """
 
-PARENT = relation("work_item_parent")
-PRODUCT = relation("work_item_product")
-VISITS = relation("work_item_visits")
-COMMIT_REPOSITORY = relation("commit_repository")
-COMMIT_WORK_ITEMS = relation("commit_work_items")
+PARENT = Traversal.WORK_ITEM_PARENT
+PRODUCT = Traversal.WORK_ITEM_PRODUCT
+VISITS = Traversal.WORK_ITEM_VISITS
+COMMIT_REPOSITORY = Traversal.COMMIT_REPOSITORY
+COMMIT_WORK_ITEMS = Traversal.COMMIT_WORK_ITEMS
 
 
 # ---------------------------------------------------------------------------------------

@@ -52,7 +52,8 @@ WINDOW_DAYS = 90
 #: where its items are now, its product and done stage, and two work items of two products.
 LARGEST_STREAM = parse(
     "largest_stream",
-    """MATCH (p:Product)-[:HAS_VALUE_STREAM]->(v:ValueStream)-[:HAS_STAGE]->(s:Stage)
+    """// cardinality: one
+MATCH (p:Product)-[:HAS_VALUE_STREAM]->(v:ValueStream)-[:HAS_STAGE]->(s:Stage)
     MATCH (w:WorkItem {currentStage: s.id})
     WITH p, v, count(w) AS items ORDER BY items DESC, v.id LIMIT 1
     MATCH (v)-[:HAS_STAGE]->(done:Stage {state: 'done'})
@@ -60,12 +61,14 @@ LARGEST_STREAM = parse(
 )
 ITEM_AT = parse(
     "item_at",
-    """MATCH (w:WorkItem {currentStage: $stage})
+    """// cardinality: one
+MATCH (w:WorkItem {currentStage: $stage})
     RETURN w.id AS id, w.title AS title ORDER BY id LIMIT 1""",
 )
 OTHER_DONE_STAGE = parse(
     "other_done_stage",
-    """MATCH (p:Product)-[:HAS_VALUE_STREAM]->(:ValueStream)-[:HAS_STAGE]->(s:Stage)
+    """// cardinality: one
+MATCH (p:Product)-[:HAS_VALUE_STREAM]->(:ValueStream)-[:HAS_STAGE]->(s:Stage)
     WHERE p.id <> $product AND s.state = 'done'
     RETURN s.id AS id ORDER BY id LIMIT 1""",
 )

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.model import TITLED, Label, Node, WorkItemKind
+from graph.model import TITLED, Label, Node, Traversal, WorkItemKind
 from graph.queries import Query, cypher
 from graph.store import GraphStore, Row, collected
 
@@ -195,22 +195,15 @@ class Related:
     rel: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Relation:
-    """A relation field: the query that follows it from many parents at once."""
-
-    name: str
-    query: Query
+#: Every traversal's statement, bound at import: a missing file fails at start-up.
+TRAVERSALS: Mapping[Traversal, Query] = {t: cypher(t.statement) for t in Traversal}
 
 
-def relation(name: str) -> Relation:
-    """The relation `name`, backed by `cypher/relations/<name>.cypher`."""
-    return Relation(name, cypher(f"relations/{name}"))
-
-
-async def follow(store: GraphStore, rel: Relation, keys: Sequence[str]) -> list[list[Related]]:
-    """For each parent id in `keys`, the nodes reached over `rel`, in the query's order."""
-    rows = await store.read(rel.query, ids=list(dict.fromkeys(keys)))
+async def follow(
+    store: GraphStore, traversal: Traversal, keys: Sequence[str]
+) -> list[list[Related]]:
+    """For each parent id in `keys`, the nodes reached over `traversal`, in its order."""
+    rows = await store.read(TRAVERSALS[traversal], ids=list(dict.fromkeys(keys)))
     grouped: dict[str, list[Related]] = defaultdict(list)
     for key, properties, labels, rel_properties in collected(rows, "related"):
         grouped[key].append(Related(node_from(properties, labels), rel_properties or {}))
@@ -225,17 +218,14 @@ class RelatedPage:
     total: int
 
 
-PAGED = {
-    "team_work_items": cypher("relations/team_work_items_page"),
-    "product_work_items": cypher("relations/product_work_items_page"),
-}
-
-
 async def follow_page(
-    store: GraphStore, name: str, keys: Sequence[str], first: int, after: str | None
+    store: GraphStore, traversal: Traversal, keys: Sequence[str], first: int, after: str | None
 ) -> list[RelatedPage]:
-    """For each parent id, the first `first` related nodes after id `after`, by id."""
-    rows = await store.read(PAGED[name], ids=list(dict.fromkeys(keys)), first=first, after=after)
+    """For each parent id, the first `first` nodes reached over a paged `traversal` after
+    id `after`, by id."""
+    rows = await store.read(
+        TRAVERSALS[traversal], ids=list(dict.fromkeys(keys)), first=first, after=after
+    )
     pages = {
         key: RelatedPage([node_from(p, ls) for p, ls in found], int(total))
         for key, found, total in collected(rows, "pages")

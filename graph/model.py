@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum, unique
 from typing import Any
 
 
@@ -296,6 +296,10 @@ class RelSpec:
 
     `key` names the properties that tell two relationships of the same type between the
     same nodes apart (a revisit of a stage is a new `IN_STAGE`, keyed by `enteredAt`).
+    `merge_from_end`: a start node has many of these (a product's value streams, a
+    person's reviews) where an end node has few, so ingest's MERGE walks from the end
+    (the embedded database checks for an existing relationship by walking the first
+    node's relationships).
     """
 
     type: RelType
@@ -304,28 +308,29 @@ class RelSpec:
     # Not part of identity: a spec is known by its type and ends (and is hashable).
     properties: Mapping[str, PropSpec] = field(default_factory=dict, hash=False, compare=False)
     key: tuple[str, ...] = ()
+    merge_from_end: bool = field(default=False, hash=False, compare=False)
 
 
 _LEVEL = {"level": PropSpec(PropType.INTEGER, required=True)}
 
 RELATIONSHIPS: tuple[RelSpec, ...] = (
     # Organisation
-    RelSpec(RelType.OWNS, Label.BUSINESS_LINE, Label.PRODUCT),
+    RelSpec(RelType.OWNS, Label.BUSINESS_LINE, Label.PRODUCT, merge_from_end=True),
     RelSpec(RelType.CONTRIBUTES_TO, Label.TEAM, Label.PRODUCT),
     RelSpec(RelType.MEMBER_OF, Label.PERSON, Label.TEAM),
     RelSpec(RelType.HAS_SKILL, Label.PERSON, Label.SKILL, _LEVEL),
     RelSpec(RelType.USES, Label.TEAM, Label.TOOL),
     RelSpec(RelType.DEPENDS_ON, Label.TEAM, Label.TEAM),
     # Value stream
-    RelSpec(RelType.HAS_VALUE_STREAM, Label.PRODUCT, Label.VALUE_STREAM),
-    RelSpec(RelType.HAS_STAGE, Label.VALUE_STREAM, Label.STAGE),
+    RelSpec(RelType.HAS_VALUE_STREAM, Label.PRODUCT, Label.VALUE_STREAM, merge_from_end=True),
+    RelSpec(RelType.HAS_STAGE, Label.VALUE_STREAM, Label.STAGE, merge_from_end=True),
     RelSpec(RelType.NEXT, Label.STAGE, Label.STAGE),
     RelSpec(RelType.NEEDS_SKILL, Label.STAGE, Label.SKILL, _LEVEL),
-    RelSpec(RelType.SUPPORTS, Label.TOOL, Label.STAGE),
+    RelSpec(RelType.SUPPORTS, Label.TOOL, Label.STAGE, merge_from_end=True),
     # Work
-    RelSpec(RelType.PARENT_OF, Label.WORK_ITEM, Label.WORK_ITEM),
+    RelSpec(RelType.PARENT_OF, Label.WORK_ITEM, Label.WORK_ITEM, merge_from_end=True),
     RelSpec(RelType.FOR_PRODUCT, Label.WORK_ITEM, Label.PRODUCT),
-    RelSpec(RelType.OWNS, Label.TEAM, Label.WORK_ITEM),
+    RelSpec(RelType.OWNS, Label.TEAM, Label.WORK_ITEM, merge_from_end=True),
     RelSpec(RelType.BLOCKED_BY, Label.WORK_ITEM, Label.WORK_ITEM),
     RelSpec(
         RelType.IN_STAGE,
@@ -340,7 +345,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     RelSpec(RelType.IN_REPO, Label.PULL_REQUEST, Label.REPOSITORY),
     RelSpec(RelType.IN_REPO, Label.RELEASE, Label.REPOSITORY),
     RelSpec(RelType.PARENT, Label.COMMIT, Label.COMMIT),
-    RelSpec(RelType.CONTAINS, Label.PULL_REQUEST, Label.COMMIT),
+    RelSpec(RelType.CONTAINS, Label.PULL_REQUEST, Label.COMMIT, merge_from_end=True),
     RelSpec(RelType.MERGED_AS, Label.PULL_REQUEST, Label.COMMIT),
     RelSpec(
         RelType.REVIEWED,
@@ -348,22 +353,25 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
         Label.PULL_REQUEST,
         {"submittedAt": T_REQ, "state": S},
         key=("submittedAt",),
+        # A person reviews thousands of pull requests over a history (every product's),
+        # a pull request has a few reviews.
+        merge_from_end=True,
     ),
     RelSpec(RelType.IMPLEMENTS, Label.COMMIT, Label.WORK_ITEM, {"inferred": B}),
     RelSpec(RelType.IMPLEMENTS, Label.PULL_REQUEST, Label.WORK_ITEM, {"inferred": B}),
     RelSpec(RelType.BUILT, Label.BUILD, Label.COMMIT),
     RelSpec(RelType.DEPLOYED, Label.DEPLOYMENT, Label.COMMIT),
     RelSpec(RelType.FOR_PRODUCT, Label.DEPLOYMENT, Label.PRODUCT),
-    RelSpec(RelType.SHIPPED, Label.DEPLOYMENT, Label.COMMIT),
-    RelSpec(RelType.INCLUDES, Label.RELEASE, Label.DEPLOYMENT),
-    RelSpec(RelType.DELIVERS, Label.RELEASE, Label.WORK_ITEM),
+    RelSpec(RelType.SHIPPED, Label.DEPLOYMENT, Label.COMMIT, merge_from_end=True),
+    RelSpec(RelType.INCLUDES, Label.RELEASE, Label.DEPLOYMENT, merge_from_end=True),
+    RelSpec(RelType.DELIVERS, Label.RELEASE, Label.WORK_ITEM, merge_from_end=True),
     RelSpec(RelType.FOR_PRODUCT, Label.RELEASE, Label.PRODUCT),
     # Outcomes
     RelSpec(RelType.CAUSED_BY, Label.INCIDENT, Label.DEPLOYMENT, {"inferred": B}),
     RelSpec(RelType.AFFECTS, Label.INCIDENT, Label.PRODUCT),
     RelSpec(RelType.ABOUT, Label.FEEDBACK, Label.WORK_ITEM),
     RelSpec(RelType.ABOUT, Label.FEEDBACK, Label.PRODUCT),
-    RelSpec(RelType.LED_TO, Label.FEEDBACK, Label.WORK_ITEM),
+    RelSpec(RelType.LED_TO, Label.FEEDBACK, Label.WORK_ITEM, merge_from_end=True),
     RelSpec(RelType.RAISED_FROM, Label.WORK_ITEM, Label.STAGE),
     RelSpec(RelType.RAISED_FROM, Label.WORK_ITEM, Label.TEAM),
     RelSpec(RelType.RAISED_FROM, Label.WORK_ITEM, Label.FEEDBACK),
@@ -372,6 +380,114 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
 RELATIONSHIP_INDEX: Mapping[tuple[RelType, Label, Label], RelSpec] = {
     (r.type, r.start, r.end): r for r in RELATIONSHIPS
 }
+
+
+@dataclass(frozen=True)
+class Follow:
+    """How a relation is followed from nodes of `start` to the nodes of `end` they are
+    related to: over a `type` of RELATIONSHIPS, along it or (`backward`) against it, or
+    over `type` or `also` in either direction (each node reached once); in `order`, an
+    expression over the node reached `n` or the relationship `r`. A `page` answers a page
+    of them per start node (`$first` after id `$after`, by id) and how many follow."""
+
+    type: RelType
+    start: Label
+    end: Label
+    backward: bool = False
+    order: str = "n.id"
+    also: RelType | None = None
+    page: bool = False
+
+
+@unique
+class Traversal(Enum):
+    """The relations the API follows from many parent nodes at once (its DataLoaders):
+    each is the statement `cypher/relations/<member name in lower case>.cypher`, which
+    tools/gen_cypher.py generates from its `Follow` (the table is the single source)."""
+
+    _value_: Follow
+
+    BUSINESS_LINE_PRODUCTS = Follow(RelType.OWNS, Label.BUSINESS_LINE, Label.PRODUCT)
+    PRODUCT_BUSINESS_LINE = Follow(RelType.OWNS, Label.PRODUCT, Label.BUSINESS_LINE, backward=True)
+    PRODUCT_VALUE_STREAMS = Follow(RelType.HAS_VALUE_STREAM, Label.PRODUCT, Label.VALUE_STREAM)
+    PRODUCT_TEAMS = Follow(RelType.CONTRIBUTES_TO, Label.PRODUCT, Label.TEAM, backward=True)
+    PRODUCT_REPOSITORIES = Follow(
+        RelType.FOR_PRODUCT, Label.PRODUCT, Label.REPOSITORY, backward=True
+    )
+    PRODUCT_WORK_ITEMS_PAGE = Follow(
+        RelType.FOR_PRODUCT, Label.PRODUCT, Label.WORK_ITEM, backward=True, page=True
+    )
+    TEAM_MEMBERS = Follow(RelType.MEMBER_OF, Label.TEAM, Label.PERSON, backward=True)
+    TEAM_PRODUCTS = Follow(RelType.CONTRIBUTES_TO, Label.TEAM, Label.PRODUCT)
+    TEAM_TOOLS = Follow(RelType.USES, Label.TEAM, Label.TOOL)
+    TEAM_DEPENDS_ON = Follow(RelType.DEPENDS_ON, Label.TEAM, Label.TEAM)
+    TEAM_WORK_ITEMS_PAGE = Follow(RelType.OWNS, Label.TEAM, Label.WORK_ITEM, page=True)
+    PERSON_TEAMS = Follow(RelType.MEMBER_OF, Label.PERSON, Label.TEAM)
+    PERSON_SKILLS = Follow(RelType.HAS_SKILL, Label.PERSON, Label.SKILL)
+    TOOL_STAGES = Follow(RelType.SUPPORTS, Label.TOOL, Label.STAGE)
+    VALUE_STREAM_PRODUCT = Follow(
+        RelType.HAS_VALUE_STREAM, Label.VALUE_STREAM, Label.PRODUCT, backward=True
+    )
+    VALUE_STREAM_STAGES = Follow(
+        RelType.HAS_STAGE, Label.VALUE_STREAM, Label.STAGE, order="n.order"
+    )
+    STAGE_VALUE_STREAM = Follow(RelType.HAS_STAGE, Label.STAGE, Label.VALUE_STREAM, backward=True)
+    STAGE_NEXT = Follow(RelType.NEXT, Label.STAGE, Label.STAGE, order="n.order")
+    STAGE_NEEDED_SKILLS = Follow(RelType.NEEDS_SKILL, Label.STAGE, Label.SKILL)
+    STAGE_TOOLS = Follow(RelType.SUPPORTS, Label.STAGE, Label.TOOL, backward=True)
+    WORK_ITEM_PARENT = Follow(RelType.PARENT_OF, Label.WORK_ITEM, Label.WORK_ITEM, backward=True)
+    WORK_ITEM_CHILDREN = Follow(RelType.PARENT_OF, Label.WORK_ITEM, Label.WORK_ITEM)
+    WORK_ITEM_PRODUCT = Follow(RelType.FOR_PRODUCT, Label.WORK_ITEM, Label.PRODUCT)
+    WORK_ITEM_TEAM = Follow(RelType.OWNS, Label.WORK_ITEM, Label.TEAM, backward=True)
+    WORK_ITEM_VISITS = Follow(RelType.IN_STAGE, Label.WORK_ITEM, Label.STAGE, order="r.enteredAt")
+    WORK_ITEM_BLOCKED_BY = Follow(RelType.BLOCKED_BY, Label.WORK_ITEM, Label.WORK_ITEM)
+    WORK_ITEM_COMMITS = Follow(
+        RelType.IMPLEMENTS, Label.WORK_ITEM, Label.COMMIT, backward=True, order="n.authoredAt"
+    )
+    WORK_ITEM_PULL_REQUESTS = Follow(
+        RelType.IMPLEMENTS, Label.WORK_ITEM, Label.PULL_REQUEST, backward=True, order="n.createdAt"
+    )
+    WORK_ITEM_FEEDBACK = Follow(
+        RelType.ABOUT,
+        Label.WORK_ITEM,
+        Label.FEEDBACK,
+        order="n.createdAt",
+        also=RelType.RAISED_FROM,
+    )
+    REPOSITORY_PRODUCT = Follow(RelType.FOR_PRODUCT, Label.REPOSITORY, Label.PRODUCT)
+    COMMIT_REPOSITORY = Follow(RelType.IN_REPO, Label.COMMIT, Label.REPOSITORY)
+    COMMIT_PARENTS = Follow(RelType.PARENT, Label.COMMIT, Label.COMMIT)
+    COMMIT_WORK_ITEMS = Follow(RelType.IMPLEMENTS, Label.COMMIT, Label.WORK_ITEM)
+    PULL_REQUEST_REPOSITORY = Follow(RelType.IN_REPO, Label.PULL_REQUEST, Label.REPOSITORY)
+    PULL_REQUEST_COMMITS = Follow(
+        RelType.CONTAINS, Label.PULL_REQUEST, Label.COMMIT, order="n.authoredAt"
+    )
+    PULL_REQUEST_MERGE_COMMIT = Follow(RelType.MERGED_AS, Label.PULL_REQUEST, Label.COMMIT)
+    PULL_REQUEST_WORK_ITEMS = Follow(RelType.IMPLEMENTS, Label.PULL_REQUEST, Label.WORK_ITEM)
+    BUILD_COMMIT = Follow(RelType.BUILT, Label.BUILD, Label.COMMIT)
+    DEPLOYMENT_COMMIT = Follow(RelType.DEPLOYED, Label.DEPLOYMENT, Label.COMMIT)
+    DEPLOYMENT_PRODUCT = Follow(RelType.FOR_PRODUCT, Label.DEPLOYMENT, Label.PRODUCT)
+    DEPLOYMENT_INCIDENTS = Follow(
+        RelType.CAUSED_BY, Label.DEPLOYMENT, Label.INCIDENT, backward=True, order="n.createdAt"
+    )
+    RELEASE_DEPLOYMENTS = Follow(
+        RelType.INCLUDES, Label.RELEASE, Label.DEPLOYMENT, order="n.startedAt"
+    )
+    RELEASE_WORK_ITEMS = Follow(RelType.DELIVERS, Label.RELEASE, Label.WORK_ITEM)
+    INCIDENT_DEPLOYMENTS = Follow(
+        RelType.CAUSED_BY, Label.INCIDENT, Label.DEPLOYMENT, order="n.startedAt"
+    )
+    INCIDENT_PRODUCTS = Follow(RelType.AFFECTS, Label.INCIDENT, Label.PRODUCT)
+    FEEDBACK_WORK_ITEMS = Follow(RelType.ABOUT, Label.FEEDBACK, Label.WORK_ITEM)
+    FEEDBACK_PRODUCTS = Follow(RelType.ABOUT, Label.FEEDBACK, Label.PRODUCT)
+    FEEDBACK_LED_TO = Follow(
+        RelType.LED_TO, Label.FEEDBACK, Label.WORK_ITEM, also=RelType.RAISED_FROM
+    )
+
+    @property
+    def statement(self) -> str:
+        """The name of its statement in the Cypher catalogue."""
+        return f"relations/{self.name.lower()}"
 
 
 def label_of_kind(kind: WorkItemKind) -> str:

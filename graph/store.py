@@ -5,7 +5,8 @@ down. Every statement comes from the Cypher catalogue and runs in a managed tran
 (`execute_read` / `execute_write`, which retry transient errors such as deadlocks), on
 the configured database (always passed: the embedded server otherwise silently falls
 through to another database). Results are consumed inside the transaction and returned
-as plain Python data.
+as plain Python data, once they agree with the statement's stated cardinality (a write is
+never sent as a read, a `one` statement never answers two rows: graph/queries.py).
 
 Time: values go in as naive UTC datetimes and come back as aware UTC datetimes. The
 embedded database stores timezone-aware values without their zone and then refuses to
@@ -502,20 +503,23 @@ class GraphStore:
         A request's read passes the read gate (graph/read_gate.py): it may wait for a
         slot, and it may be answered by an identical read already in flight."""
         _check(query, params)
+        query.check_read()
         self._gate()
         # Preparing the database is not a request: no request's time limit applies.
         if _PREPARING.get():
-            return await self._read(query, params, None, _run, self._driver)
-        if _PRIORITY.get():
-            return await self._read(
+            rows = await self._read(query, params, None, _run, self._driver)
+        elif _PRIORITY.get():
+            rows = await self._read(
                 query, params, self.read_timeout, self._read_work, self._write_driver
             )
-        return await self.reads.read(
-            read_key(query.name, params),
-            self.write_epoch,
-            lambda: self._read(query, params, self.read_timeout, self._read_work, self._driver),
-            self.read_timeout,
-        )
+        else:
+            rows = await self.reads.read(
+                read_key(query.name, params),
+                self.write_epoch,
+                lambda: self._read(query, params, self.read_timeout, self._read_work, self._driver),
+                self.read_timeout,
+            )
+        return query.check_rows(rows)
 
     async def _read(
         self,
@@ -548,19 +552,21 @@ class GraphStore:
         _check(query, params)
         self._gate()
         self.round_trips += 1
-        return await self._execute_write(_run, query.text, to_db(params))
+        return query.check_rows(await self._execute_write(_run, query.text, to_db(params)))
 
     async def write_together(
         self, statements: Iterable[tuple[Query, Mapping[str, Any]]]
     ) -> list[list[Row]]:
         """Run several write queries in one managed transaction: all or nothing."""
-        prepared = []
+        queries, prepared = [], []
         for query, params in statements:
             _check(query, params)
+            queries.append(query)
             prepared.append((query.text, to_db(params)))
         self._gate()
         self.round_trips += len(prepared)
-        return await self._execute_write(_run_many, prepared)
+        results = await self._execute_write(_run_many, prepared)
+        return [query.check_rows(rows) for query, rows in zip(queries, results, strict=True)]
 
     async def _execute_write(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Run `work` in a managed write transaction (the driver retries transient

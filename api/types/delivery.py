@@ -10,8 +10,9 @@ from api.context import Info
 from api.types.base import Node
 from api.types.dora import Change, EnvironmentArg, ProductionPatternArg, pull_request_lead_time
 from api.types.organisation import Named, Product
-from api.types.resolve import one_related, related_nodes, text
+from api.types.resolve import follow_many, follow_one, text
 from graph.dora import PRODUCTION
+from graph.model import Traversal
 
 if TYPE_CHECKING:
     from api.types.outcomes import Incident
@@ -21,18 +22,11 @@ WorkItemRef = Annotated["WorkItem", strawberry.lazy("api.types.work")]
 IncidentRef = Annotated["Incident", strawberry.lazy("api.types.outcomes")]
 
 
-async def _work_items(info: Info, relation: str, key: str) -> list["WorkItem"]:
-    from api.types.work import WorkItem
-
-    return [WorkItem.from_domain(n) for n in await related_nodes(info, relation, key)]
-
-
 @strawberry.type(description="A source-code repository of a product.")
 class Repository(Named):
     @strawberry.field(description="The product whose code the repository holds.")
     async def product(self, info: Info) -> Product | None:
-        node = await one_related(info, "repository_product", self.domain.id)
-        return Product.from_domain(node) if node else None
+        return await follow_one(info, Traversal.REPOSITORY_PRODUCT, self, Product)
 
 
 @strawberry.type(description="A commit, with its parents in the commit graph.")
@@ -51,17 +45,15 @@ class Commit(Node):
 
     @strawberry.field(description="The repository (IN_REPO).")
     async def repository(self, info: Info) -> Repository | None:
-        node = await one_related(info, "commit_repository", self.domain.id)
-        return Repository.from_domain(node) if node else None
+        return await follow_one(info, Traversal.COMMIT_REPOSITORY, self, Repository)
 
     @strawberry.field(description="Parent commits (PARENT).")
     async def parents(self, info: Info) -> list["Commit"]:
-        nodes = await related_nodes(info, "commit_parents", self.domain.id)
-        return [Commit.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.COMMIT_PARENTS, self)
 
     @strawberry.field(description="Work items the commit implements (IMPLEMENTS).")
     async def work_items(self, info: Info) -> list[WorkItemRef]:
-        return await _work_items(info, "commit_work_items", self.domain.id)
+        return await follow_many(info, Traversal.COMMIT_WORK_ITEMS, self)
 
 
 @strawberry.type(description="A pull (merge) request: commits reviewed and merged together.")
@@ -84,22 +76,19 @@ class PullRequest(Node):
 
     @strawberry.field(description="The repository (IN_REPO).")
     async def repository(self, info: Info) -> Repository | None:
-        node = await one_related(info, "pull_request_repository", self.domain.id)
-        return Repository.from_domain(node) if node else None
+        return await follow_one(info, Traversal.PULL_REQUEST_REPOSITORY, self, Repository)
 
     @strawberry.field(description="Commits in the pull request (CONTAINS), oldest first.")
     async def commits(self, info: Info) -> list[Commit]:
-        nodes = await related_nodes(info, "pull_request_commits", self.domain.id)
-        return [Commit.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.PULL_REQUEST_COMMITS, self)
 
     @strawberry.field(description="The commit the merge produced (MERGED_AS).")
     async def merge_commit(self, info: Info) -> Commit | None:
-        node = await one_related(info, "pull_request_merge_commit", self.domain.id)
-        return Commit.from_domain(node) if node else None
+        return await follow_one(info, Traversal.PULL_REQUEST_MERGE_COMMIT, self, Commit)
 
     @strawberry.field(description="Work items the pull request implements (IMPLEMENTS).")
     async def work_items(self, info: Info) -> list[WorkItemRef]:
-        return await _work_items(info, "pull_request_work_items", self.domain.id)
+        return await follow_many(info, Traversal.PULL_REQUEST_WORK_ITEMS, self)
 
     @strawberry.field(
         description="Its DORA lead time for changes, whatever the window, as "
@@ -134,8 +123,7 @@ class Build(Node):
 
     @strawberry.field(description="The commit built (BUILT).")
     async def commit(self, info: Info) -> Commit | None:
-        node = await one_related(info, "build_commit", self.domain.id)
-        return Commit.from_domain(node) if node else None
+        return await follow_one(info, Traversal.BUILD_COMMIT, self, Commit)
 
 
 @strawberry.type(description="A deployment of a commit to an environment.")
@@ -158,20 +146,15 @@ class Deployment(Node):
 
     @strawberry.field(description="The head commit deployed (DEPLOYED).")
     async def commit(self, info: Info) -> Commit | None:
-        node = await one_related(info, "deployment_commit", self.domain.id)
-        return Commit.from_domain(node) if node else None
+        return await follow_one(info, Traversal.DEPLOYMENT_COMMIT, self, Commit)
 
     @strawberry.field(description="The product deployed (FOR_PRODUCT).")
     async def product(self, info: Info) -> Product | None:
-        node = await one_related(info, "deployment_product", self.domain.id)
-        return Product.from_domain(node) if node else None
+        return await follow_one(info, Traversal.DEPLOYMENT_PRODUCT, self, Product)
 
     @strawberry.field(description="Incidents caused by this deployment (CAUSED_BY).")
     async def incidents(self, info: Info) -> list[IncidentRef]:
-        from api.types.outcomes import Incident
-
-        nodes = await related_nodes(info, "deployment_incidents", self.domain.id)
-        return [Incident.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.DEPLOYMENT_INCIDENTS, self)
 
 
 @strawberry.type(description="A release: deployments and work items delivered together.")
@@ -186,9 +169,8 @@ class Release(Named):
 
     @strawberry.field(description="Deployments in the release (INCLUDES).")
     async def deployments(self, info: Info) -> list[Deployment]:
-        nodes = await related_nodes(info, "release_deployments", self.domain.id)
-        return [Deployment.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.RELEASE_DEPLOYMENTS, self)
 
     @strawberry.field(description="Work items the release delivers (DELIVERS).")
     async def work_items(self, info: Info) -> list[WorkItemRef]:
-        return await _work_items(info, "release_work_items", self.domain.id)
+        return await follow_many(info, Traversal.RELEASE_WORK_ITEMS, self)

@@ -12,9 +12,10 @@ from api.types.dora import FromArg as DoraFromArg
 from api.types.dora import ProductionPatternArg as DoraProductionPatternArg
 from api.types.dora import ToArg as DoraToArg
 from api.types.flow import FlowScope
-from api.types.resolve import related, related_nodes, text
+from api.types.resolve import follow_many, follow_one, related, text
 from graph.dora import PRODUCTION
 from graph.flow import ScopeKind
+from graph.model import Traversal
 
 if TYPE_CHECKING:
     from api.types.analysis import SkillMatrix
@@ -41,13 +42,13 @@ class Named(Node):
 
 
 async def work_item_page(
-    info: Info, relation: str, key: str, first: int, after: str | None
+    info: Info, traversal: Traversal, parent: Node, first: int, after: str | None
 ) -> Connection["WorkItem"]:
     """A page of a parent's work items, batched across parents with the same arguments."""
     from api.types.work import WorkItem
 
-    loader = info.context.loaders.page(relation, page_size(first), decode_cursor(after))
-    page = await loader.load(key)
+    loader = info.context.loaders.page(traversal, page_size(first), decode_cursor(after))
+    page = await loader.load(parent.domain.id)
     items = [WorkItem.from_domain(n) for n in page.nodes]
     return Connection.build(items, [n.id for n in page.nodes], page.total > len(items), page.total)
 
@@ -56,8 +57,7 @@ async def work_item_page(
 class BusinessLine(Named):
     @strawberry.field(description="Products this business line owns (OWNS).")
     async def products(self, info: Info) -> list["Product"]:
-        nodes = await related_nodes(info, "business_line_products", self.domain.id)
-        return [Product.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.BUSINESS_LINE_PRODUCTS, self)
 
 
 @strawberry.type(description="A product: has value streams, contributing teams, work and code.")
@@ -70,33 +70,25 @@ class Product(Named, FlowScope):
 
     @strawberry.field(description="The business line that owns the product.")
     async def business_line(self, info: Info) -> BusinessLine | None:
-        nodes = await related_nodes(info, "product_business_line", self.domain.id)
-        return BusinessLine.from_domain(nodes[0]) if nodes else None
+        return await follow_one(info, Traversal.PRODUCT_BUSINESS_LINE, self, BusinessLine)
 
     @strawberry.field(description="Value streams of the product (HAS_VALUE_STREAM).")
     async def value_streams(self, info: Info) -> list[ValueStreamRef]:
-        from api.types.stream import ValueStream
-
-        nodes = await related_nodes(info, "product_value_streams", self.domain.id)
-        return [ValueStream.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.PRODUCT_VALUE_STREAMS, self)
 
     @strawberry.field(description="Teams contributing to the product (CONTRIBUTES_TO).")
     async def teams(self, info: Info) -> list["Team"]:
-        nodes = await related_nodes(info, "product_teams", self.domain.id)
-        return [Team.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.PRODUCT_TEAMS, self)
 
     @strawberry.field(description="Source repositories of the product.")
     async def repositories(self, info: Info) -> list[RepositoryRef]:
-        from api.types.delivery import Repository
-
-        nodes = await related_nodes(info, "product_repositories", self.domain.id)
-        return [Repository.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.PRODUCT_REPOSITORIES, self)
 
     @strawberry.field(description="Work items for the product (FOR_PRODUCT), in id order.")
     async def work_items(
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[WorkItemRef]:
-        return await work_item_page(info, "product_work_items", self.domain.id, first, after)
+        return await work_item_page(info, Traversal.PRODUCT_WORK_ITEMS_PAGE, self, first, after)
 
     @strawberry.field(
         description="DORA's four keys for the product in one environment over [from, to): "
@@ -120,29 +112,25 @@ class Team(Named, FlowScope):
 
     @strawberry.field(description="People in the team (MEMBER_OF).")
     async def members(self, info: Info) -> list["Person"]:
-        nodes = await related_nodes(info, "team_members", self.domain.id)
-        return [Person.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.TEAM_MEMBERS, self)
 
     @strawberry.field(description="Products the team contributes to (CONTRIBUTES_TO).")
     async def products(self, info: Info) -> list[Product]:
-        nodes = await related_nodes(info, "team_products", self.domain.id)
-        return [Product.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.TEAM_PRODUCTS, self)
 
     @strawberry.field(description="Tools the team uses (USES).")
     async def tools(self, info: Info) -> list["Tool"]:
-        nodes = await related_nodes(info, "team_tools", self.domain.id)
-        return [Tool.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.TEAM_TOOLS, self)
 
     @strawberry.field(description="Teams this team depends on (DEPENDS_ON).")
     async def depends_on(self, info: Info) -> list["Team"]:
-        nodes = await related_nodes(info, "team_depends_on", self.domain.id)
-        return [Team.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.TEAM_DEPENDS_ON, self)
 
     @strawberry.field(description="Work items the team owns (OWNS), in id order.")
     async def work_items(
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[WorkItemRef]:
-        return await work_item_page(info, "team_work_items", self.domain.id, first, after)
+        return await work_item_page(info, Traversal.TEAM_WORK_ITEMS_PAGE, self, first, after)
 
     @strawberry.field(
         description="Skills of the team's members: one row per member, one column per skill."
@@ -166,6 +154,12 @@ class SkillLevel:
     level: int = strawberry.field(description="1 (novice) to 5 (expert).")
 
 
+async def skill_levels(info: Info, traversal: Traversal, parent: Node) -> list[SkillLevel]:
+    """The skills reached over `traversal` (HAS_SKILL, NEEDS_SKILL) with their levels."""
+    found = await related(info, traversal, parent)
+    return [SkillLevel(skill=Skill.from_domain(r.node), level=int(r.rel["level"])) for r in found]
+
+
 @strawberry.type(description="A person: member of teams, with skills.")
 class Person(Named):
     @strawberry.field(description="Role, e.g. developer or tester.")
@@ -174,15 +168,11 @@ class Person(Named):
 
     @strawberry.field(description="Teams the person is a member of (MEMBER_OF).")
     async def teams(self, info: Info) -> list[Team]:
-        nodes = await related_nodes(info, "person_teams", self.domain.id)
-        return [Team.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.PERSON_TEAMS, self)
 
     @strawberry.field(description="Skills the person has, with levels (HAS_SKILL).")
     async def skills(self, info: Info) -> list[SkillLevel]:
-        found = await related(info, "person_skills", self.domain.id)
-        return [
-            SkillLevel(skill=Skill.from_domain(r.node), level=int(r.rel["level"])) for r in found
-        ]
+        return await skill_levels(info, Traversal.PERSON_SKILLS, self)
 
 
 @strawberry.type(description="A tool of the organisation: planning, source control, CI/CD...")
@@ -193,7 +183,4 @@ class Tool(Named):
 
     @strawberry.field(description="Value-stream stages the tool supports (SUPPORTS).")
     async def stages(self, info: Info) -> list[StageRef]:
-        from api.types.stream import Stage
-
-        nodes = await related_nodes(info, "tool_stages", self.domain.id)
-        return [Stage.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.TOOL_STAGES, self)

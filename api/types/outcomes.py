@@ -8,8 +8,9 @@ from api.context import Info
 from api.types.base import Node
 from api.types.delivery import Deployment
 from api.types.organisation import Product
-from api.types.resolve import number, related, related_nodes, text
+from api.types.resolve import follow_many, number, related, text
 from api.types.work import WorkItem
+from graph.model import Traversal
 
 
 @strawberry.type(description="A deployment an incident is attributed to.")
@@ -41,7 +42,7 @@ class Incident(Node):
 
     @strawberry.field(description="Deployments the incident is attributed to (CAUSED_BY).")
     async def caused_by(self, info: Info) -> list[IncidentCause]:
-        found = await related(info, "incident_deployments", self.domain.id)
+        found = await related(info, Traversal.INCIDENT_DEPLOYMENTS, self)
         return [
             IncidentCause(
                 deployment=Deployment.from_domain(r.node), inferred=bool(r.rel.get("inferred"))
@@ -51,8 +52,7 @@ class Incident(Node):
 
     @strawberry.field(description="Products affected (AFFECTS).")
     async def products(self, info: Info) -> list[Product]:
-        nodes = await related_nodes(info, "incident_products", self.domain.id)
-        return [Product.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.INCIDENT_PRODUCTS, self)
 
 
 @strawberry.type(description="Customer feedback: a ticket, survey answer or review.")
@@ -79,18 +79,15 @@ class Feedback(Node):
 
     @strawberry.field(description="Work items it is about (ABOUT).")
     async def work_items(self, info: Info) -> list[WorkItem]:
-        nodes = await related_nodes(info, "feedback_work_items", self.domain.id)
-        return [WorkItem.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.FEEDBACK_WORK_ITEMS, self)
 
     @strawberry.field(description="Products it is about (ABOUT).")
     async def products(self, info: Info) -> list[Product]:
-        nodes = await related_nodes(info, "feedback_products", self.domain.id)
-        return [Product.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.FEEDBACK_PRODUCTS, self)
 
     @strawberry.field(
         description="Work items raised because of it: those it led to (LED_TO) and those "
         "raised from it as evidence (RAISED_FROM, raiseBacklogItem)."
     )
     async def led_to(self, info: Info) -> list[WorkItem]:
-        nodes = await related_nodes(info, "feedback_led_to", self.domain.id)
-        return [WorkItem.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.FEEDBACK_LED_TO, self)

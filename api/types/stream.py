@@ -8,9 +8,10 @@ import strawberry
 from api.context import Info
 from api.types.analysis import StreamAnalyses
 from api.types.flow import FlowScope
-from api.types.organisation import Named, Product, Skill, SkillLevel, Tool
-from api.types.resolve import related, related_nodes, text
+from api.types.organisation import Named, Product, SkillLevel, Tool, skill_levels
+from api.types.resolve import follow_many, follow_one, text
 from graph.flow import ScopeKind
+from graph.model import Traversal
 
 if TYPE_CHECKING:
     from api.types.work import WorkItem
@@ -24,13 +25,11 @@ class ValueStream(Named, FlowScope, StreamAnalyses):
 
     @strawberry.field(description="The product the value stream belongs to.")
     async def product(self, info: Info) -> Product | None:
-        nodes = await related_nodes(info, "value_stream_product", self.domain.id)
-        return Product.from_domain(nodes[0]) if nodes else None
+        return await follow_one(info, Traversal.VALUE_STREAM_PRODUCT, self, Product)
 
     @strawberry.field(description="Stages of the value stream, in their `order`.")
     async def stages(self, info: Info) -> list["Stage"]:
-        nodes = await related_nodes(info, "value_stream_stages", self.domain.id)
-        return [Stage.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.VALUE_STREAM_STAGES, self)
 
 
 @strawberry.type(
@@ -52,25 +51,19 @@ class Stage(Named):
 
     @strawberry.field(description="The value stream the stage belongs to.")
     async def value_stream(self, info: Info) -> ValueStream | None:
-        nodes = await related_nodes(info, "stage_value_stream", self.domain.id)
-        return ValueStream.from_domain(nodes[0]) if nodes else None
+        return await follow_one(info, Traversal.STAGE_VALUE_STREAM, self, ValueStream)
 
     @strawberry.field(description="The stage(s) work moves on to (NEXT).")
     async def next(self, info: Info) -> list["Stage"]:
-        nodes = await related_nodes(info, "stage_next", self.domain.id)
-        return [Stage.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.STAGE_NEXT, self)
 
     @strawberry.field(description="Skills the stage needs, at the level needed (NEEDS_SKILL).")
     async def needed_skills(self, info: Info) -> list[SkillLevel]:
-        found = await related(info, "stage_needed_skills", self.domain.id)
-        return [
-            SkillLevel(skill=Skill.from_domain(r.node), level=int(r.rel["level"])) for r in found
-        ]
+        return await skill_levels(info, Traversal.STAGE_NEEDED_SKILLS, self)
 
     @strawberry.field(description="Tools that support the stage (SUPPORTS).")
     async def tools(self, info: Info) -> list[Tool]:
-        nodes = await related_nodes(info, "stage_tools", self.domain.id)
-        return [Tool.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.STAGE_TOOLS, self)
 
 
 @strawberry.type(description="One stay of a work item in a stage (a revisit is a new stay).")

@@ -8,8 +8,9 @@ import strawberry
 from api.context import Info
 from api.types.base import Node
 from api.types.organisation import Product, Team
-from api.types.resolve import number, one_related, related, related_nodes, text
+from api.types.resolve import follow_many, follow_one, number, related, text
 from api.types.stream import Stage, StageVisit
+from graph.model import Traversal
 from graph.model import WorkItemKind as DomainKind
 
 if TYPE_CHECKING:
@@ -56,27 +57,23 @@ class WorkItem(Node):
 
     @strawberry.field(description="The item this one is part of (PARENT_OF).")
     async def parent(self, info: Info) -> "WorkItem | None":
-        node = await one_related(info, "work_item_parent", self.domain.id)
-        return WorkItem.from_domain(node) if node else None
+        return await follow_one(info, Traversal.WORK_ITEM_PARENT, self, WorkItem)
 
     @strawberry.field(description="Items this one is broken down into (PARENT_OF).")
     async def children(self, info: Info) -> list["WorkItem"]:
-        nodes = await related_nodes(info, "work_item_children", self.domain.id)
-        return [WorkItem.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.WORK_ITEM_CHILDREN, self)
 
     @strawberry.field(description="The product the item is for (FOR_PRODUCT).")
     async def product(self, info: Info) -> Product | None:
-        node = await one_related(info, "work_item_product", self.domain.id)
-        return Product.from_domain(node) if node else None
+        return await follow_one(info, Traversal.WORK_ITEM_PRODUCT, self, Product)
 
     @strawberry.field(description="The team that owns the item (OWNS).")
     async def team(self, info: Info) -> Team | None:
-        node = await one_related(info, "work_item_team", self.domain.id)
-        return Team.from_domain(node) if node else None
+        return await follow_one(info, Traversal.WORK_ITEM_TEAM, self, Team)
 
     @strawberry.field(description="Stays in value-stream stages, oldest first (IN_STAGE).")
     async def stage_history(self, info: Info) -> list[StageVisit]:
-        found = await related(info, "work_item_visits", self.domain.id)
+        found = await related(info, Traversal.WORK_ITEM_VISITS, self)
         return [
             StageVisit(
                 stage=Stage.from_domain(r.node),
@@ -88,29 +85,19 @@ class WorkItem(Node):
 
     @strawberry.field(description="Items that block this one (BLOCKED_BY).")
     async def blocked_by(self, info: Info) -> list["WorkItem"]:
-        nodes = await related_nodes(info, "work_item_blocked_by", self.domain.id)
-        return [WorkItem.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.WORK_ITEM_BLOCKED_BY, self)
 
     @strawberry.field(description="Commits implementing the item (IMPLEMENTS).")
     async def commits(self, info: Info) -> list[CommitRef]:
-        from api.types.delivery import Commit
-
-        nodes = await related_nodes(info, "work_item_commits", self.domain.id)
-        return [Commit.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.WORK_ITEM_COMMITS, self)
 
     @strawberry.field(description="Pull requests implementing the item (IMPLEMENTS).")
     async def pull_requests(self, info: Info) -> list[PullRequestRef]:
-        from api.types.delivery import PullRequest
-
-        nodes = await related_nodes(info, "work_item_pull_requests", self.domain.id)
-        return [PullRequest.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.WORK_ITEM_PULL_REQUESTS, self)
 
     @strawberry.field(
         description="Customer feedback about the item (ABOUT), or that it was raised from "
         "(RAISED_FROM, raiseBacklogItem)."
     )
     async def feedback(self, info: Info) -> list[FeedbackRef]:
-        from api.types.outcomes import Feedback
-
-        nodes = await related_nodes(info, "work_item_feedback", self.domain.id)
-        return [Feedback.from_domain(n) for n in nodes]
+        return await follow_many(info, Traversal.WORK_ITEM_FEEDBACK, self)

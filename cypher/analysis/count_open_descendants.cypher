@@ -1,3 +1,4 @@
+// cardinality: one
 // How many descendants (PARENT_OF, up to four levels) of work item $id of the kinds
 // $kinds (labels) are not done (in no done stage now): one row {open}; {open: 0} when
 // there is no such item. The flow-item level leaves nested items out as

@@ -1,3 +1,4 @@
+// cardinality: one
 // Where a new backlog item of product $product enters the flow: the first stage (lowest
 // order, then id) of its value streams (the value stream with the smallest id first), and
 // the product's key. At most one row {stage, key}; none if the product has no stage.

@@ -1,3 +1,4 @@
+// cardinality: one
 // The features done in the window [$start, $end) in value stream $valueStream (entered a
 // done stage they are still in), with the feature itself and each descendant (PARENT_OF,
 // up to three levels): one row {features}, a list with one [feature, item, shipped,

@@ -1,3 +1,4 @@
+// cardinality: one
 // The candidates for a team's throughput: the work items team $id OWNS now in one of the
 // done stages ($doneStages) of its scope (the stages of the value streams of the products
 // it contributes to, as its flow metrics) since $start or later, of one of $kinds

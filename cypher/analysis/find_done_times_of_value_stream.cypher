@@ -1,3 +1,4 @@
+// cardinality: one
 // The candidates for a value stream's throughput: its work items now in one of its done
 // stages ($doneStages) since $start or later (the entry into the done stage they are
 // still in), of one of $kinds (labels) and $flowTypes, with their visits to its stages

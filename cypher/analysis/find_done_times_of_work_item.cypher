@@ -1,3 +1,4 @@
+// cardinality: one
 // The candidates for the throughput of work item $id's descendants (PARENT_OF, up to
 // four levels): those now in one of the done stages ($doneStages) of the value streams
 // they are in since $start or later, of one of $kinds (labels) and $flowTypes, with

@@ -1,3 +1,4 @@
+// cardinality: one
 // The owner team of each of the work items $items (ids): one row {owners}, a list with
 // one [item, team] per item found that a team OWNS (the smallest team id if several do).
 UNWIND $items AS id

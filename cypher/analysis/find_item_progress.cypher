@@ -1,3 +1,4 @@
+// cardinality: rows
 // Progress of the work items $items (ids): one row {item, started, done} per item found:
 // started = first entry into an active or waiting stage (epoch milliseconds, null if
 // never), done = it is in a done stage now (an open visit to one).

@@ -1,3 +1,4 @@
+// cardinality: one
 // The commits shipped by successful deployments to $environment of the product of value
 // stream $valueStream (FOR_PRODUCT, or whose head commit is in one of its repositories)
 // that finished in [$start, $end): one row {shipped}, a list with one

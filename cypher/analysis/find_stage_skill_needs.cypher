@@ -1,3 +1,4 @@
+// cardinality: rows
 // The skills the stages of value stream $valueStream need: one row {stage, skill, level}
 // per NEEDS_SKILL, in stage order.
 MATCH (:ValueStream {id: $valueStream})-[:HAS_STAGE]->(s:Stage)-[n:NEEDS_SKILL]->(k:Skill)

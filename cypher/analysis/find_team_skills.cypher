@@ -1,3 +1,4 @@
+// cardinality: rows
 // The skills of the members of the teams $teams (ids): one row {team, person, skill,
 // level} per (team, member, HAS_SKILL); members with no skill give one row with a null
 // skill and level.

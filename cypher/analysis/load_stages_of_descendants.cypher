@@ -1,3 +1,4 @@
+// cardinality: one
 // The stages of the value streams that work item $id's descendants (PARENT_OF, up to
 // four levels) are now in (currentStage), by value stream then order: one row {scopes},
 // a list with one [$id, stages] when there are any, each stage as

@@ -1,3 +1,4 @@
+// cardinality: one
 // Of each repository in $repositories, one successful deployment (any case of `success`)
 // of the product to the environment (as dora/find_product_deployments: FOR_PRODUCT, or
 // through its head commit's repository; $environment a regular expression) that finished

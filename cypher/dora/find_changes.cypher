@@ -1,3 +1,4 @@
+// cardinality: one
 // What the given deployments shipped, as changes: the commits each SHIPPED (derived from
 // the commit graph) and those its tool listed (Deployment.commits) that are known
 // commits. One row {changes}, a list with one [deployment, commit, pullRequest,

@@ -1,3 +1,4 @@
+// cardinality: one
 // Incidents attributed (CAUSED_BY, explicit or inferred) to any of the given
 // deployments: one row {incidents}, a list with one [id, createdAt, resolvedAt] per
 // incident, times in epoch microseconds (resolvedAt null while open).

@@ -1,3 +1,4 @@
+// cardinality: one
 // Deployments of the product to the environment (FOR_PRODUCT, or through the repository
 // of their head commit), any time: one row {deployments}, a list with one [id, status,
 // finishedAt (epoch microseconds, null if not finished), repository, incidents, commits]

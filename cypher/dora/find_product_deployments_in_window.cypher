@@ -1,3 +1,4 @@
+// cardinality: one
 // Deployments of the product to the environment (FOR_PRODUCT, or through the repository
 // of their head commit; $environment a regular expression, as
 // dora/find_product_deployments) that finished in [$start, $end): one row {deployments},

@@ -1,3 +1,4 @@
+// cardinality: one
 // Incidents affecting the product in the environment: $environment a regular expression
 // the whole name matches; when $production (production was asked for), an incident naming
 // no environment, or `production` in any case, counts too, whatever the organisation's

@@ -1,3 +1,4 @@
+// cardinality: one
 // Incidents affecting the product in the environment (as dora/find_product_incidents:
 // with $production, one naming no environment or `production` counts as production;
 // $environment a regular expression the whole name matches) that were created or

@@ -1,3 +1,4 @@
+// cardinality: one
 // Where pull requests shipped: one row {pullRequests}, a list with one [pullRequest,
 // mergeCommit, repository, shipped] per pull request asked for that is known (one per
 // merge commit if it has several). mergeCommit: the commit it was MERGED_AS, null if

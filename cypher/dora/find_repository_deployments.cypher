@@ -1,3 +1,4 @@
+// cardinality: one
 // Deployments to the environment whose head commit is in one of the repositories, any
 // time: one row {deployments}, a list with one [id, status, finishedAt (epoch
 // microseconds or null), repository, incidents, commits] per deployment (as

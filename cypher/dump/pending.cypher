@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first records waiting for a node (Pending), after id $after (null: from the
 // start), by id: rows {id, record}, the record as stored (canonical JSON).
 MATCH (p:Pending)

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Every value stream with its product's id (null when no product has it), in id order,
 // at most $limit: rows {valueStream, name, product}, one per value stream.
 MATCH (v:ValueStream)

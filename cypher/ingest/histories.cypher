@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row per given id that exists as a work item: {id, product, log, visits: [{stage,
 // enteredAt, exitedAt}]}: the product it is for (null if none), its state log and its
 // stage visits as stored.

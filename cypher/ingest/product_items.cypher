@@ -1,3 +1,4 @@
+// cardinality: rows
 // One row {id} per work item of the given products that has a state log: the items whose
 // visits are derived again when their product's stage mapping changes.
 UNWIND $products AS productId

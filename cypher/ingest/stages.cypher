@@ -1,3 +1,4 @@
+// cardinality: one
 // The stage mapping's input: one row {stages, streams}: [stage, name, order, states,
 // stream] per stage (stream null while no value stream has it), [stream, product] per
 // value stream that belongs to a product. A few hundred stages.

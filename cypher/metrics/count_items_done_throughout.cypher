@@ -1,3 +1,4 @@
+// cardinality: one
 // For each scope of $scopes ({doneStages, start, kinds, flowTypes}): per done stage, the
 // work items that have sat in it since before the scope's start without moving
 // (currentStage, lastMovedAt: derived at ingest), of one of its kinds (labels) and flow

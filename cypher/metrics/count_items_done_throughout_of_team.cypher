@@ -1,3 +1,4 @@
+// cardinality: one
 // As metrics/count_items_done_throughout, for scopes of teams ($scopes, each with its
 // team): per done stage, the items the team OWNS that have sat in it since before the
 // scope's start without moving, of one of its kinds and flow types. One row {counts}, a

@@ -1,3 +1,4 @@
+// cardinality: one
 // The stages of every value stream of each product $ids, by value stream then order: one
 // row {scopes}, a list with one [product id, stages] per product that has stages, each
 // stage [id, name, order, state, value stream id].

@@ -1,3 +1,4 @@
+// cardinality: one
 // The stages of the value streams of every product each team $ids contributes to, by
 // value stream then order: one row {scopes}, a list with one [team id, stages] per team
 // whose products have stages, each stage [id, name, order, state, value stream id, outcome, the value stream's

@@ -1,3 +1,4 @@
+// cardinality: one
 // The stages of each value stream $ids in order: one row {scopes}, a list with one
 // [value stream id, stages] per value stream that has stages, each stage [id, name,
 // order, state, value stream id, outcome, the value stream's flowItemLevel].

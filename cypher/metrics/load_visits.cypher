@@ -1,3 +1,4 @@
+// cardinality: rows
 // For each scope of $scopes ({stages, openStages, stageIndex, start, end, kinds,
 // flowTypes}): the work items now in one of its stages (currentStage) that moved since
 // its start or still sit in one of its openStages (its stages other than done ones), of

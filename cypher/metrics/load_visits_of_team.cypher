@@ -1,3 +1,4 @@
+// cardinality: rows
 // As metrics/load_visits, for scopes of teams ($scopes, each with its team): the items
 // the team OWNS now in one of the scope's stages that moved since its start or still sit
 // in one of its openStages, of one of its kinds and flow types, with their visits to its

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first work items that have stage visits but no state log (written before
 // ingest kept the facts): rows {id}.
 MATCH (w:WorkItem)

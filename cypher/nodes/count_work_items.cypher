@@ -1,3 +1,4 @@
+// cardinality: one
 // One row {total}: how many work items match the kind, product and team filters.
 MATCH (n:WorkItem)
 WHERE ($kinds IS NULL OR any(l IN labels(n) WHERE l IN $kinds))

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Up to $first work items after id $after, by id, filtered by kind labels, product and
 // owning team (each null for any): rows {node, labels}.
 MATCH (n:WorkItem)

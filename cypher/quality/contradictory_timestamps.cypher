@@ -1,3 +1,4 @@
+// cardinality: one
 // Timestamps that contradict each other: a pull request merged before it was created, a
 // deployment finished before it started, an incident resolved before it was created, a
 // successful deployment that finished before the merge of a pull request whose merge

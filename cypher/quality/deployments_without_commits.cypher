@@ -1,3 +1,4 @@
+// cardinality: one
 // Deployments with neither a head commit (DEPLOYED) nor a commit list: they count in
 // deployment frequency but ship nothing, so no lead time can end at them. One row
 // {count, examples} (up to $examples ids).

@@ -1,3 +1,4 @@
+// cardinality: one
 // Work items now done as discarded: in a done stage declared `outcome: discarded`, or
 // with their own outcome `discarded`, or (no outcome) a tool resolution among
 // $resolutions (lower case). They are left out of velocity, flow time, efficiency and

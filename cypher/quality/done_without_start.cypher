@@ -1,3 +1,4 @@
+// cardinality: one
 // Work items now in a done stage that were never in an active or waiting stage: counted
 // in velocity (unless discarded) but without a flow time, so velocity and flow time
 // describe different sets. One row {count, examples} (up to $examples ids).

@@ -1,3 +1,4 @@
+// cardinality: one
 // Deployment environments spelled in several cases (Production, production): the
 // deployments of one environment then form several SHIPPED chains. One row {count,
 // examples}: count = such environments; examples "<spellings>" (up to $examples).

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Every deployment environment name, with how many deployments use it and whether it
 // matches $production (a regular expression, the whole name): rows {environment,
 // deployments, production}, most used first.

@@ -1,3 +1,4 @@
+// cardinality: one
 // Work items that have a product and state changes, but sit in no stage now
 // (currentStage): their product has no value stream with stages, or none of their facts
 // mapped. They are in no flow metric. One row {count, examples} (up to $examples ids).

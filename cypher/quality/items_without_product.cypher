@@ -1,3 +1,4 @@
+// cardinality: one
 // Work items that no FOR_PRODUCT links to a product: their state changes cannot be
 // mapped to stages, so they are in no value stream's metrics. One row {count, examples}
 // (up to $examples ids).

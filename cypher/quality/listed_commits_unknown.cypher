@@ -1,3 +1,4 @@
+// cardinality: one
 // Commit ids that deployments' commit lists name but that are no Commit node (not
 // imported yet, or another id form): those changes have no lead time. One row {count,
 // examples}: count = such ids; examples "<deployment>: <commit id>" (up to $examples).

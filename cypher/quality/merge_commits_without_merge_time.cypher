@@ -1,3 +1,4 @@
+// cardinality: one
 // Pull requests with a merge commit (MERGED_AS) but no mergedAt: their lead time has no
 // review and deploy steps, and a deployment before the merge cannot be detected. One
 // row {count, examples} (up to $examples ids).

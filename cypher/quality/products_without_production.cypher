@@ -1,3 +1,4 @@
+// cardinality: one
 // Products with deployments (FOR_PRODUCT, or through their repositories) none of which
 // is to an environment matching $production: their DORA figures are empty. One row
 // {count, examples}: examples "<product>: <environments seen, sorted>" (up to $examples).

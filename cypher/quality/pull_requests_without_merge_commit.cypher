@@ -1,3 +1,4 @@
+// cardinality: one
 // Pull requests merged (mergedAt) with no merge commit (MERGED_AS): no deployment can be
 // found for them, so they have no lead time. One row {count, examples} (up to $examples
 // ids).

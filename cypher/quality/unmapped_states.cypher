@@ -1,3 +1,4 @@
+// cardinality: one
 // Tool states in work items' stateLog that no stage of the item's product's value
 // streams maps (neither in a stage's `states` nor its name, in any case): those facts
 // make no visit, so the items are missing from the flow metrics (items without a

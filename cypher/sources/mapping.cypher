@@ -1,3 +1,4 @@
+// cardinality: one
 // What the graph says about products, for sources that convert with it (webhooks, and
 // imports without a mapping file): one row {repositories, projects}: [path, product] per
 // repository that has a product, [key, product] per product with a planning-tool key.

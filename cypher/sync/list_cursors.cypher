@@ -1,3 +1,4 @@
+// cardinality: rows
 // Every sync walk's cursor whose id starts with $prefix, by id: one row per walk.
 MATCH (c:SyncCursor)
 WHERE c.id STARTS WITH $prefix

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or moves one sync walk's cursor (a null value removes that property): 1 row.
 MERGE (c:SyncCursor {id: $id})
 SET c.source = $source,

@@ -1,3 +1,4 @@
+// cardinality: write
 // Stores a new API token (its secret's hash only, never the secret): 1 row.
 CREATE (t:ApiToken {
   id: $id,

@@ -1,3 +1,4 @@
+// cardinality: one
 // Everything a trace finds for work item $id, in one statement: one row {item, ancestors,
 // descendants, product, businessLine, pullRequests, commits, builds, deployments,
 // releases, incidents, feedback, started}, or no row if there is no such item. Nodes come

@@ -42,9 +42,6 @@ def _snake(name: str) -> str:
 
 
 # Bound at import, so a missing file fails at start-up rather than mid-import.
-EXISTING: dict[Label, Query] = {
-    label: cypher(f"ingest/existing/{_snake(label)}") for label in Label
-}
 UPSERT: dict[Label, Query] = {
     label: cypher(f"ingest/nodes/upsert_{_snake(label)}")
     for label in Label
@@ -107,7 +104,7 @@ class StoreLookup(Lookup):
         return rows
 
     async def existing(self, label: Label, ids: list[str]) -> set[str]:
-        return {row["id"] for row in await self._ids(EXISTING[label], ids)}
+        return set((await self.existing_any({label: ids})).ids[label])
 
     async def existing_any(self, wanted: Mapping[Label, Iterable[str]]) -> Existing:
         ids: dict[Label, set[str]] = {label: set() for label in Label}

@@ -25,10 +25,12 @@ pytestmark = pytest.mark.db
 UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 RAISED_FROM = parse(
     "test/raised_from",
+    "// cardinality: rows\n"
     "MATCH (:WorkItem {id: $item})-[:RAISED_FROM]->(e) RETURN e.id AS evidence",
 )
 COUNT_WORK_ITEMS_FOR = parse(
     "test/count_work_items_for",
+    "// cardinality: one\n"
     "MATCH (w:WorkItem)-[:FOR_PRODUCT]->(:Product {id: $product}) RETURN count(w) AS items",
 )
 WINDOW = {"from": "2025-03-03T00:00:00Z", "to": "2025-06-01T00:00:00Z"}

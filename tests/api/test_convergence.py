@@ -64,6 +64,7 @@ STATES = ["To Do", "Backlog", "In Progress", "In Review", "Done", "Closed"]
 
 DUMP = parse(
     "test/canonical_dump",
+    "// cardinality: one\n"
     "CALL () { MATCH (n) WHERE NOT (n:Migration OR n:ApiToken) "
     "RETURN collect([labels(n), properties(n)]) AS nodes } "
     "CALL () { MATCH (a)-[r]->(b) "
@@ -74,6 +75,7 @@ DUMP = parse(
 
 FIRST_STAGE = parse(
     "test/first_stage",
+    "// cardinality: one\n"
     "MATCH (:WorkItem {id: $id})-[r:IN_STAGE]->(s:Stage) "
     "RETURN s.id AS stage ORDER BY r.enteredAt LIMIT 1",
 )

@@ -194,6 +194,7 @@ def test_the_setting_is_read_once_and_checked() -> None:
 
 CAUSES = parse(
     "test/production_pattern_causes",
+    "// cardinality: rows\n"
     "MATCH (i:Incident)-[c:CAUSED_BY]->(d:Deployment) WHERE i.id STARTS WITH $prefix "
     "RETURN i.id AS incident, d.id AS deployment, c.inferred AS inferred",
 )

@@ -57,6 +57,7 @@ async def counts(store: GraphStore) -> dict[str, int]:
 
 RELEASE_PRODUCT = parse(
     "test/release_product",
+    "// cardinality: rows\n"
     "MATCH (:Release {id: $id})-[:FOR_PRODUCT]->(p:Product) RETURN p.id AS product",
 )
 

@@ -27,15 +27,23 @@ from tests.factories import Record, SmallOrg, ndjson, node, rel, state
 
 pytestmark = pytest.mark.db
 
-ITEM = parse("test/item", "MATCH (w:WorkItem {id: $id}) RETURN properties(w) AS props")
-ITEM_COUNT = parse("test/item_count", "MATCH (w:WorkItem {id: $id}) RETURN count(w) AS n")
+ITEM = parse(
+    "test/item",
+    "// cardinality: one\nMATCH (w:WorkItem {id: $id}) RETURN properties(w) AS props",
+)
+ITEM_COUNT = parse(
+    "test/item_count",
+    "// cardinality: one\nMATCH (w:WorkItem {id: $id}) RETURN count(w) AS n",
+)
 VISITS = parse(
     "test/visits",
+    "// cardinality: rows\n"
     "MATCH (w:WorkItem {id: $id})-[r:IN_STAGE]->(s:Stage) "
     "RETURN s.id AS stage, r.enteredAt AS entered, r.exitedAt AS exited ORDER BY entered",
 )
 HUB = parse(
     "test/hub",
+    "// cardinality: one\n"
     "MATCH (p:Product {id: $product}) "
     "RETURN COUNT { (:WorkItem)-[:FOR_PRODUCT]->(p) } AS items, "
     "COUNT { (:Team {id: $team})-[:OWNS]->(:WorkItem) } AS owned",

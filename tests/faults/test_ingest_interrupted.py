@@ -36,15 +36,18 @@ DELETE_ALL = cypher("admin/delete_all")
 # ran at start-up (graph/migrations.py); they are not part of what an import writes.
 NODES = parse(
     "test/all_nodes",
+    "// cardinality: rows\n"
     "MATCH (n) WHERE NOT n:Migration "
     "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
 )
 RELATIONSHIPS = parse(
     "test/all_relationships",
+    "// cardinality: rows\n"
     "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props",
 )
 COUNTS = parse(
     "test/counts",
+    "// cardinality: one\n"
     "CALL () { MATCH (n) WHERE NOT n:Migration RETURN count(n) AS nodes } "
     "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
     "RETURN nodes, relationships",
@@ -53,6 +56,7 @@ COUNTS = parse(
 # over a MATCH that finds nothing returns no row at all (Neo4j returns a 0).
 BULK = parse(
     "test/bulk_stories",
+    "// cardinality: one\n"
     "RETURN COUNT { MATCH (w:Story) WHERE w.id STARTS WITH $prefix } AS stories, "
     "COUNT { MATCH (w:Story) WHERE w.id STARTS WITH $prefix AND (w.title IS NULL "
     "OR w.priority IS NULL OR w.points IS NULL OR w.description IS NULL "

@@ -19,7 +19,10 @@ from tests.factories import SmallOrg
 
 pytestmark = pytest.mark.db
 
-COUNT = parse("test/count", "MATCH (n) RETURN count(n) AS n")
+COUNT = parse(
+    "test/count",
+    "// cardinality: one\nMATCH (n) RETURN count(n) AS n",
+)
 
 
 @pytest.mark.skipif(bool(os.environ.get("VSG_TEST_NEO4J_URI")), reason="embedded only")

@@ -23,23 +23,32 @@ pytestmark = pytest.mark.db
 
 COUNTS = parse(
     "test/counts",
+    "// cardinality: one\n"
     "CALL () { MATCH (n) RETURN count(n) AS nodes } "
     "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
     "RETURN nodes, relationships",
 )
 SNAPSHOT = parse(
     "test/snapshot",
+    "// cardinality: rows\n"
     "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id",
 )
 VISITS = parse(
     "test/visits",
+    "// cardinality: rows\n"
     "MATCH (w:WorkItem {id: $id})-[r:IN_STAGE]->(s:Stage) "
     "RETURN s.id AS stage, r.enteredAt AS entered, r.exitedAt AS exited ORDER BY entered",
 )
 
 
-PENDING = parse("test/pending", "MATCH (p:Pending) RETURN count(p) AS waiting")
-OWNERS = parse("test/owners", "MATCH (t:Team)-[:OWNS]->(w:WorkItem {id: $id}) RETURN t.id AS team")
+PENDING = parse(
+    "test/pending",
+    "// cardinality: one\nMATCH (p:Pending) RETURN count(p) AS waiting",
+)
+OWNERS = parse(
+    "test/owners",
+    "// cardinality: rows\nMATCH (t:Team)-[:OWNS]->(w:WorkItem {id: $id}) RETURN t.id AS team",
+)
 
 
 async def counts(store: GraphStore) -> tuple[int, int]:
@@ -214,6 +223,7 @@ async def test_writers_in_other_processes_that_race_to_create_a_node_all_succeed
 
 WHEREABOUTS = parse(
     "test/whereabouts",
+    "// cardinality: one\n"
     "MATCH (w:WorkItem {id: $id}) RETURN w.currentStage AS stage, w.lastMovedAt AS moved",
 )
 
@@ -266,6 +276,7 @@ async def test_ingest_keeps_the_stage_each_item_is_in_and_when_it_last_moved(
 
 GRAPH = parse(
     "test/whole_graph",
+    "// cardinality: one\n"
     "CALL () { MATCH (n) WHERE NOT n:Migration "
     "RETURN collect([labels(n), properties(n)]) AS nodes } "
     "CALL () { MATCH (a)-[r]->(b) "

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.db
 
 FORGET = parse(
     "test/forget_whereabouts",
+    "// cardinality: write\n"
     "MATCH (w:WorkItem) REMOVE w.currentStage, w.lastMovedAt, w.stateLog "
     "WITH count(w) AS items MATCH (m:Migration) DETACH DELETE m",
 )

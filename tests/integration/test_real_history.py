@@ -46,6 +46,7 @@ Record = dict[str, Any]
 
 SHIPPED = parse(
     "test/history_shipped",
+    "// cardinality: rows\n"
     "MATCH (d:Deployment)-[:SHIPPED]->(c:Commit) "
     "RETURN d.id AS deployment, collect(c.id) AS commits",
 )

@@ -29,15 +29,18 @@ pytestmark = pytest.mark.db
 
 ALL_SHIPPED = parse(
     "test/all_shipped",
+    "// cardinality: rows\n"
     "MATCH (d:Deployment)-[:SHIPPED]->(c:Commit) RETURN d.id AS deployment, c.id AS commit",
 )
 STALE_MARKS = parse(
     "test/stale_marks",
+    "// cardinality: rows\n"
     "MATCH (r:Repository) WHERE r.shippedStale IS NOT NULL "
     "RETURN r.id AS repository, r.shippedStale AS environments",
 )
 ALL_CAUSES = parse(
     "test/all_causes",
+    "// cardinality: rows\n"
     "MATCH (i:Incident)-[c:CAUSED_BY]->(d:Deployment) "
     "RETURN i.id AS incident, d.id AS deployment, c.inferred AS inferred",
 )
@@ -232,11 +235,12 @@ async def test_branches_merges_and_environments(store: GraphStore) -> None:
 
 DEPLOYMENT_ENVIRONMENTS = parse(
     "test/deployment_environments",
+    "// cardinality: rows\n"
     "MATCH (d:Deployment) RETURN d.id AS deployment, d.environment AS environment",
 )
 MARK_STALE_AS = parse(
     "test/mark_stale_as",
-    "MATCH (r:Repository {id: $id}) SET r.shippedStale = $environments",
+    "// cardinality: write\nMATCH (r:Repository {id: $id}) SET r.shippedStale = $environments",
 )
 
 
@@ -472,7 +476,8 @@ async def test_deployments_arriving_in_any_order_converge(store: GraphStore) -> 
 # A statement that always fails, after the ones before it in its transaction ran: it
 # creates a repository whose id exists (the uniqueness constraint refuses it).
 DUPLICATE_REPOSITORY = parse(
-    "test/duplicate_repository", "CREATE (:Repository {id: $id, name: 'duplicate'})"
+    "test/duplicate_repository",
+    "// cardinality: write\nCREATE (:Repository {id: $id, name: 'duplicate'})",
 )
 
 

@@ -27,31 +27,37 @@ MAPPING = str(FIXTURES / "mapping.json")
 # (graph/migrations.py); they are not part of what an import writes.
 COUNTS = parse(
     "test/source_counts",
+    "// cardinality: one\n"
     "CALL () { MATCH (n) WHERE NOT n:Migration RETURN count(n) AS nodes } "
     "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
     "RETURN nodes, relationships",
 )
 SNAPSHOT = parse(
     "test/source_snapshot",
+    "// cardinality: rows\n"
     "MATCH (n) WHERE NOT n:Migration "
     "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id",
 )
 VISITS = parse(
     "test/source_visits",
+    "// cardinality: rows\n"
     "MATCH (w:WorkItem {id: $id})-[r:IN_STAGE]->(s:Stage) "
     "RETURN s.id AS stage, r.exitedAt IS NULL AS open ORDER BY r.enteredAt",
 )
 ABOUT = parse(
     "test/source_about",
+    "// cardinality: rows\n"
     "MATCH (f:Feedback)-[:ABOUT]->(w:WorkItem {id: $id}) RETURN f.id AS id ORDER BY id",
 )
 INCIDENTS = parse(
     "test/source_incidents",
+    "// cardinality: rows\n"
     "MATCH (i:Incident)-[:AFFECTS]->(p:Product {id: 'payments'}) "
     "RETURN i.id AS id, i.environment AS environment ORDER BY id",
 )
 CAUSES = parse(
     "test/source_causes",
+    "// cardinality: rows\n"
     "MATCH (i:Incident)-[c:CAUSED_BY]->(d:Deployment) "
     "RETURN i.id AS incident, d.id AS deployment, c.inferred AS inferred",
 )

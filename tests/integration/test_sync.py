@@ -48,7 +48,10 @@ pytestmark = pytest.mark.db
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 VENDOR = Path(__file__).resolve().parents[1] / "fixtures" / "vendor"
 COUNT_RELATIONSHIPS = cypher("admin/count_relationships")
-WAITING = parse("test/waiting", "MATCH (p:Pending) RETURN p.waitsFor AS waitsFor")
+WAITING = parse(
+    "test/waiting",
+    "// cardinality: rows\nMATCH (p:Pending) RETURN p.waitsFor AS waitsFor",
+)
 DELETE_ALL = cypher("admin/delete_all")
 REPO = "/github/repos/acme/payments"
 #: The test clock's "now": 2025-03-22T00:00:00Z, epoch 1742601600.
@@ -272,6 +275,7 @@ async def test_a_second_github_sync_fetches_only_what_changed(
 
 REVIEWS = parse(
     "test/reviews",
+    "// cardinality: rows\n"
     "MATCH (p:Person)-[r:REVIEWED]->(pr:PullRequest) "
     "RETURN p.id AS person, p.name AS name, pr.id AS pull, r.submittedAt AS at, r.state AS state",
 )
@@ -514,7 +518,10 @@ async def test_gitlab_syncs_its_pages_and_a_running_deployment_until_it_finishes
     ]
     assert stats[2].items == 1  # 135, now a success
     rows = await store.read(
-        parse("test/status", "MATCH (d:Deployment {id: $id}) RETURN d.status AS status"),
+        parse(
+            "test/status",
+            "// cardinality: one\nMATCH (d:Deployment {id: $id}) RETURN d.status AS status",
+        ),
         id="gitlab.com/acme/payments-web/deployments/135",
     )
     assert rows[0]["status"] == "success"

@@ -30,7 +30,8 @@ UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
 
 SHIPPED_FROM_HISTORY = parse(
     "reference_shipped_commits",
-    """MATCH (:ValueStream {id: $valueStream})<-[:HAS_VALUE_STREAM]-(p:Product)
+    """// cardinality: rows
+    MATCH (:ValueStream {id: $valueStream})<-[:HAS_VALUE_STREAM]-(p:Product)
     MATCH (d:Deployment)
     WHERE d.environment = $environment AND d.status = 'success'
       AND d.finishedAt >= $start AND d.finishedAt < $end
@@ -44,7 +45,8 @@ SHIPPED_FROM_HISTORY = parse(
 )
 FEATURES_FROM_HISTORY = parse(
     "reference_done_features",
-    """MATCH (:ValueStream {id: $valueStream})-[:HAS_STAGE]->(s:Stage)<-[v:IN_STAGE]-(f:Feature)
+    """// cardinality: rows
+    MATCH (:ValueStream {id: $valueStream})-[:HAS_STAGE]->(s:Stage)<-[v:IN_STAGE]-(f:Feature)
     WHERE s.state = 'done' AND v.exitedAt IS NULL
       AND v.enteredAt >= $start AND v.enteredAt < $end
     WITH DISTINCT f

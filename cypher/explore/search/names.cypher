@@ -1,3 +1,4 @@
+// cardinality: one
 // Up to $first nodes with one of $labels among the organisation's labels and releases
 // (BusinessLine, Product, ValueStream, Stage, Team, Person, Skill, Tool, Repository,
 // Release: few nodes each, so scanning them is cheap) whose name contains $lower (lower

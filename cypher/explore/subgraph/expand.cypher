@@ -1,3 +1,4 @@
+// cardinality: rows
 // Every relationship of the nodes with element ids $elements, with the node at its other
 // end: rows {relationship, start, end, type, properties, other, labels, otherProperties},
 // one per relationship and frontier end (a relationship between two frontier nodes comes

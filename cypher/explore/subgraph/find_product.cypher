@@ -1,3 +1,4 @@
+// cardinality: one
 // The product with id $id, where a subgraph export starts: zero or one row
 // {element, labels, properties}.
 MATCH (n:Product {id: $id})

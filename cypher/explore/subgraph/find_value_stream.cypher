@@ -1,3 +1,4 @@
+// cardinality: one
 // The value stream with id $id, where a subgraph export starts: zero or one row
 // {element, labels, properties}.
 MATCH (n:ValueStream {id: $id})

@@ -1,3 +1,4 @@
+// cardinality: rows
 // The relationships from a node with element id in $elements to a node with element id in
 // $within (the edges between the outermost nodes of a subgraph): rows {relationship,
 // start, end, type, properties}, one per relationship, at most $limit.

@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates the given inferred (Incident)-[:CAUSED_BY {inferred: true}]->(Deployment)
 // relationships ({incident, deployment} rows); no rows.
 UNWIND $rows AS row

@@ -1,3 +1,4 @@
+// cardinality: write
 // Deletes the given inferred (Incident)-[:CAUSED_BY {inferred: true}]->(Deployment)
 // relationships ({incident, deployment} rows); explicit ones are left alone; no rows.
 // Matched from the incident's side and collected before deleting, as

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Incidents whose inferred cause the given deployments or repositories may change:
 // rows {incident}, distinct. For deployments: incidents without an explicit cause that
 // affect one of their products (FOR_PRODUCT, or through the head's repository) and were

@@ -1,3 +1,4 @@
+// cardinality: rows
 // The given incidents as attribution needs them: rows {incident, createdAt,
 // environment, products, explicit, inferred}, one per existing incident. `explicit`:
 // it has a CAUSED_BY not marked inferred; `inferred`: deployments of its inferred ones.

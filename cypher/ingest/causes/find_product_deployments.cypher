@@ -1,3 +1,4 @@
+// cardinality: one
 // Successful, finished deployments of the given products (FOR_PRODUCT, or through the
 // repository of their head commit) whose environment matches one of $patterns (regular
 // expressions the whole name matches, graph/ingest/causes.py incident_pattern): one row

@@ -1,3 +1,4 @@
+// cardinality: rows
 // Incident ids after $after, in id order, at most $first of them (keyset paging over
 // every incident, graph/ingest/causes.py reattribute_all): rows {incident}.
 MATCH (i:Incident)

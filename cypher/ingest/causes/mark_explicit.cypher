@@ -1,3 +1,4 @@
+// cardinality: write
 // Marks the given (Incident)-[:CAUSED_BY]->(Deployment) relationships ({incident,
 // deployment} rows), which records named, as explicit: inferred = false; no rows.
 UNWIND $rows AS row

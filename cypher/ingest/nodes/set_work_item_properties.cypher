@@ -1,3 +1,4 @@
+// cardinality: write
 // Sets the properties of existing work items by id; no rows.
 UNWIND $rows AS row
 MATCH (n:WorkItem {id: row.id})

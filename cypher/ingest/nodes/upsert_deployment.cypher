@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates or updates Deployment nodes by id; no rows. Statuses arrive one by one and out
 // of order (webhooks, sync, files), so the stored progress is merged with the incoming
 // one here, in the write, whatever the order (graph/ingest/progress.py has the same rule

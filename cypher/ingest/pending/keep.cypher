@@ -1,3 +1,4 @@
+// cardinality: write
 // Keeps records that wait for a node, rows {id, waitsFor, record}; no rows. The same
 // record kept again is the same node (its id is the record's digest): it now waits for
 // the given node, and keeps the time it was first kept.

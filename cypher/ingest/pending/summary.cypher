@@ -1,3 +1,4 @@
+// cardinality: rows
 // What waits, by the label of the node it waits for: rows {label, records, oldest,
 // example}, one per label.
 MATCH (p:Pending)

@@ -1,3 +1,4 @@
+// cardinality: write
 // Links deployments to the product of their head commit's repository where they are for
 // no product yet (a deployment delivered before its repository was given a product);
 // $deployments: ids the batch wrote or linked, $repositories: ids the batch gave a

@@ -1,3 +1,4 @@
+// cardinality: write
 // Links releases to the product of their repository where they are for no product yet
 // (a release delivered before its repository was given a product); $releases: ids the
 // batch wrote or linked, $repositories: ids the batch gave a product. No rows.

@@ -1,3 +1,4 @@
+// cardinality: write
 // Clears the stale mark of chains whose SHIPPED was just recomputed: removes each row's
 // environments (lower case; a mark in any case of one is removed) from `shippedStale` of
 // its repository ({repository, environments} rows, one per repository), and the

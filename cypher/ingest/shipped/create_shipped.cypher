@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates the given (Deployment)-[:SHIPPED]->(Commit) relationships ({deployment,
 // commit} rows) unless they exist; no rows. Merged from the commit's side: the embedded
 // database looks for an existing relationship among the first node's, and a deployment

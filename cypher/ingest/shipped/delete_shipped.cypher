@@ -1,3 +1,4 @@
+// cardinality: write
 // Deletes the given (Deployment)-[:SHIPPED]->(Commit) relationships ({deployment,
 // commit} rows); no rows. Matched from the commit's side (a commit has a few SHIPPED, a
 // deployment may have thousands) and every relationship collected before the first is

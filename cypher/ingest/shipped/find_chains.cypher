@@ -1,3 +1,4 @@
+// cardinality: one
 // Every deployment of each given {repository, environment} (its head commit in the
 // repository; the environment in lower case, matching every spelling of it): one row
 // {deployments}, a list with one [repository, environment (lower case), deployment,

@@ -1,3 +1,4 @@
+// cardinality: one
 // Deployments whose SHIPPED set may now reach the given commits (newly in a repository):
 // those that shipped or deployed one of their children. One row {scopes}, a list with
 // one [deployment, repository, environment, at] per such deployment and repository of

@@ -1,3 +1,4 @@
+// cardinality: one
 // The commits within 8 PARENT hops of the frontier commits (themselves included), for a
 // walk that fetches its region a slice at a time: one row {commits}, a list with one
 // [id, parent ids, stop] per commit. `stop`: the walk goes no further there, because the

@@ -1,3 +1,4 @@
+// cardinality: one
 // Deployments whose SHIPPED set a new parent link of the given commits may alter: those
 // that shipped or deployed one of them. One row {scopes}, a list with one [deployment,
 // repository, environment, at] per such deployment and repository of its heads (as

@@ -1,3 +1,4 @@
+// cardinality: one
 // Where each given deployment sits: one row {scopes}, a list with one [deployment,
 // repository, environment, at, shipped] per repository of its head commit(s). The
 // environment is in lower case: a chain groups every spelling of one environment

@@ -1,3 +1,4 @@
+// cardinality: one
 // The commits each given deployment SHIPPED: one row {shipped}, a list with one
 // [deployment, commit ids] per deployment that shipped any.
 UNWIND $deployments AS deploymentId

@@ -1,3 +1,4 @@
+// cardinality: one
 // The commits of the repository not yet SHIPPED to the environment ($environment in
 // lower case: every spelling of it) by a successful deployment of that repository
 // outside $recompute, with their parents: one row {commits}, a list with one [id, parent

@@ -1,3 +1,4 @@
+// cardinality: write
 // Marks chains stale before their SHIPPED is recomputed: adds each row's environments
 // to `shippedStale` of its repository ({repository, environments} rows, one per
 // repository); no rows. A chain whose derivation does not finish stays marked, and the

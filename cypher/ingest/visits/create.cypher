@@ -1,3 +1,4 @@
+// cardinality: write
 // Creates stage visits (ingest checked that none has the same key): rows
 // {item, visits: [{stage, enteredAt, exitedAt}]}, one per item; $stages holds every stage
 // id the rows name; no rows. Each stage and each item is looked up once, not once per

@@ -1,3 +1,4 @@
+// cardinality: write
 // Deletes the given stage visits, rows {item, stage, enteredAt}; no rows. The visits are
 // collected before any is deleted: the embedded database fails to delete several edges
 // of one node while a match over them is still being read.

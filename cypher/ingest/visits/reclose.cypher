@@ -1,3 +1,4 @@
+// cardinality: write
 // Sets when the given stage visits ended, rows {item, stage, enteredAt, exitedAt} (a null
 // exitedAt reopens the visit); no rows.
 UNWIND $rows AS row

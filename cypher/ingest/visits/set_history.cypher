@@ -1,3 +1,4 @@
+// cardinality: write
 // Sets the state log and where each given work item is now, rows {item, expected,
 // stateLog, currentStage, lastMovedAt} (docs/graph-model.md, derived properties): one
 // row {conflicts}, how many items' stored log is no longer `expected`, the log the

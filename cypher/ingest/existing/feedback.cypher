@@ -1,4 +1,0 @@
-// One row {id} per given id that exists as a Feedback.
-UNWIND $ids AS id
-MATCH (n:Feedback {id: id})
-RETURN n.id AS id

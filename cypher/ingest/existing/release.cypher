@@ -1,4 +1,0 @@
-// One row {id} per given id that exists as a Release.
-UNWIND $ids AS id
-MATCH (n:Release {id: id})
-RETURN n.id AS id

@@ -1,4 +1,0 @@
-// One row {id} per given id that exists as a Skill.
-UNWIND $ids AS id
-MATCH (n:Skill {id: id})
-RETURN n.id AS id
