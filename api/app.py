@@ -19,10 +19,10 @@ from api.guard import SiteGuard, csrf_token
 from api.http import errors, exports, health, ingest, prometheus, webhooks
 from api.web import pages
 from api.web.ide import STATIC_DIR
-from graph.connector import Retry, StoreConnector
+from graph.db.connector import Retry, StoreConnector
+from graph.db.store import Connection, GraphStore
 from graph.errors import QueryTimeout, StoreUnavailable
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 
 
 def create_app(
@@ -35,7 +35,7 @@ def create_app(
 
     The app starts even when the database does not answer: requests then get a 503 at
     once and `/healthz` says why, while the connector keeps trying in the background
-    (graph/connector.py); `on_give_up(reason)` is called if it runs out of attempts.
+    (graph/db/connector.py); `on_give_up(reason)` is called if it runs out of attempts.
     """
 
     @asynccontextmanager

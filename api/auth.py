@@ -27,10 +27,10 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth_failures import FailureLimit
+from graph.db.read_gate import READ_CLIENT
+from graph.db.store import GraphStore
 from graph.errors import StoreUnavailable
-from graph.read_gate import READ_CLIENT
 from graph.settings import Settings
-from graph.store import GraphStore
 from graph.tokens import ApiToken, Role, find_token, secret_hash
 
 
@@ -171,7 +171,7 @@ class TokenAuth:
             await refusal(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
-        # The database's read slots are shared between clients in turn (graph/read_gate.py).
+        # The database's read slots are shared between clients in turn (graph/db/read_gate.py).
         address = scope["client"][0] if scope.get("client") else None
         READ_CLIENT.set(client_key(principal, address))
         await self.app(scope, receive, send)

@@ -27,8 +27,8 @@ from api.cli_sync import add_sync_commands
 from api.cli_token import add_token_commands
 from api.errorlog import quiet_input_errors
 from api.runtime import database, embedded_config, opened_store
-from graph.embedded import EmbeddedDatabase
-from graph.entities import COUNT
+from graph.db.embedded import EmbeddedDatabase
+from graph.db.store import GraphStore
 from graph.errors import GraphError, InvalidInput, Problem
 from graph.ingest import exports
 from graph.ingest.hooks import webhook_mapping
@@ -38,8 +38,8 @@ from graph.ingest.sources.mapping import load_mapping
 from graph.ingest.sources.payload import PayloadError
 from graph.ingest.sources.registry import SOURCES
 from graph.model import Label
+from graph.read.entities import COUNT
 from graph.settings import ConfigError, Settings, is_loopback
-from graph.store import GraphStore
 
 
 async def _load_demo(store: GraphStore, settings: Settings, args: argparse.Namespace) -> None:

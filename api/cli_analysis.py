@@ -18,19 +18,19 @@ from rich.table import Table
 
 from api.cli_output import instant, node_id, to_json
 from api.runtime import opened_store
-from graph.analysis_load import ForecastScope
-from graph.entities import nodes_by_ids
-from graph.errors import InvalidArgument
-from graph.flow import Window
-from graph.forecast import (
+from graph.analysis.forecast import (
     DEFAULT_HISTORY_DAYS,
     DEFAULT_SEED,
     DEFAULT_TRIALS,
     start_of_day,
 )
+from graph.analysis.load import ForecastScope
+from graph.analysis.stream import Forecast, constraints_of, flow_data, forecast
+from graph.errors import InvalidArgument
+from graph.metrics.flow import Window
 from graph.model import Label
+from graph.read.entities import nodes_by_ids
 from graph.settings import Settings
-from graph.stream_analysis import Forecast, constraints_of, flow_data, forecast
 
 console = Console()
 errors = Console(stderr=True)

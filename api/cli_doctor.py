@@ -1,4 +1,4 @@
-"""`vsg doctor`: the data-quality report (graph/quality.py) as a table or JSON.
+"""`vsg doctor`: the data-quality report (graph/read/quality.py) as a table or JSON.
 
 Lists, with counts and examples, what makes the flow and DORA numbers empty or doubtful,
 what each finding affects and how to fix it; exits 1 when something is found (discarded
@@ -19,8 +19,8 @@ from rich.table import Table
 from api.cli_dora import production_pattern
 from api.cli_output import to_json
 from api.runtime import opened_store
-from graph.dora import PRODUCTION_PATTERN
-from graph.quality import DataQuality, data_quality
+from graph.metrics.dora import PRODUCTION_PATTERN
+from graph.read.quality import DataQuality, data_quality
 from graph.settings import Settings
 
 

@@ -14,12 +14,12 @@ from rich.table import Table
 
 from api.cli_output import FORMATS, SafeDictWriter, instant, node_id
 from api.runtime import opened_store
-from graph import dora
-from graph.entities import list_nodes, nodes_by_ids
-from graph.flow import Window
+from graph.db.store import GraphStore
+from graph.metrics import dora, dora_queries
+from graph.metrics.flow import Window
 from graph.model import Label
+from graph.read.entities import list_nodes, nodes_by_ids
 from graph.settings import Settings, production_regex
-from graph.store import GraphStore
 
 errors = Console(stderr=True)
 
@@ -255,13 +255,14 @@ async def results(
     pattern = args.production_pattern or default_pattern
     if args.repository:
         scope = ",".join(args.repository)
-        found = await dora.repositories_dora(
+        found = await dora_queries.repositories_dora(
             store, args.repository, window, args.environment, pattern
         )
         return [(scope, found)]
     products = args.product or await _products(store)
     return [
-        (p, await dora.product_dora(store, p, window, args.environment, pattern)) for p in products
+        (p, await dora_queries.product_dora(store, p, window, args.environment, pattern))
+        for p in products
     ]
 
 

@@ -1,7 +1,7 @@
 """`vsg dump` and `vsg load`: the whole graph as ingest records, and back.
 
 A backup, and the way from the embedded database to Neo4j (docs/deployment.md). The dump
-holds the facts, not what is derived from them (graph/dump.py); the load is an ingest of
+holds the facts, not what is derived from them (graph/read/dump.py); the load is an ingest of
 the file, chunk by chunk, so it takes a dump of any size.
 """
 
@@ -17,10 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.cli_progress import console, progress_bar, report_ingest
 from api.runtime import opened_store
-from graph.dump import dump
 from graph.errors import Problem
 from graph.ingest.records import Record, parse_lines
 from graph.ingest.service import ingest_stream
+from graph.read.dump import dump
 from graph.settings import Settings
 
 #: Problems a refused load shows.

@@ -14,8 +14,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from api.cli_output import node_id
 from api.runtime import opened_store
 from graph.model import Label
+from graph.read.subgraph import SubgraphScope, load_subgraph
 from graph.settings import Settings
-from graph.subgraph import SubgraphScope, load_subgraph
 
 console = Console(stderr=True)
 

@@ -22,10 +22,9 @@ from rich.table import Table
 
 from api.cli_output import FORMATS, SafeDictWriter, instant, node_id, to_json
 from api.runtime import opened_store
-from graph import flow
-from graph.entities import list_nodes, nodes_by_ids
 from graph.errors import InvalidArgument
-from graph.flow import (
+from graph.metrics import flow
+from graph.metrics.flow import (
     AgingWip,
     Cfd,
     FlowData,
@@ -36,8 +35,9 @@ from graph.flow import (
     StageMetrics,
     Window,
 )
-from graph.flow_queries import load_flow_data
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import FlowItemLevel, FlowType, Label, WorkItemKind
+from graph.read.entities import list_nodes, nodes_by_ids
 from graph.settings import Settings
 
 console = Console()

@@ -15,8 +15,8 @@ from typing import Any
 
 from api.cli_progress import console
 from api.runtime import opened_store
-from graph.dora import production_pattern_of
 from graph.ingest.causes import reattribute_all
+from graph.metrics.dora import production_pattern_of
 from graph.settings import Settings
 
 

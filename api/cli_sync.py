@@ -18,10 +18,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.runtime import opened_store
+from graph.db.store import GraphStore
 from graph.ingest.hooks import webhook_mapping
 from graph.ingest.sources.mapping import SourceMapping, load_mapping
 from graph.settings import Settings
-from graph.store import GraphStore
 from graph.sync import github, gitlab, jira
 from graph.sync.client import ApiClient
 from graph.sync.cursor import list_cursors, load_cursor

@@ -2,7 +2,7 @@
 
 Flow metrics, CFDs, aging WIP, forecasts' simulations, exports and the value-stream
 analyses (constraints, team network, critical path, traceability and skill gaps,
-recommendations: graph/stream_analysis.py loads their data with reads on the loop, then
+recommendations: graph/analysis/stream.py loads their data with reads on the loop, then
 computes through `runner`) compute in Python over data already loaded; on the event loop
 one long computation would hold every other request (a 40-second CFD held a probe 40 s).
 `Compute.run` hands a pure function to a worker thread instead:

@@ -11,8 +11,8 @@ import strawberry
 from api.auth import Principal, TokenCache
 from api.compute import Compute
 from api.loaders import Loaders
+from graph.db.store import GraphStore
 from graph.settings import Settings
-from graph.store import GraphStore
 
 T = TypeVar("T")
 

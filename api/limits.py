@@ -74,13 +74,13 @@ class Limits:
     max_forecast_work: int = 20_000_000
 
 
-#: A window's length without `from`: graph/flow.py's default.
+#: A window's length without `from`: graph/metrics/flow.py's default.
 DEFAULT_WINDOW_DAYS = 90
 #: Days a forecast of `items` is counted per trial: its simulation stops when they are
 #: done, drawing at most the 10-year horizon; measured, a trial of the worst case costs
 #: about what 1,000 days of a forecast to `by` cost.
 WHEN_DAYS = 1000
-#: A forecast's `trials` without the argument: graph/forecast.py's default.
+#: A forecast's `trials` without the argument: graph/analysis/forecast.py's default.
 DEFAULT_TRIALS = 10_000
 WEEK_DAYS = 7
 

@@ -11,14 +11,15 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import dora, entities
-from graph.analysis_load import MemberSkill, StreamWork, load_stream_work, load_team_skills
-from graph.entities import Related, RelatedPage
-from graph.flow import FlowData, FlowQuery
-from graph.flow_queries import load_flow_data_many
+from graph.analysis.load import MemberSkill, StreamWork, load_stream_work, load_team_skills
+from graph.db.store import GraphStore
+from graph.metrics import dora, dora_queries
+from graph.metrics.flow import FlowData, FlowQuery
+from graph.metrics.flow_queries import load_flow_data_many
 from graph.model import Label, Node
+from graph.read import entities, relations
+from graph.read.relations import Related, RelatedPage
 from graph.runner import Runner, inline
-from graph.store import GraphStore
 
 
 @dataclass
@@ -56,10 +57,10 @@ class Loaders:
     def related(self, name: str) -> DataLoader[str, list[Related]]:
         """Nodes reached from a parent id over the relation `name`."""
         if name not in self._related:
-            rel = entities.relation(name)
+            rel = relations.relation(name)
 
             async def load(ids: Sequence[str]) -> list[list[Related]]:
-                return await entities.follow(self.store, rel, ids)
+                return await relations.follow(self.store, rel, ids)
 
             self._related[name] = DataLoader(load_fn=load)
         return self._related[name]
@@ -70,7 +71,7 @@ class Loaders:
         if key not in self._pages:
 
             async def load(ids: Sequence[str]) -> list[RelatedPage]:
-                return await entities.follow_page(self.store, name, ids, first, after)
+                return await relations.follow_page(self.store, name, ids, first, after)
 
             self._pages[key] = DataLoader(load_fn=load)
         return self._pages[key]
@@ -120,7 +121,9 @@ class Loaders:
         if key not in self._lead_times:
 
             async def load(ids: Sequence[str]) -> list[dora.Change | None]:
-                found = await dora.pull_request_lead_times(self.store, ids, environment, pattern)
+                found = await dora_queries.pull_request_lead_times(
+                    self.store, ids, environment, pattern
+                )
                 return [found.get(id) for id in ids]
 
             self._lead_times[key] = DataLoader(load_fn=load)

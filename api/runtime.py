@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase
+from graph.db.migrations import prepare
+from graph.db.store import Connection, GraphStore
 from graph.errors import StoreUnavailable
-from graph.migrations import prepare
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 
 
 def embedded_config(settings: Settings) -> EmbeddedConfig:

@@ -35,10 +35,10 @@ import httpx  # noqa: E402 - after the path set-up above
 from demo_stream import UNTIL  # noqa: E402
 
 from bench.suite import DATABASE, child, load, wait_http  # noqa: E402
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402
-from graph.migrations import prepare  # noqa: E402
-from graph.queries import parse  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402
+from graph.db.migrations import prepare  # noqa: E402
+from graph.db.queries import parse  # noqa: E402
+from graph.db.store import GraphStore  # noqa: E402
 
 APP = ROOT / "api" / "web" / "static" / "app"
 RESULTS_DIR = ROOT / "bench" / "results"

@@ -34,13 +34,13 @@ import httpx
 
 from api.app import create_app
 from graph import demo
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.store import GraphStore
 from graph.ingest.records import NodeRecord
 from graph.ingest.service import ingest_stream
-from graph.migrations import prepare
 from graph.model import Label, WorkItemKind
 from graph.settings import Settings
-from graph.store import GraphStore
 
 TARGET_P95_MS = 100.0
 GITHUB_SECRET, JIRA_SECRET = "bench-github", "bench-jira"

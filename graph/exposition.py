@@ -2,7 +2,7 @@
 
 api/http/prometheus.py renders them in the Prometheus text format; this module only
 computes them, over the default window (the 90 days up to the scrape), as the API
-serves them (graph/flow.py, graph/constraints.py, graph/dora.py):
+serves them (graph/metrics/flow.py, graph/analysis/constraints.py, graph/metrics/dora.py):
 
 - per value stream: its stages with their items now, the flow metrics, and the stations
   ranked as candidate constraints (the constraint first);
@@ -25,9 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from graph.constraints import Constraints, rank_stations
-from graph.dora import PRODUCTION, PRODUCTION_PATTERN, Dora, product_dora
-from graph.flow import (
+from graph.analysis.constraints import Constraints, rank_stations
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
+from graph.metrics.dora import PRODUCTION, PRODUCTION_PATTERN, Dora
+from graph.metrics.dora_queries import product_dora
+from graph.metrics.flow import (
     FlowData,
     FlowMetrics,
     FlowQuery,
@@ -36,11 +39,9 @@ from graph.flow import (
     Window,
     flow_metrics,
 )
-from graph.flow import stage_metrics as stage_metrics_of
-from graph.flow_queries import load_flow_data_many
-from graph.queries import cypher
+from graph.metrics.flow import stage_metrics as stage_metrics_of
+from graph.metrics.flow_queries import load_flow_data_many
 from graph.runner import Runner, inline
-from graph.store import GraphStore
 
 VALUE_STREAMS = cypher("exposition/list_value_streams")
 PRODUCTS = cypher("exposition/list_products")

@@ -120,7 +120,7 @@ class Settings:
     query_timeout_seconds: float = 30.0
     #: Seconds a write transaction may take before it is abandoned (a 503).
     write_timeout_seconds: float = 120.0
-    #: Requests' reads sent to the database at once (graph/read_gate.py); the others
+    #: Requests' reads sent to the database at once (graph/db/read_gate.py); the others
     #: wait in this process, where writes pass them. None: automatic (see
     #: `reads_at_once`); 0: no limit.
     read_concurrency: int | None = None

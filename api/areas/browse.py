@@ -18,11 +18,11 @@ from api.types.convert import TYPES, to_graphql
 from api.types.organisation import BusinessLine, Product, Team, Tool
 from api.types.stream import ValueStream
 from api.types.work import WorkItem
-from graph import entities
-from graph.entities import WorkItemFilter
 from graph.model import Label
 from graph.model import Node as DomainNode
 from graph.model import WorkItemKind as DomainKind
+from graph.read import entities
+from graph.read.entities import WorkItemFilter
 
 N = TypeVar("N", bound=Node)
 

@@ -11,7 +11,7 @@ from api.types.dora import (
     ToArg,
     repositories_dora,
 )
-from graph.dora import PRODUCTION
+from graph.metrics.dora import PRODUCTION
 
 
 @strawberry.type

@@ -10,10 +10,10 @@ import strawberry
 from api.context import Info
 from api.types.base import split_global_id
 from api.types.explore import Direction, GraphPath, Neighbourhood, RelationshipGroup
-from graph import explore
 from graph.errors import InvalidArgument
 from graph.model import Label
 from graph.model import Node as DomainNode
+from graph.read import explore
 
 
 def _offset_cursor(offset: int) -> str:

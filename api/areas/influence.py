@@ -10,8 +10,8 @@ from api.context import Info
 from api.permissions import IsEditor
 from api.types.base import split_global_id
 from api.types.work import WorkItem
+from graph.analysis.influence import BacklogRequest, EvidenceKind, raise_backlog_item
 from graph.errors import InvalidInput
-from graph.influence import BacklogRequest, EvidenceKind, raise_backlog_item
 from graph.model import Label, WorkItemKind
 
 

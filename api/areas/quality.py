@@ -6,7 +6,7 @@ from api.context import Info
 from api.types.dora import ProductionPatternArg
 from api.types.dora import production_pattern as _pattern
 from api.types.quality import DataQuality
-from graph.quality import data_quality
+from graph.read.quality import data_quality
 
 
 @strawberry.type

@@ -4,7 +4,7 @@ import strawberry
 
 from api.context import Info
 from api.types.trace import Trace
-from graph import trace as tracing
+from graph.read import trace as tracing
 
 
 @strawberry.type

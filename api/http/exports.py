@@ -30,14 +30,15 @@ from api.cli_dora import row as dora_row
 from api.cli_metrics import CSV_COLUMNS, report, write_csv
 from api.cli_output import SafeDictWriter, instant, to_json
 from api.compute import Compute
-from graph.dora import PRODUCTION, product_dora
-from graph.entities import nodes_by_ids
+from graph.db.store import GraphStore
 from graph.errors import InvalidArgument, QueryTimeout
-from graph.flow import FlowQuery, Interval, ScopeKind, Window, cfd
-from graph.flow_queries import load_flow_data
 from graph.ids import plain_id
+from graph.metrics.dora import PRODUCTION
+from graph.metrics.dora_queries import product_dora
+from graph.metrics.flow import FlowQuery, Interval, ScopeKind, Window, cfd
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import Label
-from graph.store import GraphStore
+from graph.read.entities import nodes_by_ids
 
 CSV = "text/csv; charset=utf-8"
 T = TypeVar("T")

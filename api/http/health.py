@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from graph.connector import StoreConnector
+from graph.db.connector import StoreConnector
 
 
 async def healthz(request: Request) -> JSONResponse:

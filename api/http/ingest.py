@@ -18,12 +18,12 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from graph.db.store import GraphStore
 from graph.errors import InvalidInput, Problem
 from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.records import LineSplitter, Record, parse_line
 from graph.ingest.service import ingest
 from graph.settings import Settings
-from graph.store import GraphStore
 
 
 def _problem(p: Problem) -> dict[str, object]:

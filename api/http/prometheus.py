@@ -31,13 +31,13 @@ from prometheus_client.registry import Collector, CollectorRegistry
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from graph.dora import Dora, DoraLevel
+from graph.db.store import GraphStore
 from graph.errors import QueryTimeout, StoreUnavailable
 from graph.exposition import ExpositionCache, Figures, StreamFigures, graph_figures
 from graph.ingest.counters import EntryPoint, Written, ingest_counters
+from graph.metrics.dora import Dora, DoraLevel
 from graph.model import StageState
 from graph.settings import Settings
-from graph.store import GraphStore
 
 DAY, HOUR = 86_400, 3_600
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from graph.db.store import GraphStore
 from graph.errors import InvalidInput
 from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.hooks import ingest_event, webhook_mapping
@@ -33,7 +34,6 @@ from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted, PayloadError
 from graph.model import Label
 from graph.settings import Settings
-from graph.store import GraphStore
 
 Convert = Callable[[bytes, SourceMapping], Converted | None]
 

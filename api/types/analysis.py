@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from api.context import Info
-from graph import analysis as domain
-from graph import constraints as cons
-from graph import forecast as simulation
-from graph import stream_analysis
-from graph.analysis_load import PRODUCTION, ForecastScope, StreamWork, load_throughput
+from graph.analysis import constraints as cons
+from graph.analysis import forecast as simulation
+from graph.analysis import network as domain
+from graph.analysis import stream as stream_analysis
+from graph.analysis.forecast import DEFAULT_HISTORY_DAYS, DEFAULT_SEED, DEFAULT_TRIALS, start_of_day
+from graph.analysis.influence import Recommendation as DomainRecommendation
+from graph.analysis.influence import RecommendationKind
+from graph.analysis.load import PRODUCTION, ForecastScope, StreamWork, load_throughput
 from graph.errors import InvalidArgument
-from graph.flow import FlowData, FlowQuery, ScopeKind, Window
-from graph.forecast import DEFAULT_HISTORY_DAYS, DEFAULT_SEED, DEFAULT_TRIALS, start_of_day
-from graph.influence import Recommendation as DomainRecommendation
-from graph.influence import RecommendationKind
+from graph.metrics.flow import FlowData, FlowQuery, ScopeKind, Window
 from graph.model import Label
 from graph.model import Node as DomainNode
 

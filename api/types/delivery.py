@@ -11,7 +11,7 @@ from api.types.base import Node
 from api.types.dora import Change, EnvironmentArg, ProductionPatternArg, pull_request_lead_time
 from api.types.organisation import Named, Product
 from api.types.resolve import one_related, related_nodes, text
-from graph.dora import PRODUCTION
+from graph.metrics.dora import PRODUCTION
 
 if TYPE_CHECKING:
     from api.types.outcomes import Incident

@@ -8,8 +8,8 @@ import strawberry
 
 from api.context import Info
 from api.types.base import page_size
-from graph import dora
-from graph.flow import Window
+from graph.metrics import dora, dora_queries
+from graph.metrics.flow import Window
 from graph.model import Label
 
 if TYPE_CHECKING:
@@ -307,7 +307,7 @@ async def product_dora(
     pattern: str | None = None,
 ) -> DoraMetrics:
     """Resolve `Product.dora`."""
-    found = await dora.product_dora(
+    found = await dora_queries.product_dora(
         info.context.store,
         product,
         window(start, end),
@@ -326,7 +326,7 @@ async def repositories_dora(
     pattern: str | None = None,
 ) -> DoraMetrics:
     """Resolve the top-level `dora(repositories: ...)`."""
-    found = await dora.repositories_dora(
+    found = await dora_queries.repositories_dora(
         info.context.store,
         repositories,
         window(start, end),

@@ -9,8 +9,8 @@ import strawberry
 
 from api.types.base import Node, global_id
 from api.types.convert import to_graphql
-from graph import explore
 from graph.model import Label
+from graph.read import explore
 
 
 @strawberry.type(description="A relationship between two nodes, pointing from start to end.")

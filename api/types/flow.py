@@ -15,8 +15,8 @@ import strawberry
 
 from api.context import Info
 from api.types.base import page_size
-from graph import flow
-from graph.flow import FlowQuery, Interval, ScopeKind, Window
+from graph.metrics import flow
+from graph.metrics.flow import FlowQuery, Interval, ScopeKind, Window
 from graph.model import FlowItemLevel, Label, WorkItemKind
 from graph.model import FlowType as DomainFlowType
 from graph.model import Node as DomainNode

@@ -13,8 +13,8 @@ from api.types.dora import ProductionPatternArg as DoraProductionPatternArg
 from api.types.dora import ToArg as DoraToArg
 from api.types.flow import FlowScope
 from api.types.resolve import related, related_nodes, text
-from graph.dora import PRODUCTION
-from graph.flow import ScopeKind
+from graph.metrics.dora import PRODUCTION
+from graph.metrics.flow import ScopeKind
 
 if TYPE_CHECKING:
     from api.types.analysis import SkillMatrix

@@ -1,4 +1,4 @@
-"""GraphQL types of the data-quality report (graph/quality.py)."""
+"""GraphQL types of the data-quality report (graph/read/quality.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from graph import quality
+from graph.read import quality
 
 
 @strawberry.type(description="What one data-quality check found.")

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from api.context import Info
-from graph.entities import Related
 from graph.model import Node
+from graph.read.relations import Related
 
 
 async def related(info: Info, name: str, key: str) -> list[Related]:

@@ -10,7 +10,7 @@ from api.types.analysis import StreamAnalyses
 from api.types.flow import FlowScope
 from api.types.organisation import Named, Product, Skill, SkillLevel, Tool
 from api.types.resolve import related, related_nodes, text
-from graph.flow import ScopeKind
+from graph.metrics.flow import ScopeKind
 
 if TYPE_CHECKING:
     from api.types.work import WorkItem

@@ -9,7 +9,7 @@ from api.types.delivery import Build, Commit, Deployment, PullRequest, Release
 from api.types.organisation import BusinessLine, Product
 from api.types.outcomes import Feedback, Incident, IncidentCause
 from api.types.work import WorkItem
-from graph.trace import Trace as DomainTrace
+from graph.read.trace import Trace as DomainTrace
 
 
 @strawberry.type(description="A point in a work item's life; `at` is null until it happens.")

@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.entities import COUNT
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
 from graph.model import Label
-from graph.queries import cypher
+from graph.read.entities import COUNT
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token, revoke_token, secret_hash
 from tests.factories import ndjson
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from api.app import create_app
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import cypher
 from graph.settings import ConfigError, Settings
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.factories import SmallOrg
 

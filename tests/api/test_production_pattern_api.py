@@ -37,12 +37,12 @@ import httpx
 import pytest
 
 from api.app import create_app
+from graph.db.queries import parse
+from graph.db.store import Connection, GraphStore
 from graph.ingest.causes import incident_pattern, reattribute_all
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import parse
 from graph.settings import ConfigError, Settings, production_regex
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.api.test_webhooks import DEPLOYMENT, REPO, SECRET, push, signed
 from tests.factories import Record, commit, deployment, ndjson, node, rel

@@ -20,12 +20,12 @@ import uvicorn
 
 from api.app import create_app
 from api.compute import Compute
-from graph.embedded import free_port
+from graph.db.embedded import free_port
+from graph.db.store import Connection, GraphStore
 from graph.errors import QueryTimeout
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token
 from tests.api.conftest import Api
 from tests.factories import SmallOrg, node, rel, state
@@ -265,7 +265,7 @@ async def test_a_probe_is_answered_within_a_second_during_the_worst_allowed_requ
     # Nothing the server computes holds its event loop: every probe within the second.
     assert max(loop_probes) < 1.0, loop_probes
     # The 30 analyses send the database a burst of reads at once; the read gate gives a
-    # free slot to the client served longest ago (graph/read_gate.py), so the prober's
+    # free slot to the client served longest ago (graph/db/read_gate.py), so the prober's
     # read waits for one of the burst's reads, not for all of them.
     assert max(probes) < 1.0, probes
 

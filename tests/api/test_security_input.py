@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.entities import COUNT
-from graph.queries import cypher
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
+from graph.read.entities import COUNT
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.fuzz.strategies import NOT_UTF8
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from graph.store import Connection, GraphStore
+from graph.db.store import Connection, GraphStore
 from tests.api.test_graphql_limits import serve
 from tests.factories import SmallOrg, ndjson
 from tests.fuzz.checks import counts

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from api.redact import RedactSecrets, redact
-from graph.embedded import free_port
-from graph.store import Connection
+from graph.db.embedded import free_port
+from graph.db.store import Connection
 
 pytestmark = pytest.mark.db
 

@@ -12,8 +12,8 @@ import pytest
 
 import api.auth
 from api.auth_failures import FailureLimit
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import ApiToken, Role, create_token, find_token, revoke_token
 from tests.api.test_auth import _client
 

@@ -16,10 +16,10 @@ import pytest
 
 from api.app import create_app
 from api.guard import CSRF_HEADER, allowed_hosts, host_name
-from graph.entities import COUNT
+from graph.db.store import Connection, GraphStore
 from graph.model import Label
+from graph.read.entities import COUNT
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token, list_tokens
 from tests.api.conftest import Api
 from tests.factories import ndjson, node

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from api.app import create_app
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api, api
 from tests.fuzz.tally import CASES, OUTCOMES, Tally
 

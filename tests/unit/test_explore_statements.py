@@ -3,8 +3,8 @@ one branch per label: every label of the model must have its branch."""
 
 from __future__ import annotations
 
-from graph.explore import SHORTEST_PATH
 from graph.model import Label
+from graph.read.explore import SHORTEST_PATH
 
 
 def test_every_label_can_be_either_end_of_a_path() -> None:

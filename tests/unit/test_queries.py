@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.queries import CatalogueError, catalogue, cypher, load, parse
+from graph.db.queries import CatalogueError, catalogue, cypher, load, parse
 
 REPO = Path(__file__).resolve().parents[2]
 

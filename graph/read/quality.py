@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.dora import PRODUCTION_PATTERN, production_pattern_of
-from graph.flow import DISCARDED_RESOLUTIONS
-from graph.queries import Query, cypher
-from graph.store import GraphStore
+from graph.db.queries import Query, cypher
+from graph.db.store import GraphStore
+from graph.metrics.dora import PRODUCTION_PATTERN, production_pattern_of
+from graph.metrics.flow import DISCARDED_RESOLUTIONS
 
 PENDING = cypher("ingest/pending/summary")
 ENVIRONMENTS = cypher("quality/environments")

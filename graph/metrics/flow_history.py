@@ -3,7 +3,7 @@
 The flow metrics of a large value stream read hundreds of thousands of stage visits: as
 one Python object per visit that costs seconds, as numpy arrays milliseconds. `History`
 holds the visits as columns; `lives` derives once what all metrics share: each visit's
-effective end, and each item's started and done times (graph/flow.py states the rules).
+effective end, and each item's started and done times (graph/metrics/flow.py states the rules).
 
 Times are integer microseconds since the Unix epoch, UTC: exact for every datetime.
 """

@@ -16,7 +16,7 @@ side leaves the other able to recover:
   a `kill -9`), a bounded number of times, logging each restart, and reports when it
   gives up.
 
-Run as `python -m graph.embedded DATA_DIR BOLT_PORT HTTP_PORT DATABASE` it is the child.
+Run as `python -m graph.db.embedded DATA_DIR BOLT_PORT HTTP_PORT DATABASE` it is the child.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from graph.db.store import Connection, GraphStore
 from graph.errors import StoreUnavailable
-from graph.store import Connection, GraphStore
 
 USER = "root"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
@@ -100,7 +100,7 @@ class EmbeddedDatabase:
                 [
                     sys.executable,
                     "-m",
-                    "graph.embedded",
+                    "graph.db.embedded",
                     str(self.config.data_dir.resolve()),
                     str(self.config.bolt_port),
                     str(self.config.http_port),

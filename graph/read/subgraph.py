@@ -22,10 +22,10 @@ from typing import Any
 
 import networkx as nx
 
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.errors import GraphError, NotFound
 from graph.model import Label, WorkItemKind
-from graph.queries import cypher
-from graph.store import GraphStore
 
 EXPAND = cypher("explore/subgraph/expand")
 LINK = cypher("explore/subgraph/link")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.history import Fact, FactKind
 from graph.ingest.plan import Plan, plan_histories
 from graph.ingest.service import StoreLookup, write_plan
-from graph.queries import cypher
-from graph.store import GraphStore
 
 LIST_APPLIED = cypher("migrations/list_applied")
 RECORD_APPLIED = cypher("migrations/record_applied")
@@ -70,7 +70,7 @@ async def migrate(store: GraphStore) -> list[str]:
 async def prepare(store: GraphStore) -> list[str]:
     """Make the database ready for this vsgraph: apply the schema, then run the data
     migrations it has not had yet (their ids are returned). Runs while the store's gate
-    is still closed to requests (graph/connector.py opens it afterwards)."""
+    is still closed to requests (graph/db/connector.py opens it afterwards)."""
     with store.preparing():
         await store.apply_schema()
         return await migrate(store)

@@ -19,15 +19,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from graph.analysis import CriticalPath, SkillGap, TeamNetwork, TraceabilityGaps
-from graph.constraints import Constraints
+from graph.analysis.constraints import Constraints
+from graph.analysis.network import CriticalPath, SkillGap, TeamNetwork, TraceabilityGaps
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.errors import InvalidInput, Problem
 from graph.ingest import records as record_format
 from graph.ingest.service import StoreLookup, ingest
 from graph.model import Label, WorkItemKind
-from graph.queries import cypher
 from graph.settings import DEFAULT_PRODUCTION_PATTERN
-from graph.store import GraphStore
 
 BACKLOG_STAGE = cypher("analysis/find_backlog_stage")
 

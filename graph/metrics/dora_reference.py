@@ -1,29 +1,22 @@
 """The naive reference for a product's DORA figures: every deployment and incident the
 product ever had, read whole, then the window's changes.
 
-This is how `graph.dora.product_dora` read the graph before it read only what the window
-needs (docs/performance.md, "DORA: the window, not the history"). The four keys are the
-same pure functions; only the reading differs, so a test compares the two answers on the
-demo organisation. Nothing but tests calls it: its cost grows with the product's history.
+This is how `product_dora` (graph/metrics/dora_queries.py) read the graph before it read
+only what the window needs (docs/performance.md, "DORA: the window, not the history").
+The four keys are the same pure functions (graph/metrics/dora.py); only the reading
+differs, so a test compares the two answers on the demo organisation. Nothing but tests
+calls it: its cost grows with the product's history.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from graph.dora import (
-    PRODUCTION,
-    PRODUCTION_PATTERN,
-    Dora,
-    deployments_of,
-    environment_pattern,
-    four_keys,
-    incidents_of,
-    window_changes,
-)
-from graph.flow import Window
-from graph.queries import cypher
-from graph.store import GraphStore
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
+from graph.metrics.dora import PRODUCTION, PRODUCTION_PATTERN, Dora, environment_pattern, four_keys
+from graph.metrics.dora_queries import deployments_of, incidents_of, window_changes
+from graph.metrics.flow import Window
 
 PRODUCT_DEPLOYMENTS = cypher("dora/find_product_deployments")
 PRODUCT_INCIDENTS = cypher("dora/find_product_incidents")

@@ -1,4 +1,4 @@
-"""Loading what the flow metrics need (graph/flow.py) from the graph, in three queries
+"""Loading what the flow metrics need (graph/metrics/flow.py) from the graph, in three queries
 for any number of scopes (a nested list of value streams costs what one does).
 
 A scope is a set of stages: a value stream's, a product's value streams', or those of
@@ -32,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from graph.flow import (
+from graph.db.queries import cypher
+from graph.db.store import GraphStore, collected
+from graph.metrics.flow import (
     DEFAULT_KINDS,
     DEFAULT_LEVEL,
     NESTED,
@@ -42,10 +44,8 @@ from graph.flow import (
     ScopeKind,
     discarded_by_tool,
 )
-from graph.flow_history import NEVER, History, ItemFacts
+from graph.metrics.flow_history import NEVER, History, ItemFacts
 from graph.model import FlowItemLevel, FlowType, Outcome, StageState, WorkItemKind
-from graph.queries import cypher
-from graph.store import GraphStore, collected
 from graph.times import micros
 
 STAGES = {
@@ -265,7 +265,7 @@ async def load_flow_data(store: GraphStore, query: FlowQuery) -> FlowData:
 
 
 # ---------------------------------------------------------------------------------------
-# The same rules for other loaders (graph/analysis_load.py: forecast throughput)
+# The same rules for other loaders (graph/analysis/load.py: forecast throughput)
 
 
 def scope_of(stage_rows: list[Any]) -> tuple[tuple[FlowStage, ...], FlowItemLevel | None]:

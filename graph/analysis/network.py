@@ -1,6 +1,6 @@
 """Analyses of a value stream's dependencies as pure functions over networkx graphs.
 
-graph/analysis_load.py loads the subgraphs (in a few queries); everything here takes
+graph/analysis/load.py loads the subgraphs (in a few queries); everything here takes
 plain data or an `nx.DiGraph` and returns frozen dataclasses, so each analysis has a
 literal-graph unit test. docs/analysis.md states every rule; in short:
 

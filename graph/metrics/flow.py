@@ -1,9 +1,9 @@
 """Flow Framework metrics (DESIGN.md §4) as pure functions over loaded stage visits.
 
-Nothing here touches the database: `graph/flow_queries.py` loads a `FlowData` (the
+Nothing here touches the database: `graph/metrics/flow_queries.py` loads a `FlowData` (the
 stages of a scope and the visits of the work items that moved in a window), and the
 functions below compute every metric from it, so the math is unit-testable on literal
-fixtures. The visits are held as numpy columns (graph/flow_history.py): a value stream
+fixtures. The visits are held as numpy columns (graph/metrics/flow_history.py): a value stream
 of 100,000 items is computed in a fraction of a second. docs/metrics.md states each
 formula; the rules that shape all of them:
 
@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.errors import InvalidArgument
-from graph.flow_history import (
+from graph.metrics.flow_history import (
     FLOW_TYPES,
     MISSING,
     NEVER,
@@ -59,8 +59,8 @@ from graph.flow_history import (
     per_flow_type,
     stage_flags,
 )
+from graph.metrics.stats import P85, percentile
 from graph.model import FlowItemLevel, FlowType, Outcome, StageState, WorkItemKind
-from graph.stats import P85, percentile
 from graph.times import instant, micros
 
 DAY = timedelta(days=1)

@@ -8,7 +8,7 @@ with no active stage after it (e.g. Ready to Release) is a station of its own (w
 waiting for something outside the stream, such as a deployment window). `new` and `done`
 stages are not ranked: time there is not flow time.
 
-Each station's evidence, from the flow metrics of graph/flow.py over the window:
+Each station's evidence, from the flow metrics of graph/metrics/flow.py over the window:
 
 - **share**: its stages' share of the total flow time of the items done in the window;
 - **growth**: Σ arrivals - Σ departures over its stages (transfers from queue to stage
@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.flow import FlowStage, StageMetrics, Window
+from graph.metrics.flow import FlowStage, StageMetrics, Window
 from graph.model import StageState
 
 #: Weights of the normalised figures in a station's score (they sum to 1).

@@ -7,15 +7,12 @@ the configured database (always passed: the embedded server otherwise silently f
 through to another database). Results are consumed inside the transaction and returned
 as plain Python data.
 
-Time: values go in as naive UTC datetimes and come back as aware UTC datetimes. The
-embedded database stores timezone-aware values without their zone and then refuses to
-mix them with aware parameters, so naive UTC on the wire is the one representation that
-behaves the same on Neo4j and on the embedded database.
+Values cross the wire through graph/db/wire.py (`to_db`, `from_db`).
 
 Unavailability: a call that cannot reach the database (refused, reset, timed out while
 connecting, no free connection) raises StoreUnavailable once the driver's own retries
 (`retry_time`) are spent, with a message for the client; the detailed reason goes to
-`on_unavailable` (graph/connector.py), which may close the store's gate (`unavailable`)
+`on_unavailable` (graph/db/connector.py), which may close the store's gate (`unavailable`)
 so that further calls fail at once until the database answers again.
 """
 
@@ -26,11 +23,9 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import neo4j
-import neo4j.time
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
@@ -42,15 +37,11 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from graph.db.locks import KeyLocks
+from graph.db.queries import Query, catalogue, cypher
+from graph.db.read_gate import ReadGate, read_key
+from graph.db.wire import from_db, to_db
 from graph.errors import QueryTimeout, StoreUnavailable
-from graph.locks import KeyLocks
-from graph.queries import Query, catalogue, cypher
-from graph.read_gate import ReadGate, read_key
-
-try:  # see wire_datetime
-    from neo4j._codec.packstream import Structure as _Structure
-except ImportError:  # pragma: no cover - a driver release without it
-    _Structure = None
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -154,87 +145,6 @@ class Connection:
         return f"Connection(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
 
 
-#: Values that go to and come back from the driver as they are.
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-_NAIVE_EPOCH = datetime(1970, 1, 1)
-
-
-def wire_datetime(value: datetime) -> Any:
-    """A datetime as Bolt's LocalDateTime structure, in UTC (naive values are UTC).
-
-    The driver encodes a Python datetime through its own temporal types at ~50 us per
-    value, which makes it the largest cost of a large import (millions of timestamps);
-    this builds the identical structure (tests/unit/test_store_wire.py compares them) in
-    about 1 us. The structure class is the driver's own, from a private module: should a
-    driver release move it, datetimes go to the driver as they are (slower, the same)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    if _Structure is None:  # pragma: no cover - see above
-        return value
-    since = value - _NAIVE_EPOCH
-    return _Structure(b"d", since.days * 86400 + since.seconds, since.microseconds * 1000)
-
-
-def to_db(value: Any) -> Any:
-    """Convert a parameter value for the wire: datetimes become naive UTC (LocalDateTime);
-    plain values pass through untouched."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is dict:
-        return {k: v if type(v) in _PLAIN else to_db(v) for k, v in value.items()}
-    if kind is list:
-        if _PLAIN.issuperset(map(type, value)):
-            return value
-        return [to_db(v) for v in value]
-    if isinstance(value, datetime):
-        return wire_datetime(value)
-    if isinstance(value, Mapping):
-        return {k: to_db(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_db(v) for v in value]
-    return value
-
-
-def from_db(value: Any) -> Any:
-    """Convert a result value to plain Python: datetimes come back aware, in UTC; nodes
-    as their property maps, relationships as (start, type, end), paths as lists.
-
-    Dispatches on the exact type, plain values first: a metrics result carries hundreds
-    of thousands of numbers and strings, and generic checks on each cost seconds."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is list:
-        if _PLAIN.issuperset(map(type, value)):
-            return value
-        return [from_db(v) for v in value]
-    if kind is dict:
-        return {k: v if type(v) in _PLAIN else from_db(v) for k, v in value.items()}
-    if isinstance(value, neo4j.time.DateTime):
-        value = value.to_native()
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-    if isinstance(value, neo4j.time.Date):
-        return value.to_native()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, neo4j.graph.Node):
-        return {k: from_db(v) for k, v in value.items()}
-    if isinstance(value, neo4j.graph.Relationship):
-        start, end = value.start_node, value.end_node
-        return (from_db(start) if start else None, value.type, from_db(end) if end else None)
-    if isinstance(value, neo4j.graph.Path):
-        return [from_db(n) for n in value.nodes]
-    if isinstance(value, Mapping):
-        return {k: from_db(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [from_db(v) for v in value]
-    return value
-
-
 def collected(rows: list[Row], column: str) -> list[Any]:
     """The list a one-row `RETURN collect(...) AS column` query returned. Such queries
     answer in one row because the embedded database spends far more per row than per
@@ -298,7 +208,7 @@ class GraphStore:
         self.database = database
         self.uri = uri
         #: While set, every query fails at once with StoreUnavailable(this message): the
-        #: database is known to be unreachable (graph/connector.py sets and clears it).
+        #: database is known to be unreachable (graph/db/connector.py sets and clears it).
         self.unavailable: str | None = None
         #: Told the detailed reason each time a query found the database unreachable.
         self.on_unavailable: Callable[[str], None] | None = None
@@ -315,7 +225,7 @@ class GraphStore:
         self.write_timeout = write_timeout
         self._read_work = _run if read_timeout is None else unit_of_work(timeout=read_timeout)(_run)
         #: Requests' reads: at most `read_concurrency` in the database at once, identical
-        #: concurrent ones sent once (graph/read_gate.py).
+        #: concurrent ones sent once (graph/db/read_gate.py).
         self.reads = ReadGate(read_concurrency)
         #: Writes finished since this store was opened: a read sent before the latest
         #: one finished is not shared with a caller that came after it.
@@ -475,7 +385,7 @@ class GraphStore:
     @contextmanager
     def priority(self) -> Iterator[None]:
         """Send this task's reads ahead of requests' reads: on the write connections, past
-        the read gate (graph/read_gate.py), never shared. For the small reads everything
+        the read gate (graph/db/read_gate.py), never shared. For the small reads everything
         else waits for: ingest planning a batch, a webhook's mapping, an API token's
         check. Under a read load they must not queue behind seconds of analyses."""
         token = _PRIORITY.set(True)
@@ -487,7 +397,7 @@ class GraphStore:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """A write (an ingest batch, from planning to derived data) is in progress: while
-        it is, requests' reads have one slot fewer in the database (graph/read_gate.py),
+        it is, requests' reads have one slot fewer in the database (graph/db/read_gate.py),
         so the batch's statements are not slowed down by as many reads as there are
         cores."""
         self.reads.write_began()
@@ -499,7 +409,7 @@ class GraphStore:
     async def read(self, query: Query, **params: Any) -> list[Row]:
         """Run a read query in a managed read transaction and return its rows.
 
-        A request's read passes the read gate (graph/read_gate.py): it may wait for a
+        A request's read passes the read gate (graph/db/read_gate.py): it may wait for a
         slot, and it may be answered by an identical read already in flight."""
         _check(query, params)
         self._gate()

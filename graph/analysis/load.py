@@ -1,9 +1,9 @@
-"""Loading the subgraphs graph/analysis.py and graph/forecast.py work on, in few queries.
+"""Loading the subgraphs the analyses work on (network.py, forecast.py), in few queries.
 
 Each `load_*` takes a value stream (or a team / work item for forecasts) and a window,
 reads the database and returns plain data, computing no more than the ids it asks for.
 What is computed from that data is a pure function: `stream_work` and the `*_graph`
-builders here, the analyses in graph/analysis.py; graph/stream_analysis.py runs them
+builders here, the analyses in graph/analysis/network.py; graph/analysis/stream.py runs them
 through its caller's runner (off the event loop in the server). Times arrive as
 epoch milliseconds (cheaper for the driver than temporal values, see metrics/load_visits).
 Which items count (docs/analysis.md): those the flow metrics load for the window (in a
@@ -23,7 +23,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graph.analysis import (
+from graph.analysis.forecast import daily_throughput
+from graph.analysis.network import (
     DONE,
     KIND,
     LABEL,
@@ -34,7 +35,9 @@ from graph.analysis import (
     stage_teams,
     team_graph,
 )
-from graph.flow import (
+from graph.db.queries import cypher
+from graph.db.store import GraphStore, collected
+from graph.metrics.flow import (
     FlowData,
     FlowQuery,
     FlowStage,
@@ -43,12 +46,9 @@ from graph.flow import (
     days,
     delivered,
 )
-from graph.flow_queries import flow_data_of, item_parameters, load_scope, resolve, scope_of
-from graph.forecast import daily_throughput
+from graph.metrics.flow_queries import flow_data_of, item_parameters, load_scope, resolve, scope_of
 from graph.model import FlowItemLevel, StageState, WorkItemKind
-from graph.queries import cypher
 from graph.runner import Runner, inline
-from graph.store import GraphStore, collected
 from graph.times import from_millis
 
 ITEM_OWNERS = cypher("analysis/find_item_owners")
@@ -239,7 +239,7 @@ async def load_delivery(
 
 
 def delivery_graph(delivery: Delivery) -> nx.DiGraph[str]:
-    """The delivery graph of graph/analysis.py (Deployment -> Commit -> WorkItem ->
+    """The delivery graph of graph/analysis/network.py (Deployment -> Commit -> WorkItem ->
     WorkItem, Feedback -> WorkItem) built from the rows `load_delivery` read."""
     g: nx.DiGraph[str] = nx.DiGraph()
 
@@ -329,7 +329,7 @@ async def load_done_times(
 ) -> list[datetime]:
     """When the items of a value stream, team or work item's descendants delivered in
     the window were done: the Flow Items its flow metrics count in velocity (the same
-    level and kinds, done time and discarded outcomes, graph/flow.py), read among the
+    level and kinds, done time and discarded outcomes, graph/metrics/flow.py), read among the
     items now in a done stage they entered since the window began (2 queries).
     `kinds` None: the flow metrics' default (their level applies)."""
     # A work item's descendants are read like a value stream's items (the scope kind

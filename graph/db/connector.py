@@ -31,9 +31,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from enum import StrEnum
 
+from graph.db.migrations import prepare
+from graph.db.store import UNAVAILABLE, GraphStore
 from graph.errors import StoreUnavailable
-from graph.migrations import prepare
-from graph.store import UNAVAILABLE, GraphStore
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,8 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from graph.entities import COUNT, COUNT_WORK_ITEMS, LIST, LIST_WORK_ITEMS
+from graph.db.queries import Query, cypher
+from graph.db.store import GraphStore, Row
 from graph.ingest.history import STATE_LOG, as_record
 from graph.model import (
     RELATIONSHIP_INDEX,
@@ -35,8 +36,7 @@ from graph.model import (
     WorkItemKind,
     node_properties,
 )
-from graph.queries import Query, cypher
-from graph.store import GraphStore, Row
+from graph.read.entities import COUNT, COUNT_WORK_ITEMS, LIST, LIST_WORK_ITEMS
 
 
 def _snake(name: str) -> str:

@@ -10,10 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.entities import node_from
+from graph.db.queries import Query, cypher
+from graph.db.store import GraphStore
 from graph.model import Label, Node
-from graph.queries import Query, cypher
-from graph.store import GraphStore
+from graph.read.entities import node_from
 
 MAX_NEIGHBOURS = 200
 MAX_PATH_DEPTH = 6

@@ -1,4 +1,4 @@
-"""Reading entities: nodes by id, pages of nodes, relations in batches, search.
+"""Reading entities: nodes by id, pages of nodes, search (relations: relations.py).
 
 Every function takes many keys at once and answers in their order, so the API's
 DataLoaders can turn a nested query into one round trip per relation, not per parent.
@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import defaultdict
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph.db.queries import Query, cypher
+from graph.db.store import GraphStore, Row, collected
 from graph.model import TITLED, Label, Node, WorkItemKind
-from graph.queries import Query, cypher
-from graph.store import GraphStore, Row, collected
 
 
 def _snake(name: str) -> str:
@@ -185,59 +184,3 @@ async def search(
     for node in sorted(matches, key=rank):
         ranked.setdefault((node.label, node.id), node)
     return list(ranked.values())[:first]
-
-
-@dataclass(frozen=True)
-class Related:
-    """A node reached over a relation, with the relationship's properties."""
-
-    node: Node
-    rel: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A relation field: the query that follows it from many parents at once."""
-
-    name: str
-    query: Query
-
-
-def relation(name: str) -> Relation:
-    """The relation `name`, backed by `cypher/relations/<name>.cypher`."""
-    return Relation(name, cypher(f"relations/{name}"))
-
-
-async def follow(store: GraphStore, rel: Relation, keys: Sequence[str]) -> list[list[Related]]:
-    """For each parent id in `keys`, the nodes reached over `rel`, in the query's order."""
-    rows = await store.read(rel.query, ids=list(dict.fromkeys(keys)))
-    grouped: dict[str, list[Related]] = defaultdict(list)
-    for key, properties, labels, rel_properties in collected(rows, "related"):
-        grouped[key].append(Related(node_from(properties, labels), rel_properties or {}))
-    return [grouped.get(k, []) for k in keys]
-
-
-@dataclass(frozen=True)
-class RelatedPage:
-    """One parent's page of related nodes, and how many follow the cursor in all."""
-
-    nodes: list[Node]
-    total: int
-
-
-PAGED = {
-    "team_work_items": cypher("relations/team_work_items_page"),
-    "product_work_items": cypher("relations/product_work_items_page"),
-}
-
-
-async def follow_page(
-    store: GraphStore, name: str, keys: Sequence[str], first: int, after: str | None
-) -> list[RelatedPage]:
-    """For each parent id, the first `first` related nodes after id `after`, by id."""
-    rows = await store.read(PAGED[name], ids=list(dict.fromkeys(keys)), first=first, after=after)
-    pages = {
-        key: RelatedPage([node_from(p, ls) for p, ls in found], int(total))
-        for key, found, total in collected(rows, "pages")
-    }
-    return [pages.get(k, RelatedPage([], 0)) for k in keys]

@@ -1,9 +1,9 @@
 """The analyses of one value stream as the API and the CLI ask for them: load, analyse.
 
 Each analysis comes in two halves. `*_of` is a pure function over loaded data (no
-database, no await): it builds the graph it needs and calls the analyses of
-graph/analysis.py, graph/constraints.py and graph/forecast.py. The async function of the
-same name loads that data through graph/analysis_load.py (or takes what the caller
+database, no await): it builds the graph it needs and calls the analyses of network.py,
+constraints.py and forecast.py (graph/analysis/). The async function of the same name
+loads that data through graph/analysis/load.py (or takes what the caller
 already loaded, e.g. the flow data the metrics share) with reads on the event loop, then
 hands the pure half to `run` (graph/runner.py): the API's worker pool, so a large
 network, blocking graph or delivery graph never holds the server's loop; the CLI's
@@ -17,9 +17,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from graph import analysis
-from graph.analysis import CriticalPath, SkillGap, SkillNeed, TeamNetwork, TraceabilityGaps
-from graph.analysis_load import (
+from graph.analysis import network
+from graph.analysis.constraints import Constraints, rank_stations
+from graph.analysis.forecast import (
+    DEFAULT_HISTORY_DAYS,
+    DEFAULT_SEED,
+    DEFAULT_TRIALS,
+    HowManyForecast,
+    WhenForecast,
+    forecast_how_many,
+    forecast_when,
+)
+from graph.analysis.influence import Recommendation, recommend
+from graph.analysis.load import (
     PRODUCTION,
     Delivery,
     ForecastScope,
@@ -39,24 +49,14 @@ from graph.analysis_load import (
     work_blocking_graph,
     work_team_graph,
 )
-from graph.constraints import Constraints, rank_stations
-from graph.entities import nodes_by_ids
+from graph.analysis.network import CriticalPath, SkillGap, SkillNeed, TeamNetwork, TraceabilityGaps
+from graph.db.store import GraphStore
 from graph.errors import InvalidArgument
-from graph.flow import FlowData, FlowQuery, ScopeKind, Window, flow_metrics, stage_metrics
-from graph.flow_queries import load_flow_data
-from graph.forecast import (
-    DEFAULT_HISTORY_DAYS,
-    DEFAULT_SEED,
-    DEFAULT_TRIALS,
-    HowManyForecast,
-    WhenForecast,
-    forecast_how_many,
-    forecast_when,
-)
-from graph.influence import Recommendation, recommend
+from graph.metrics.flow import FlowData, FlowQuery, ScopeKind, Window, flow_metrics, stage_metrics
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import Label
+from graph.read.entities import nodes_by_ids
 from graph.runner import Runner, inline
-from graph.store import GraphStore
 
 
 async def flow_data(store: GraphStore, value_stream: str, window: Window) -> FlowData:
@@ -76,7 +76,7 @@ def median_flow_time(data: FlowData) -> float:
 
 def team_network_of(work: StreamWork, depends: Sequence[tuple[str, str]]) -> TeamNetwork:
     """The team network of the work, with the DEPENDS_ON links among its teams."""
-    return analysis.team_network(work_team_graph(work, depends))
+    return network.team_network(work_team_graph(work, depends))
 
 
 async def team_network(store: GraphStore, work: StreamWork, run: Runner = inline) -> TeamNetwork:
@@ -92,7 +92,7 @@ def critical_path_of(
     floor: float = 1.0,
 ) -> CriticalPath:
     """The critical path through the work's open blocking chains, as of `at`."""
-    return analysis.critical_path(work_blocking_graph(work, progress, at, median, floor))
+    return network.critical_path(work_blocking_graph(work, progress, at, median, floor))
 
 
 async def critical_path(
@@ -110,7 +110,7 @@ async def critical_path(
 
 def traceability_gaps_of(delivery: Delivery) -> TraceabilityGaps:
     """The traceability gaps of the delivery rows loaded for a value stream."""
-    return analysis.traceability_gaps(delivery_graph(delivery))
+    return network.traceability_gaps(delivery_graph(delivery))
 
 
 async def traceability_gaps(
@@ -133,8 +133,8 @@ def skill_gaps_of(
 ) -> tuple[SkillGap, ...]:
     """Needed skill levels not covered by the teams working each stage, constraint
     first (`skills`: those of the members of the work's teams, at least)."""
-    return analysis.skill_gaps(
-        needs, analysis.working_teams(work.visiting), best_levels(skills), constraint
+    return network.skill_gaps(
+        needs, network.working_teams(work.visiting), best_levels(skills), constraint
     )
 
 

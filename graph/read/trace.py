@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.entities import node_from
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.model import Milestone, MilestoneGap, Node
-from graph.queries import cypher
-from graph.store import GraphStore
+from graph.read.entities import node_from
 
 LINEAGE = cypher("trace/lineage")
 
