@@ -10,13 +10,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from api import redact
-from api.auth import TokenAuth, TokenCache
-from api.body_limit import BodyLimit
 from api.compute import Compute
-from api.graphql_view import GraphQLView
-from api.guard import SiteGuard, csrf_token
-from api.http import errors, exports, health, ingest, prometheus, webhooks
+from api.graphql.view import GraphQLView
+from api.http import errors, exports, health, ingest, prometheus, redact, webhooks
+from api.http.auth import TokenAuth, TokenCache
+from api.http.body_limit import BodyLimit
+from api.http.guard import SiteGuard, csrf_token
 from api.web import pages
 from api.web.ide import STATIC_DIR
 from graph.db.connector import Retry, StoreConnector
@@ -67,7 +66,7 @@ def create_app(
             await connector.stop()
             await store.close()
 
-    redact.install()  # secrets out of every log line (api/redact.py)
+    redact.install()  # secrets out of every log line (api/http/redact.py)
     tokens = TokenCache(settings.token_cache_seconds)
     csrf = csrf_token()
     app = Starlette(

@@ -16,7 +16,7 @@ one long computation would hold every other request (a 40-second CFD held a prob
 - each computation, its wait for a turn included, has `timeout` seconds
   (`VSG_COMPUTE_TIMEOUT_SECONDS`); past it the request gets a `QueryTimeout` and stops
   waiting. A thread cannot be killed, so the function itself finishes in the background:
-  the cost limits (api/limits.py) keep the longest allowed one to a few seconds.
+  the cost limits (api/graphql/limits.py) keep the longest allowed one to a few seconds.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ class Settings:
     port: int = 8000
     ingest_batch_size: int = 5000
     #: Largest request body in bytes: of `/ingest` and webhooks, and of `/graphql` (the
-    #: document and its variables); larger is refused with a 413 (api/body_limit.py).
+    #: document and its variables); larger is refused with a 413 (api/http/body_limit.py).
     max_body_bytes: int = 32 * 1024 * 1024
     graphql_max_body_bytes: int = 4 * 1024 * 1024
     #: Webhook secrets; a webhook whose secret is unset answers 503 and writes nothing.
@@ -150,7 +150,7 @@ class Settings:
     compute_workers: int = 4
     client_concurrency: int = 2
     compute_timeout_seconds: float = 20.0
-    #: Cost limits of window and forecast arguments (api/limits.py): the longest window
+    #: Cost limits of window and forecast arguments (api/graphql/limits.py): the longest window
     #: of one field in days, the window points (days, or weeks of a weekly CFD) of one
     #: request, and the forecast trial-days (trials x days simulated) of one request.
     graphql_max_window_days: int = 3660

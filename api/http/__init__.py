@@ -1,1 +1,2 @@
-"""Plain HTTP endpoints beside GraphQL: ingest, health (and later webhooks, exports)."""
+"""HTTP beside GraphQL: ingest, webhooks, health, `/metrics` and exports, and the
+middleware every route passes (site guard, token auth, body limit)."""

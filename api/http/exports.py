@@ -24,12 +24,12 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.auth import client_key, request_principal
-from api.cli_dora import render as render_dora
-from api.cli_dora import row as dora_row
-from api.cli_metrics import CSV_COLUMNS, report, write_csv
-from api.cli_output import SafeDictWriter, instant, to_json
+from api.cli.dora import render as render_dora
+from api.cli.dora import row as dora_row
+from api.cli.metrics import CSV_COLUMNS, report, write_csv
+from api.cli.output import SafeDictWriter, instant, to_json
 from api.compute import Compute
+from api.http.auth import client_key, request_principal
 from graph.db.store import GraphStore
 from graph.errors import InvalidArgument, QueryTimeout
 from graph.ids import plain_id

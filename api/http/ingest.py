@@ -4,7 +4,7 @@ The body is parsed as it arrives (`request.stream()`), a line at a time: what is
 the records parsed so far (and the problems found), the chunk being read and the
 unfinished line at its end, never the raw body beside its records. The whole batch is
 still validated before anything is written. `VSG_MAX_BODY_BYTES` is enforced by
-api/body_limit.py as the chunks are read: the read that passes it stops the request with
+api/http/body_limit.py as the chunks are read: the read that passes it stops the request with
 a 413, the rest of the body unread and nothing written.
 
 NDJSON is the only body format (a JSON array is one line that is not a record: a 422 at

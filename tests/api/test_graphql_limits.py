@@ -97,7 +97,7 @@ async def test_a_page_over_the_limit_is_refused(api: Api) -> None:
     assert await api.graphql(query, n=500) == {"products": {"totalCount": 0}}
 
 
-# Worked out by hand with the rules of api/limits.py (non-leaf field: 1 + multiplier *
+# Worked out by hand with the rules of api/graphql/limits.py (non-leaf field: 1 + multiplier *
 # its selection's cost; `first` multiplies, a list without `first` multiplies by 10, a
 # connection's edges by 1):
 #   children                         1 + 10 * 0             = 1

@@ -1,4 +1,4 @@
-"""Loopback trust only for this machine's own pages (api/guard.py), through the real app.
+"""Loopback trust only for this machine's own pages (api/http/guard.py), through the real app.
 
 Without a token on loopback a request acts as an admin, so what a browser can be made to
 send by another site is refused: a foreign `Host` (DNS rebinding), a foreign `Origin` or
@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.guard import CSRF_HEADER, allowed_hosts, host_name
+from api.http.guard import CSRF_HEADER, allowed_hosts, host_name
 from graph.db.store import Connection, GraphStore
 from graph.model import Label
 from graph.read.entities import COUNT

@@ -43,7 +43,7 @@ def serving(
     }
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-c", "from api.cli import main; main()", "serve"],
+            [sys.executable, "-c", "from api.cli.main import main; main()", "serve"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=environ,
