@@ -62,6 +62,7 @@ import httpx  # noqa: E402 - after the path set-up above
 import neo4j  # noqa: E402
 from demo_stream import UNTIL  # noqa: E402
 
+from api.runtime import runtime  # noqa: E402
 from bench.analysis import TARGET_ANALYSES_S, TARGET_FORECAST_S  # noqa: E402
 from bench.metrics import TARGET_S as TARGET_METRICS_S  # noqa: E402
 from graph import demo  # noqa: E402
@@ -167,7 +168,7 @@ def serve_api(data_dir: Path, bolt_port: int, port: int) -> None:
     app = create_app(Settings(), connection)
 
     async def round_trips(request: Request) -> JSONResponse:
-        return JSONResponse({"round_trips": request.app.state.store.round_trips})
+        return JSONResponse({"round_trips": runtime(request).store.round_trips})
 
     app.router.routes.append(Route("/bench/round-trips", round_trips, methods=["GET"]))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

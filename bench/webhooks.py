@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from api.app import create_app
+from api.runtime import runtime
 from graph import demo
 from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
 from graph.db.migrations import prepare
@@ -185,7 +186,7 @@ async def run(scale: int, deliveries: int, seed: int) -> dict[str, Any]:
                 async with httpx.AsyncClient(
                     transport=transport, base_url="http://127.0.0.1"
                 ) as client:
-                    served: GraphStore = app.state.store
+                    served: GraphStore = runtime(app).store
                     for n in range(deliveries):
                         kind = ("jira", "push", "deployment_status")[n % 3]
                         payload = getattr(made, kind)()

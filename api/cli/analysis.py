@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.database import opened_store
-from api.cli.output import instant, node_id, to_json
+from api.cli.output import instant, node_id
+from api.reports import to_json
 from graph.analysis.forecast import (
     DEFAULT_HISTORY_DAYS,
     DEFAULT_SEED,

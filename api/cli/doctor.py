@@ -18,7 +18,7 @@ from rich.table import Table
 
 from api.cli.database import opened_store
 from api.cli.dora import production_pattern
-from api.cli.output import to_json
+from api.reports import to_json
 from graph.metrics.dora import PRODUCTION_PATTERN
 from graph.read.quality import DataQuality, data_quality
 from graph.settings import Settings

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.database import opened_store
-from api.cli.output import FORMATS, SafeDictWriter, instant, node_id
+from api.cli.output import FORMATS, instant, node_id
+from api.reports import DORA_COLUMNS, csv_text, dora_row
 from graph.db.store import GraphStore
 from graph.metrics import dora, dora_queries
 from graph.metrics.flow import Window
@@ -22,64 +23,6 @@ from graph.read.entities import list_nodes, nodes_by_ids
 from graph.settings import Settings, production_regex
 
 errors = Console(stderr=True)
-
-COLUMNS = (
-    "scope",
-    "environment",
-    "from",
-    "to",
-    "deployments",
-    "deploymentsPerDay",
-    "medianDeploymentDaysPerWeek",
-    "medianDeploymentDaysPerMonth",
-    "deploymentFrequencyLevel",
-    "changes",
-    "excludedChanges",
-    "leadTimeMedianHours",
-    "leadTimeP85Hours",
-    "leadTimeLevel",
-    "failedDeployments",
-    "changeFailureRate",
-    "changeFailureRateLevel",
-    "restoredIncidents",
-    "unresolvedIncidents",
-    "timeToRestoreMedianHours",
-    "timeToRestoreLevel",
-)
-
-
-def row(scope: str, result: dora.Dora) -> dict[str, Any]:
-    """One output row: the scope and every figure, levels as their names."""
-    f, lt = result.deployment_frequency, result.lead_time
-    cfr, ttr = result.change_failure_rate, result.time_to_restore
-    values = (
-        scope,
-        result.environment,
-        result.window.start.isoformat(),
-        result.window.end.isoformat(),
-        f.deployments,
-        f.per_day,
-        f.median_days_per_week,
-        f.median_days_per_month,
-        f.level,
-        lt.changes,
-        lt.excluded,
-        lt.median_hours,
-        lt.p85_hours,
-        lt.level,
-        cfr.failed,
-        cfr.rate,
-        cfr.level,
-        ttr.incidents,
-        ttr.unresolved,
-        ttr.median_hours,
-        ttr.level,
-    )
-    return {
-        k: (str(v) if isinstance(v, dora.DoraLevel) else v)
-        for k, v in zip(COLUMNS, values, strict=True)
-    }
-
 
 CHANGE_COLUMNS = (
     "scope",
@@ -147,11 +90,7 @@ def render_changes(rows: Sequence[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, indent=2)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = SafeDictWriter(out, fieldnames=CHANGE_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue()
+        return csv_text(rows, CHANGE_COLUMNS)
     table = Table(title="Lead time per change (hours), latest deployment first")
     for name in ("scope", "change", "deployment", "lead", "coding", "pickup", "review",
                  "deploy", "note"):  # fmt: skip
@@ -185,11 +124,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, indent=2)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = SafeDictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue()
+        return csv_text(rows, DORA_COLUMNS)
     first = rows[0] if rows else None
     title = f"DORA, {first['environment']}, {first['from']} to {first['to']}" if first else "DORA"
     table = Table(title=title)
@@ -270,7 +205,7 @@ async def collect(
     store: GraphStore, args: argparse.Namespace, now: datetime
 ) -> list[dict[str, Any]]:
     """The rows `vsg dora` prints for its arguments."""
-    return [row(scope, found) for scope, found in await results(store, args, now)]
+    return [dora_row(scope, found) for scope, found in await results(store, args, now)]
 
 
 async def _unknown(store: GraphStore, label: Label, ids: Sequence[str]) -> list[str]:
@@ -297,7 +232,7 @@ async def cmd_dora(args: argparse.Namespace, settings: Settings) -> int:
         rows = [r for scope, result in found for r in change_rows(scope, result)]
         print(render_changes(rows, args.format), end="")
     else:
-        print(render([row(scope, result) for scope, result in found], args.format), end="")
+        print(render([dora_row(scope, result) for scope, result in found], args.format), end="")
     return 0
 
 

@@ -8,12 +8,10 @@ per row).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import enum
 import io
 import json
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,20 +19,10 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.database import opened_store
-from api.cli.output import FORMATS, SafeDictWriter, instant, node_id, to_json
+from api.cli.output import FORMATS, instant, node_id
+from api.reports import FlowReport, flow_report, to_json, write_flow_csv
 from graph.errors import InvalidArgument
-from graph.metrics import flow
-from graph.metrics.flow import (
-    AgingWip,
-    Cfd,
-    FlowData,
-    FlowMetrics,
-    FlowQuery,
-    Interval,
-    ScopeKind,
-    StageMetrics,
-    Window,
-)
+from graph.metrics.flow import FlowQuery, Interval, ScopeKind, Window
 from graph.metrics.flow_queries import load_flow_data
 from graph.model import FlowItemLevel, FlowType, Label, WorkItemKind
 from graph.read.entities import list_nodes, nodes_by_ids
@@ -180,30 +168,6 @@ def _scope(args: argparse.Namespace) -> tuple[ScopeKind, str]:
     return ScopeKind.TEAM, args.team
 
 
-@dataclasses.dataclass(frozen=True)
-class Report:
-    """Everything `vsg metrics` prints."""
-
-    scope: ScopeKind
-    id: str
-    flow: FlowMetrics
-    stages: tuple[StageMetrics, ...]
-    cfd: Cfd
-    aging: AgingWip
-
-
-def report(scope: ScopeKind, id: str, data: FlowData, interval: Interval) -> Report:
-    """Every flow metric of loaded data."""
-    return Report(
-        scope,
-        id,
-        flow.flow_metrics(data),
-        flow.stage_metrics(data),
-        flow.cfd(data, interval),
-        flow.aging_wip(data),
-    )
-
-
 async def cmd_metrics(args: argparse.Namespace, settings: Settings) -> int:
     scope, id = _scope(args)
     try:
@@ -230,89 +194,14 @@ async def cmd_metrics(args: argparse.Namespace, settings: Settings) -> int:
                 errors.print(f"Known ids (first {len(known)}): {', '.join(known)}", markup=False)
             return 1
         data = await load_flow_data(store, query)
-    result = report(scope, id, data, interval)
+    result = flow_report(scope, id, data, interval)
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(result), indent=2) + "\n")
     elif args.format == "csv":
-        write_csv(result, sys.stdout)
+        write_flow_csv(result, sys.stdout)
     else:
         print_tables(result)
     return 0
-
-
-# ---------------------------------------------------------------------------------------
-# CSV: one figure per row
-
-
-CSV_COLUMNS = ("section", "stage", "flowType", "item", "start", "end", "metric", "value")
-
-
-def _rows(r: Report) -> Iterator[dict[str, Any]]:
-    m, w = r.flow, r.flow.window
-
-    def row(section: str, metric: str, value: Any, **where: Any) -> dict[str, Any]:
-        out = {"section": section, "metric": metric, "value": to_json(value)}
-        out.setdefault("start", to_json(w.start))
-        out.setdefault("end", to_json(w.end))
-        out.update({k: to_json(v) for k, v in where.items()})
-        return out
-
-    for metric, value in (
-        ("flowVelocity", m.velocity),
-        ("flowTimeCount", m.flow_time.count),
-        ("flowTimeMedianDays", m.flow_time.median),
-        ("flowTimeP85Days", m.flow_time.p85),
-        ("flowTimeMeanDays", m.flow_time.mean),
-        ("flowEfficiency", m.efficiency),
-        ("flowLoad", m.load),
-        ("flowLoadDailyMean", m.load_daily_mean),
-        ("doneUnstarted", m.done_unstarted),
-        ("returnedToNew", m.returned_to_new),
-        ("discarded", m.discarded.count),
-        ("discardedShare", m.discarded.share),
-        ("discardedStarted", m.discarded.started),
-    ):
-        yield row("flow", metric, value)
-    for c in m.discarded.by_stage:
-        yield row("discardedFrom", "items", c.count, stage=c.stage)
-    for t, done, load in zip(m.by_flow_type, m.distribution_done, m.distribution_load, strict=True):
-        for metric, value in (
-            ("flowVelocity", t.velocity),
-            ("flowTimeMedianDays", t.flow_time.median),
-            ("flowTimeP85Days", t.flow_time.p85),
-            ("distributionDone", done.share),
-            ("flowLoad", load.count),
-            ("distributionLoad", load.share),
-        ):
-            yield row("flowType", metric, value, flowType=t.flow_type)
-    for p in m.velocity_weekly:
-        yield row("velocityWeekly", "flowVelocity", p.count, start=p.start, end=p.end)
-    for p in m.load_daily:
-        yield row("loadDaily", "flowLoad", p.count, start=p.start, end=p.end)
-    for s in r.stages:
-        for metric, value in (
-            ("wip", s.wip),
-            ("arrivals", s.arrivals),
-            ("departures", s.departures),
-            ("timeInStageMedianDays", s.time_in_stage.median),
-            ("timeInStageP85Days", s.time_in_stage.p85),
-            ("flowTimeShare", s.flow_time_share),
-        ):
-            yield row("stage", metric, value, stage=s.stage.id)
-    for cp in r.cfd.points:
-        for stage in r.cfd.stages:
-            yield row(f"cfd{r.cfd.interval.value.title()}", "items", cp.counts[stage.id],
-                      stage=stage.id, start=cp.start, end=cp.end)  # fmt: skip
-    for a in r.aging.items:
-        yield row("agingWip", "ageDays", a.age, item=a.id, stage=a.stage, flowType=a.flow_type)
-
-
-def write_csv(r: Report, out: Any) -> None:
-    """The report as tidy CSV rows, with a header."""
-    writer = SafeDictWriter(out, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in _rows(r):
-        writer.writerow(row)
 
 
 # ---------------------------------------------------------------------------------------
@@ -327,7 +216,7 @@ def _share(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def print_tables(r: Report, target: Console | None = None) -> None:
+def print_tables(r: FlowReport, target: Console | None = None) -> None:
     """The report as rich tables."""
     out = target or console
     m, w = r.flow, r.flow.window
@@ -395,7 +284,7 @@ def print_tables(r: Report, target: Console | None = None) -> None:
     out.print(aging)
 
 
-def render(r: Report, width: int = 120) -> str:
+def render(r: FlowReport, width: int = 120) -> str:
     """The tables as plain text (for tests and logs)."""
     buffer = io.StringIO()
     print_tables(r, Console(file=buffer, width=width, color_system=None))

@@ -18,6 +18,7 @@ from api.graphql.context import Context
 from api.graphql.loaders import Loaders
 from api.graphql.schema import build_schema
 from api.http.auth import client_key, request_principal
+from api.runtime import runtime
 from api.web.ide import graphiql_html
 from graph.errors import StoreUnavailable
 from graph.settings import Settings
@@ -57,22 +58,22 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        state: Any = request.app.state
+        shared = runtime(request)
         principal = request_principal(request.state)
         client = client_key(principal, request.client.host if request.client else None)
         return Context(
-            store=state.store,
-            settings=state.settings,
-            loaders=Loaders(state.store, run=state.compute.runner(client)),
+            store=shared.store,
+            settings=shared.settings,
+            loaders=Loaders(shared.store, run=shared.compute.runner(client)),
             principal=principal,
-            tokens=state.tokens,
-            compute=state.compute,
+            tokens=shared.tokens,
+            compute=shared.compute,
             client=client,
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(
-            graphiql_html(request.app.state.csrf_token), headers={"Cache-Control": "no-store"}
+            graphiql_html(runtime(request).csrf_token), headers={"Cache-Control": "no-store"}
         )
 
     def decode_json(self, data: str | bytes) -> object:

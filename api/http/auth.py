@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.http.auth_failures import FailureLimit
+from api.runtime import runtime
 from graph.db.read_gate import READ_CLIENT
 from graph.db.store import GraphStore
 from graph.errors import StoreUnavailable
@@ -217,7 +218,7 @@ class TokenAuth:
         return principal, None
 
     async def _find(self, scope: Scope, secret: str) -> ApiToken | JSONResponse | None:
-        store: GraphStore = scope["app"].state.store
+        store = runtime(scope["app"]).store
         try:
             return await self.tokens.lookup(store, secret)
         except StoreUnavailable as error:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.runtime import runtime
 from graph.db.queries import cypher
 from graph.db.store import Connection, GraphStore
 from graph.model import Label
@@ -49,7 +50,7 @@ async def _client(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield client, app.state.store
+            yield client, runtime(app).store
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from api.runtime import runtime
 from graph.db.queries import parse
 from graph.db.store import Connection, GraphStore
 from graph.ingest.pending import to_object
@@ -371,7 +372,7 @@ async def channels(connection: Connection, store: GraphStore) -> AsyncIterator[C
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
-            yield Channels(app.state.store, c, connection)
+            yield Channels(runtime(app).store, c, connection)
 
 
 @settings(

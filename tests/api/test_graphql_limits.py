@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.runtime import runtime
 from graph.db.queries import cypher
 from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
@@ -31,7 +32,7 @@ async def serve(connection: Connection, **settings: Any) -> AsyncIterator[Api]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield Api(client, app.state.store)
+            yield Api(client, runtime(app).store)
 
 
 def messages(body: dict[str, Any]) -> list[str]:

@@ -32,6 +32,7 @@ from prometheus_client.samples import Sample
 
 from api.app import create_app
 from api.http.prometheus import SPECS
+from api.runtime import runtime
 from graph.db.store import Connection, GraphStore
 from graph.metrics.dora_queries import product_dora
 from graph.metrics.flow import FlowQuery, ScopeKind, Window, flow_metrics
@@ -299,7 +300,7 @@ async def test_a_zero_ttl_computes_every_scrape(connection: Connection, store: G
             assert value(after, "vsg_flow_velocity_items", **here) == 3
             del here["flow_type"]
             assert value(after, "vsg_flow_time_median_seconds", **here) == 86_400
-            assert app.state.metrics_cache.computations == 2
+            assert runtime(app).metrics_cache.computations == 2
 
 
 async def test_webhook_deliveries_are_counted_per_vendor(

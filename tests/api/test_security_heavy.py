@@ -20,6 +20,7 @@ import uvicorn
 
 from api.app import create_app
 from api.compute import Compute
+from api.runtime import runtime
 from graph.db.embedded import free_port
 from graph.db.store import Connection, GraphStore
 from graph.errors import QueryTimeout
@@ -321,7 +322,7 @@ async def test_every_analysis_and_the_metrics_exposition_compute_in_the_worker_p
     org = await _busy_org(store)
     app = create_app(Settings(), connection)
     async with app.router.lifespan_context(app):
-        compute: Compute = app.state.compute
+        compute: Compute = runtime(app).compute
         pooled = compute.run
         ran: list[str] = []
 

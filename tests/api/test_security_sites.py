@@ -16,6 +16,7 @@ import pytest
 
 from api.app import create_app
 from api.http.guard import CSRF_HEADER, allowed_hosts, host_name
+from api.runtime import runtime
 from graph.db.store import Connection, GraphStore
 from graph.model import Label
 from graph.read.entities import COUNT
@@ -36,7 +37,7 @@ async def _client(app_settings: Settings, connection: Connection) -> AsyncIterat
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as c:
-            yield Api(c, app.state.store)
+            yield Api(c, runtime(app).store)
 
 
 @pytest.fixture
