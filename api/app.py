@@ -10,19 +10,19 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from api import redact
-from api.auth import TokenAuth, TokenCache
-from api.body_limit import BodyLimit
 from api.compute import Compute
-from api.graphql_view import GraphQLView
-from api.guard import SiteGuard, csrf_token
-from api.http import errors, exports, health, ingest, prometheus, webhooks
+from api.graphql.view import GraphQLView
+from api.http import errors, exports, health, ingest, prometheus, redact, webhooks
+from api.http.auth import TokenAuth, TokenCache
+from api.http.body_limit import BodyLimit
+from api.http.exposition import ExpositionCache
+from api.http.guard import SiteGuard, csrf_token
+from api.runtime import Runtime
 from api.web import pages
 from api.web.ide import STATIC_DIR
-from graph.connector import Retry, StoreConnector
-from graph.errors import QueryTimeout, StoreUnavailable
+from graph.db.connector import Retry, StoreConnector
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 
 
 def create_app(
@@ -35,7 +35,7 @@ def create_app(
 
     The app starts even when the database does not answer: requests then get a 503 at
     once and `/healthz` says why, while the connector keeps trying in the background
-    (graph/connector.py); `on_give_up(reason)` is called if it runs out of attempts.
+    (graph/db/connector.py); `on_give_up(reason)` is called if it runs out of attempts.
     """
 
     @asynccontextmanager
@@ -54,22 +54,26 @@ def create_app(
             settings.db_connect_backoff_max_seconds,
         )
         connector = StoreConnector(store, retry, on_give_up=on_give_up)
-        app.state.store = store
-        app.state.connector = connector
+        shared.started(store, connector)
         redact.install()  # again: the server has configured its logging since create_app
         try:
             await connector.start()  # returns after the first attempt, whatever its outcome
             yield
         finally:
-            cache = getattr(app.state, "metrics_cache", None)  # made by the first scrape
-            if cache is not None:
-                await cache.close()
+            await shared.metrics_cache.close()
             await connector.stop()
             await store.close()
 
-    redact.install()  # secrets out of every log line (api/redact.py)
-    tokens = TokenCache(settings.token_cache_seconds)
-    csrf = csrf_token()
+    redact.install()  # secrets out of every log line (api/http/redact.py)
+    shared = Runtime(
+        settings=settings,
+        compute=Compute(
+            settings.compute_workers, settings.client_concurrency, settings.compute_timeout_seconds
+        ),
+        tokens=TokenCache(settings.token_cache_seconds),
+        csrf_token=csrf_token(),
+        metrics_cache=ExpositionCache(settings.metrics_cache_seconds),
+    )
     app = Starlette(
         routes=[
             Route("/graphql", GraphQLView(settings), methods=["GET", "POST"]),
@@ -88,21 +92,12 @@ def create_app(
         ],
         lifespan=lifespan,
         middleware=[
-            Middleware(SiteGuard, settings=settings, csrf=csrf),
-            Middleware(TokenAuth, settings=settings, tokens=tokens),
+            Middleware(SiteGuard, settings=settings, csrf=shared.csrf_token),
+            Middleware(TokenAuth, settings=settings, tokens=shared.tokens),
             Middleware(BodyLimit, settings=settings),
         ],
+        # One answer per exception, whatever the route (api/http/errors.py).
+        exception_handlers=errors.HANDLERS,
     )
-    app.state.settings = settings
-    app.state.csrf_token = csrf
-    app.state.compute = Compute(
-        settings.compute_workers, settings.client_concurrency, settings.compute_timeout_seconds
-    )
-    app.state.tokens = tokens
-    app.add_exception_handler(StoreUnavailable, health.store_unavailable)
-    # A read the database did not answer in time, in a route that is no query of the
-    # user's (ingest, webhooks): the database stalls, the request may be tried again.
-    app.add_exception_handler(QueryTimeout, health.store_unavailable)
-    # A safety net: every parser should refuse such values itself (graph/ingest/records.py)
-    app.add_exception_handler(OverflowError, errors.out_of_range)
+    app.state.runtime = shared  # typed access: api.runtime.runtime(request)
     return app

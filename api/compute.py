@@ -2,7 +2,7 @@
 
 Flow metrics, CFDs, aging WIP, forecasts' simulations, exports and the value-stream
 analyses (constraints, team network, critical path, traceability and skill gaps,
-recommendations: graph/stream_analysis.py loads their data with reads on the loop, then
+recommendations: graph/analysis/stream.py loads their data with reads on the loop, then
 computes through `runner`) compute in Python over data already loaded; on the event loop
 one long computation would hold every other request (a 40-second CFD held a probe 40 s).
 `Compute.run` hands a pure function to a worker thread instead:
@@ -16,7 +16,7 @@ one long computation would hold every other request (a 40-second CFD held a prob
 - each computation, its wait for a turn included, has `timeout` seconds
   (`VSG_COMPUTE_TIMEOUT_SECONDS`); past it the request gets a `QueryTimeout` and stops
   waiting. A thread cannot be killed, so the function itself finishes in the background:
-  the cost limits (api/limits.py) keep the longest allowed one to a few seconds.
+  the cost limits (api/graphql/limits.py) keep the longest allowed one to a few seconds.
 """
 
 from __future__ import annotations

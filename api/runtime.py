@@ -1,89 +1,68 @@
-"""Getting a database for a command: the configured Neo4j, or the embedded default."""
+"""What an app's routes share, typed: one `Runtime` per app, fetched by `runtime()`."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase
-from graph.errors import StoreUnavailable
-from graph.migrations import prepare
-from graph.settings import Settings
-from graph.store import Connection, GraphStore
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection
 
-
-def embedded_config(settings: Settings) -> EmbeddedConfig:
-    """Where the embedded database lives, from the settings."""
-    return EmbeddedConfig(
-        settings.data_dir,
-        settings.embedded_bolt_port,
-        settings.embedded_http_port,
-        settings.embedded_database,
-    )
+if TYPE_CHECKING:
+    # Named in annotations only: the middleware (api/http/auth.py) and routes that
+    # import this module are free to be imported by these.
+    from api.compute import Compute
+    from api.http.auth import TokenCache
+    from api.http.exposition import ExpositionCache, Figures
+    from graph.db.connector import StoreConnector
+    from graph.db.store import GraphStore
+    from graph.settings import Settings
 
 
-def external_connection(settings: Settings) -> Connection:
-    """The configured external Neo4j."""
-    assert settings.neo4j_uri is not None
-    return Connection(
-        settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
-    )
+@dataclass
+class Runtime:
+    """The objects an app's routes, GraphQL view and pages share. `create_app` makes it;
+    the app's lifespan adds the store and its connector when it starts (`started`), so a
+    request, served only once the app has started, always finds them."""
+
+    settings: Settings
+    #: The worker pool for CPU-heavy work (api/compute.py).
+    compute: Compute
+    #: Tokens known to be valid, remembered a while (api/http/auth.py); cleared when a
+    #: token is revoked here.
+    tokens: TokenCache
+    #: The token the pages are served with; a browser's writes must send it back
+    #: (api/http/guard.py).
+    csrf_token: str
+    #: `GET /metrics`' figures of the graph, computed at most once per
+    #: `VSG_METRICS_CACHE_SECONDS` (api/http/exposition.py).
+    metrics_cache: ExpositionCache[Figures]
+    _store: GraphStore | None = None
+    _connector: StoreConnector | None = None
+
+    def started(self, store: GraphStore, connector: StoreConnector) -> None:
+        """Add what the lifespan opened."""
+        self._store, self._connector = store, connector
+
+    @property
+    def store(self) -> GraphStore:
+        """The graph store."""
+        if self._store is None:
+            raise RuntimeError("the app has not started: its lifespan opens the store")
+        return self._store
+
+    @property
+    def connector(self) -> StoreConnector:
+        """What keeps the store usable, and says why it is not (`GET /healthz`)."""
+        if self._connector is None:
+            raise RuntimeError("the app has not started: its lifespan starts the connector")
+        return self._connector
 
 
-async def _already_running(connection: Connection) -> bool:
-    try:
-        store = await GraphStore.open(connection, ready_timeout=0.5)
-    except StoreUnavailable:
-        return False
-    await store.close()
-    return True
-
-
-@asynccontextmanager
-async def database(
-    settings: Settings,
-    *,
-    say: bool = True,
-    on_give_up: Callable[[str], None] | None = None,
-) -> AsyncIterator[Connection]:
-    """Yield a connection: to Neo4j if configured, else to the embedded database, which
-    is started for the duration (or reused if `vsg db start` already runs it) and
-    restarted by a watchdog if it dies (`on_give_up(reason)` once restarts run out)."""
-    if not settings.embedded:
-        yield external_connection(settings)
-        return
-    config = embedded_config(settings)
-    connection = config.connection()
-    if await _already_running(connection):
-        if say:
-            print(f"Using the embedded database already running at {connection.uri}")
-        yield connection
-        return
-    if say:
-        print(f"Starting the embedded database ({config.data_dir}/) ...", flush=True)
-    embedded = EmbeddedDatabase(config)
-    await embedded.start()
-    watchdog = asyncio.create_task(
-        embedded.watch(settings.embedded_max_restarts, on_give_up=on_give_up),
-        name="vsgraph-embedded-watchdog",
-    )
-    try:
-        yield connection
-    finally:
-        watchdog.cancel()
-        with suppress(asyncio.CancelledError):
-            await watchdog
-        embedded.stop()
-
-
-@asynccontextmanager
-async def opened_store(settings: Settings, *, say: bool = True) -> AsyncIterator[GraphStore]:
-    """Yield a store with the schema applied, on whichever database `database` gives."""
-    async with database(settings, say=say) as connection:
-        store = await GraphStore.open(connection, write_timeout=settings.write_timeout_seconds)
-        try:
-            await prepare(store)
-            yield store
-        finally:
-            await store.close()
+def runtime(of: Starlette | HTTPConnection) -> Runtime:
+    """The runtime of an app, or of the app serving a request."""
+    app = of.app if isinstance(of, HTTPConnection) else of
+    found = app.state.runtime
+    if not isinstance(found, Runtime):  # pragma: no cover - every app comes from create_app
+        raise TypeError(f"the app holds no Runtime but {type(found).__name__}")
+    return found

@@ -27,22 +27,22 @@ from pathlib import Path
 
 from demo_stream import LEAD_ITEMS, SCALE, UNTIL, stream_demo
 
-from graph.analysis_load import ForecastScope, load_stream_work, load_throughput
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
-from graph.entities import COUNT
-from graph.flow import Window
-from graph.forecast import forecast_how_many, forecast_when
-from graph.ingest.service import ingest
-from graph.migrations import prepare
-from graph.model import Label
-from graph.store import GraphStore
-from graph.stream_analysis import (
+from graph.analysis.forecast import forecast_how_many, forecast_when
+from graph.analysis.load import ForecastScope, load_stream_work, load_throughput
+from graph.analysis.stream import (
     constraints_of,
     critical_path,
     flow_data,
     median_flow_time,
     team_network,
 )
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.store import GraphStore
+from graph.ingest.service import ingest
+from graph.metrics.flow import Window
+from graph.model import Label
+from graph.read.entities import COUNT
 
 TARGET_ANALYSES_S = 2.0
 TARGET_FORECAST_S = 0.5

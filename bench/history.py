@@ -42,12 +42,12 @@ from typing import Any
 # repository root, not installed): run from anywhere, import them from there.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.migrations import prepare
-from graph.queries import cypher
-from graph.store import GraphStore
 from tests.integration.test_real_history import (
     SCENARIOS,
     History,

@@ -17,11 +17,11 @@ from collections import Counter
 from pathlib import Path
 
 from graph import demo
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.store import GraphStore
 from graph.ingest.records import NodeRecord, RelationshipRecord, StateRecord
 from graph.ingest.service import ingest
-from graph.migrations import prepare
-from graph.store import GraphStore
 
 TARGET = 20_000
 

@@ -46,15 +46,16 @@ from typing import Any
 import httpx
 
 from graph import demo
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
-from graph.entities import COUNT, follow, nodes_by_ids
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import NodeRecord, Record
 from graph.ingest.service import ingest
-from graph.migrations import prepare
+from graph.metrics.stats import percentile
 from graph.model import Label, Traversal
+from graph.read.entities import COUNT, nodes_by_ids
+from graph.read.relations import follow
 from graph.settings import EMBEDDED_READS_AT_ONCE
-from graph.stats import percentile
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

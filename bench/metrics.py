@@ -24,9 +24,11 @@ from pathlib import Path
 
 from demo_stream import LEAD_ITEMS, SCALE, stream_demo
 
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
-from graph.entities import COUNT
-from graph.flow import (
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.store import GraphStore
+from graph.ingest.service import ingest
+from graph.metrics.flow import (
     FlowQuery,
     Interval,
     ScopeKind,
@@ -36,11 +38,9 @@ from graph.flow import (
     flow_metrics,
     stage_metrics,
 )
-from graph.flow_queries import load_flow_data
-from graph.ingest.service import ingest
-from graph.migrations import prepare
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import Label
-from graph.store import GraphStore
+from graph.read.entities import COUNT
 
 TARGET_S = 2.0
 

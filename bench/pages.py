@@ -37,10 +37,10 @@ import httpx  # noqa: E402 - after the path set-up above
 from demo_stream import UNTIL  # noqa: E402
 
 from bench.suite import DATABASE, child, load, wait_http  # noqa: E402
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402
-from graph.migrations import prepare  # noqa: E402
-from graph.queries import parse  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402
+from graph.db.migrations import prepare  # noqa: E402
+from graph.db.queries import parse  # noqa: E402
+from graph.db.store import GraphStore  # noqa: E402
 
 APP = ROOT / "api" / "web" / "static" / "app"
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -268,7 +268,7 @@ def page_loads(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[PageL
 async def time_page_loads(url: str, loads: list[PageLoad], runs: int) -> list[dict[str, Any]]:
     """Each page load once untimed, then `runs` times: median and slowest, from the first
     request to the last answer. Requests sent together may share the database's reads
-    (graph/read_gate.py), as a browser's do."""
+    (graph/db/read_gate.py), as a browser's do."""
     rows = []
     async with httpx.AsyncClient(timeout=300) as http:
         for page, steps in loads:

@@ -62,13 +62,24 @@ import httpx  # noqa: E402 - after the path set-up above
 import neo4j  # noqa: E402
 from demo_stream import UNTIL  # noqa: E402
 
+from api.runtime import runtime  # noqa: E402
 from bench.analysis import TARGET_ANALYSES_S, TARGET_FORECAST_S  # noqa: E402
 from bench.metrics import TARGET_S as TARGET_METRICS_S  # noqa: E402
 from graph import demo  # noqa: E402
-from graph.analysis_load import ForecastScope, load_stream_work, load_throughput  # noqa: E402
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402
-from graph.entities import COUNT  # noqa: E402
-from graph.flow import (  # noqa: E402
+from graph.analysis.forecast import forecast_how_many, forecast_when  # noqa: E402
+from graph.analysis.load import ForecastScope, load_stream_work, load_throughput  # noqa: E402
+from graph.analysis.stream import (  # noqa: E402
+    constraints_of,
+    critical_path,
+    flow_data,
+    median_flow_time,
+    team_network,
+)
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port  # noqa: E402
+from graph.db.migrations import prepare  # noqa: E402
+from graph.db.store import Connection, GraphStore  # noqa: E402
+from graph.ingest.service import STREAM_CHUNK, ingest  # noqa: E402
+from graph.metrics.flow import (  # noqa: E402
     FlowQuery,
     Interval,
     ScopeKind,
@@ -78,19 +89,9 @@ from graph.flow import (  # noqa: E402
     flow_metrics,
     stage_metrics,
 )
-from graph.flow_queries import load_flow_data  # noqa: E402
-from graph.forecast import forecast_how_many, forecast_when  # noqa: E402
-from graph.ingest.service import STREAM_CHUNK, ingest  # noqa: E402
-from graph.migrations import prepare  # noqa: E402
+from graph.metrics.flow_queries import load_flow_data  # noqa: E402
 from graph.model import Label  # noqa: E402
-from graph.store import Connection, GraphStore  # noqa: E402
-from graph.stream_analysis import (  # noqa: E402
-    constraints_of,
-    critical_path,
-    flow_data,
-    median_flow_time,
-    team_network,
-)
+from graph.read.entities import COUNT  # noqa: E402
 
 PEER_DIR = ROOT / "bench" / "peer"
 FLOOR_DIR = ROOT / "bench" / "floor"
@@ -167,7 +168,7 @@ def serve_api(data_dir: Path, bolt_port: int, port: int) -> None:
     app = create_app(Settings(), connection)
 
     async def round_trips(request: Request) -> JSONResponse:
-        return JSONResponse({"round_trips": request.app.state.store.round_trips})
+        return JSONResponse({"round_trips": runtime(request).store.round_trips})
 
     app.router.routes.append(Route("/bench/round-trips", round_trips, methods=["GET"]))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

@@ -33,14 +33,15 @@ from typing import Any
 import httpx
 
 from api.app import create_app
+from api.runtime import runtime
 from graph import demo
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.store import GraphStore
 from graph.ingest.records import NodeRecord
 from graph.ingest.service import ingest_stream
-from graph.migrations import prepare
 from graph.model import Label, WorkItemKind
 from graph.settings import Settings
-from graph.store import GraphStore
 
 TARGET_P95_MS = 100.0
 GITHUB_SECRET, JIRA_SECRET = "bench-github", "bench-jira"
@@ -185,7 +186,7 @@ async def run(scale: int, deliveries: int, seed: int) -> dict[str, Any]:
                 async with httpx.AsyncClient(
                     transport=transport, base_url="http://127.0.0.1"
                 ) as client:
-                    served: GraphStore = app.state.store
+                    served: GraphStore = runtime(app).store
                     for n in range(deliveries):
                         kind = ("jira", "push", "deployment_status")[n % 3]
                         payload = getattr(made, kind)()

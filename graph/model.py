@@ -43,7 +43,7 @@ SYNC_CURSOR = "SyncCursor"
 #: `id` and `tokenHash`, constraints in cypher/schema/.
 API_TOKEN = "ApiToken"
 #: An internal label: a data migration that has run on this database
-#: (graph/migrations.py); unique `id`, constraint in cypher/schema/.
+#: (graph/db/migrations.py); unique `id`, constraint in cypher/schema/.
 MIGRATION = "Migration"
 
 

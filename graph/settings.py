@@ -88,7 +88,7 @@ class Settings:
     port: int = 8000
     ingest_batch_size: int = 5000
     #: Largest request body in bytes: of `/ingest` and webhooks, and of `/graphql` (the
-    #: document and its variables); larger is refused with a 413 (api/body_limit.py).
+    #: document and its variables); larger is refused with a 413 (api/http/body_limit.py).
     max_body_bytes: int = 32 * 1024 * 1024
     graphql_max_body_bytes: int = 4 * 1024 * 1024
     #: Webhook secrets; a webhook whose secret is unset answers 503 and writes nothing.
@@ -120,7 +120,7 @@ class Settings:
     query_timeout_seconds: float = 30.0
     #: Seconds a write transaction may take before it is abandoned (a 503).
     write_timeout_seconds: float = 120.0
-    #: Requests' reads sent to the database at once (graph/read_gate.py); the others
+    #: Requests' reads sent to the database at once (graph/db/read_gate.py); the others
     #: wait in this process, where writes pass them. None: automatic (see
     #: `reads_at_once`); 0: no limit.
     read_concurrency: int | None = None
@@ -150,7 +150,7 @@ class Settings:
     compute_workers: int = 4
     client_concurrency: int = 2
     compute_timeout_seconds: float = 20.0
-    #: Cost limits of window and forecast arguments (api/limits.py): the longest window
+    #: Cost limits of window and forecast arguments (api/graphql/limits.py): the longest window
     #: of one field in days, the window points (days, or weeks of a weekly CFD) of one
     #: request, and the forecast trial-days (trials x days simulated) of one request.
     graphql_max_window_days: int = 3660

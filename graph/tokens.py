@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
 
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.errors import InvalidArgument, NotFound
-from graph.queries import cypher
-from graph.store import GraphStore
 
 CREATE_TOKEN = cypher("tokens/create_token")
 FIND_TOKEN = cypher("tokens/find_token")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
-from graph.migrations import prepare
-from graph.queries import cypher
-from graph.store import Connection, GraphStore
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.migrations import prepare
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
 
 DELETE_ALL = cypher("admin/delete_all")
 

@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from graph.embedded import free_port
+from graph.db.embedded import free_port
 from graph.ingest.sources.payload import parse_vendor_time
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

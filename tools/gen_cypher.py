@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: the repository's own packages
     sys.path.insert(0, str(REPO))
 
+from graph.db.queries import GENERATED, SUFFIX  # noqa: E402
 from graph.ingest.history import STATE_LOG  # noqa: E402 - after the path is set
 from graph.model import (  # noqa: E402
     CURRENT_STAGE,
@@ -51,7 +52,6 @@ from graph.model import (  # noqa: E402
     WorkItemKind,
     node_properties,
 )
-from graph.queries import GENERATED, SUFFIX  # noqa: E402
 
 CYPHER = REPO / "cypher"
 TEMPLATES = CYPHER / "_templates"

@@ -4,7 +4,7 @@ The body is parsed as it arrives (`request.stream()`), a line at a time: what is
 the records parsed so far (and the problems found), the chunk being read and the
 unfinished line at its end, never the raw body beside its records. The whole batch is
 still validated before anything is written. `VSG_MAX_BODY_BYTES` is enforced by
-api/body_limit.py as the chunks are read: the read that passes it stops the request with
+api/http/body_limit.py as the chunks are read: the read that passes it stops the request with
 a 413, the rest of the body unread and nothing written.
 
 NDJSON is the only body format (a JSON array is one line that is not a record: a 422 at
@@ -18,16 +18,12 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from graph.errors import InvalidInput, Problem
+from api.http.errors import problem
+from api.runtime import runtime
+from graph.errors import Problem
 from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.records import LineSplitter, Record, parse_line
 from graph.ingest.service import ingest
-from graph.settings import Settings
-from graph.store import GraphStore
-
-
-def _problem(p: Problem) -> dict[str, object]:
-    return {"line": p.line, "field": p.field, "message": p.message}
 
 
 async def read_records(request: Request) -> list[Record | Problem]:
@@ -55,27 +51,21 @@ async def read_records(request: Request) -> list[Record | Problem]:
 
 
 async def post_ingest(request: Request) -> JSONResponse:
-    """Validate the whole body, then write it; 422 with every problem and nothing written.
+    """Validate the whole body, then write it; 422 with every problem and nothing written
+    (InvalidInput, api/http/errors.py).
 
     `?skipInvalid=true` writes the valid records and lists the skipped ones instead.
     """
-    store: GraphStore = request.app.state.store
-    settings: Settings = request.app.state.settings
+    store, settings = runtime(request).store, runtime(request).settings
     skip_invalid = request.query_params.get("skipInvalid", "false").lower() in ("1", "true")
     records = await read_records(request)
-    try:
-        report = await ingest(
-            store,
-            records,
-            batch_size=settings.ingest_batch_size,
-            skip_invalid=skip_invalid,
-            production_pattern=settings.production_pattern,
-        )
-    except InvalidInput as error:
-        return JSONResponse(
-            {"written": False, "problems": [_problem(p) for p in error.problems]},
-            status_code=422,
-        )
+    report = await ingest(
+        store,
+        records,
+        batch_size=settings.ingest_batch_size,
+        skip_invalid=skip_invalid,
+        production_pattern=settings.production_pattern,
+    )
     ingest_counters(store).add(EntryPoint.HTTP, report)
     return JSONResponse(
         {
@@ -84,6 +74,6 @@ async def post_ingest(request: Request) -> JSONResponse:
             "nodes": report.nodes,
             "relationships": report.relationships,
             "visits": report.visits,
-            "skipped": [_problem(p) for p in report.skipped],
+            "skipped": [problem(p) for p in report.skipped],
         }
     )

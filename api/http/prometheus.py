@@ -12,7 +12,7 @@ the text format 0.0.4.
 A statistic of an empty set (a flow time with nothing done, a lead time with no change,
 a level without data) has no sample at all rather than a 0 that a dashboard would
 average in; counts are 0. The graph figures are computed at most once per
-`VSG_METRICS_CACHE_SECONDS` per process (graph/exposition.py), each value stream's in
+`VSG_METRICS_CACHE_SECONDS` per process (api/http/exposition.py), each value stream's in
 the worker pool (api/compute.py) rather than on the event loop; a database that does not
 answer, or a stream whose figures take longer than `VSG_COMPUTE_TIMEOUT_SECONDS`, is a
 503 with the reason. The ingest counters are read at every scrape.
@@ -29,15 +29,13 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_late
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from graph.dora import Dora, DoraLevel
-from graph.errors import QueryTimeout, StoreUnavailable
-from graph.exposition import ExpositionCache, Figures, StreamFigures, graph_figures
+from api.http.exposition import Figures, StreamFigures, graph_figures
+from api.runtime import runtime
 from graph.ingest.counters import EntryPoint, Written, ingest_counters
+from graph.metrics.dora import Dora, DoraLevel
 from graph.model import StageState
-from graph.settings import Settings
-from graph.store import GraphStore
 
 DAY, HOUR = 86_400, 3_600
 
@@ -262,25 +260,14 @@ def render(figures: Figures | None, totals: Mapping[EntryPoint, Written]) -> byt
 METRICS_CLIENT = "GET /metrics"
 
 
-def _cache(request: Request) -> ExpositionCache[Figures]:
-    """One cache per app, made on the first scrape."""
-    cache: ExpositionCache[Figures] | None = getattr(request.app.state, "metrics_cache", None)
-    if cache is None:  # no await since the check: no other request can interleave
-        settings: Settings = request.app.state.settings
-        cache = request.app.state.metrics_cache = ExpositionCache(settings.metrics_cache_seconds)
-    return cache
-
-
 async def metrics(request: Request) -> Response:
-    """The exposition; 503 with the reason when the database does not answer."""
-    store: GraphStore = request.app.state.store
-    try:
-        pattern = request.app.state.settings.production_pattern
-        run = request.app.state.compute.runner(METRICS_CLIENT)
-        figures = await _cache(request).get(
-            lambda: graph_figures(store, datetime.now(UTC), pattern, run)
-        )
-    except (StoreUnavailable, QueryTimeout) as error:
-        return JSONResponse({"error": str(error)}, status_code=503)
+    """The exposition; 503 with the reason when the database does not answer
+    (api/http/errors.py)."""
+    shared = runtime(request)
+    store, pattern = shared.store, shared.settings.production_pattern
+    run = shared.compute.runner(METRICS_CLIENT)
+    figures = await shared.metrics_cache.get(
+        lambda: graph_figures(store, datetime.now(UTC), pattern, run)
+    )
     body = render(figures, ingest_counters(store).snapshot())
     return Response(body, media_type=CONTENT_TYPE_PLAIN_0_0_4)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from api.runtime import runtime
 from graph.errors import InvalidInput
 from graph.ingest.counters import EntryPoint, ingest_counters
 from graph.ingest.hooks import ingest_event, webhook_mapping
@@ -32,8 +33,6 @@ from graph.ingest.sources import github, gitlab, jira_webhook
 from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted, PayloadError
 from graph.model import Label
-from graph.settings import Settings
-from graph.store import GraphStore
 
 Convert = Callable[[bytes, SourceMapping], Converted | None]
 
@@ -67,8 +66,7 @@ async def _deliver(
     convert: Convert,
     entry: EntryPoint,
 ) -> JSONResponse:
-    store: GraphStore = request.app.state.store
-    settings: Settings = request.app.state.settings
+    store, settings = runtime(request).store, runtime(request).settings
     try:
         converted = convert(body, await webhook_mapping(store))
     except PayloadError as error:
@@ -134,7 +132,7 @@ def _maps_anything(converted: Converted) -> bool:
 
 async def post_github(request: Request) -> JSONResponse:
     """A GitHub delivery: `X-Hub-Signature-256` is the HMAC-SHA256 of the body."""
-    secret = request.app.state.settings.github_webhook_secret
+    secret = runtime(request).settings.github_webhook_secret
     if not secret:
         return _unconfigured("VSG_GITHUB_WEBHOOK_SECRET")
     body = await request.body()
@@ -154,7 +152,7 @@ async def post_github(request: Request) -> JSONResponse:
 
 async def post_gitlab(request: Request) -> JSONResponse:
     """A GitLab delivery: `X-Gitlab-Token` is the webhook's secret token."""
-    token = request.app.state.settings.gitlab_webhook_token
+    token = runtime(request).settings.gitlab_webhook_token
     if not token:
         return _unconfigured("VSG_GITLAB_WEBHOOK_TOKEN")
     if not _same(request.headers.get("x-gitlab-token"), token):
@@ -174,7 +172,7 @@ async def post_gitlab(request: Request) -> JSONResponse:
 
 async def post_jira(request: Request) -> JSONResponse:
     """A Jira delivery: the shared secret in `X-Vsg-Webhook-Secret` or `?secret=`."""
-    secret = request.app.state.settings.jira_webhook_secret
+    secret = runtime(request).settings.jira_webhook_secret
     if not secret:
         return _unconfigured("VSG_JIRA_WEBHOOK_SECRET")
     given = request.headers.get("x-vsg-webhook-secret") or request.query_params.get("secret")

@@ -8,7 +8,7 @@ _HERE = Path(__file__).resolve().parent
 STATIC_DIR: Path = _HERE / "static"
 """Files the app serves under `/static`, including the vendored GraphiQL assets."""
 
-#: Where the page takes this process's CSRF token (api/guard.py).
+#: Where the page takes this process's CSRF token (api/http/guard.py).
 CSRF_PLACEHOLDER = "__VSG_CSRF__"
 
 

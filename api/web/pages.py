@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from api.runtime import runtime
 from api.web.ide import CSRF_PLACEHOLDER
 
 _HERE = Path(__file__).resolve().parent
@@ -25,7 +26,7 @@ def page_html(name: str, csrf: str) -> str:
 def _respond(request: Request, name: str) -> HTMLResponse:
     # No caching: the token changes with every start of the server.
     return HTMLResponse(
-        page_html(name, request.app.state.csrf_token), headers={"Cache-Control": "no-store"}
+        page_html(name, runtime(request).csrf_token), headers={"Cache-Control": "no-store"}
     )
 
 

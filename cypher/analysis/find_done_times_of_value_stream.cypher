@@ -5,7 +5,7 @@
 // ($stages, indexed by the map $stageIndex) entered before $end. One row {items}, a list
 // in metrics/load_visits' item shape (id, kind, flowType, owner team, blockers, stage
 // indexes, entries, exits in epoch milliseconds, -1 while open, outcome, resolution), so
-// that the flow metrics' own rules (graph/flow.py: done time, discarded outcomes) decide
+// that the flow metrics' own rules (graph/metrics/flow.py: done time, discarded outcomes) decide
 // which were delivered in [$start, $end). The flow-item level leaves nested items out as
 // load_visits does: $underParent [kind, parent kind], $overChild [kind, child kind].
 UNWIND $doneStages AS stageId

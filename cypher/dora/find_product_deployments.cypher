@@ -3,7 +3,7 @@
 // of their head commit), any time: one row {deployments}, a list with one [id, status,
 // finishedAt (epoch microseconds, null if not finished), repository, incidents, commits]
 // per deployment. $environment: a regular expression the whole environment name matches
-// (graph/dora.py environment_pattern: any case, production by a pattern); `commits`:
+// (graph/metrics/dora.py environment_pattern: any case, production by a pattern); `commits`:
 // the commit list its tool gave (Deployment.commits), null if none. `repository`: the (least) id of its head's repository, null if none;
 // `incidents`: how many incidents it CAUSED_BY (explicit or inferred). One row, and
 // times as numbers: a product has tens of thousands of deployments, and the embedded

@@ -10,7 +10,7 @@
 // place per visit, in no particular order; a stage index is its place in the scope's
 // stages (given as the map stageIndex); times are epoch milliseconds, an exit -1 while
 // the visit is open. Owners and blockers serve the analyses of the same items
-// (graph/analysis_load.py), which would otherwise look the items up again.
+// (graph/analysis/load.py), which would otherwise look the items up again.
 // The scope's flow-item level leaves nested items out: underParent [kind, parent kind]
 // drops an item of that kind with a parent of the other (a Story of a Feature);
 // overChild [kind, child kind] one with such a child (a Feature that has Stories);
@@ -23,7 +23,7 @@
 // scope at a time (CALL), because it holds a whole aggregation in one heap budget that
 // a dozen large scopes at once exceed; times as numbers, because decoding temporal
 // values costs the driver more than the query costs the database. The stored values are
-// naive UTC (graph/store.py), so they are read with timezone 'UTC', on Neo4j and the
+// naive UTC (graph/db/store.py), so they are read with timezone 'UTC', on Neo4j and the
 // embedded database alike.
 UNWIND range(0, size($scopes) - 1) AS n
 WITH n, $scopes[n] AS scope

@@ -6,7 +6,7 @@ without one is attributed to the **latest successful deployment of a product it
 AFFECTS** (the deployment `FOR_PRODUCT` that product, or whose head commit is in one of
 its repositories) **to its environment** **that finished strictly before the incident
 was created** — stored as `CAUSED_BY {inferred: true}`. Environments match as DORA reads
-them (graph/dora.py `environment_pattern`): an incident without an `environment`, or
+them (graph/metrics/dora.py `environment_pattern`): an incident without an `environment`, or
 with `production` in any case, matches every deployment whose environment matches the
 organisation's production pattern (`production_pattern`, which every entry point takes
 from `VSG_PRODUCTION_PATTERN`; by default DevLake's `(?i)prod.*`: prod, Production,
@@ -32,11 +32,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.dora import PRODUCTION, PRODUCTION_PATTERN, environment_pattern, production_pattern_of
+from graph.db.queries import Query, cypher
+from graph.db.store import GraphStore, collected
 from graph.ingest.plan import Plan
+from graph.metrics.dora import (
+    PRODUCTION,
+    PRODUCTION_PATTERN,
+    environment_pattern,
+    production_pattern_of,
+)
 from graph.model import Label, RelType
-from graph.queries import Query, cypher
-from graph.store import GraphStore, collected
 from graph.times import instant
 
 MARK_EXPLICIT = cypher("ingest/causes/mark_explicit")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from weakref import WeakKeyDictionary
 
+from graph.db.store import GraphStore
 from graph.ingest.service import IngestReport
-from graph.store import GraphStore
 
 
 class EntryPoint(StrEnum):

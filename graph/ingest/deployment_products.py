@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.plan import Plan
 from graph.model import Label, RelType
-from graph.queries import cypher
-from graph.store import GraphStore
 
 LINK_DEPLOYMENTS = cypher("ingest/products/link_deployments")
 LINK_RELEASES = cypher("ingest/products/link_releases")

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from graph.db.store import GraphStore
 from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord
 from graph.ingest.service import StoreLookup
 from graph.ingest.sources.mapping import MissingLinks, SourceMapping
 from graph.ingest.sources.payload import Converted
 from graph.ingest.sources.registry import Source
 from graph.model import Label
-from graph.store import GraphStore
 
 #: What a link may point to outside one file: other issues, other exports' commits.
 OUTSIDE_LABELS = frozenset({Label.WORK_ITEM, Label.COMMIT})

@@ -18,13 +18,13 @@ an event writes the same values again: no count and no property changes.
 
 from __future__ import annotations
 
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.service import IngestReport, ingest
 from graph.ingest.sources.mapping import SourceMapping
 from graph.ingest.sources.payload import Converted
 from graph.model import Label
-from graph.queries import cypher
 from graph.settings import DEFAULT_PRODUCTION_PATTERN
-from graph.store import GraphStore
 
 GRAPH_MAPPING = cypher("sources/mapping")
 DELETE_RELEASES = cypher("ingest/delete/release")

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.dora import PRODUCTION_PATTERN, production_pattern_of
+from graph.db.queries import Query, cypher
+from graph.db.store import GraphStore, WriteConflict, lost_write_race
 from graph.errors import InvalidInput, Problem
 from graph.ingest.causes import attribute_incidents
 from graph.ingest.deployment_products import link_deployment_products
@@ -32,9 +33,8 @@ from graph.ingest.plan import Existing, Lookup, Plan, StoredHistory, VisitChange
 from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord, parse_objects
 from graph.ingest.shipped import derive_shipped
 from graph.ingest.stage_map import StageInfo, StageMap
+from graph.metrics.dora import PRODUCTION_PATTERN, production_pattern_of
 from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
-from graph.queries import Query, cypher
-from graph.store import GraphStore, WriteConflict, lost_write_race
 
 
 def _snake(name: str) -> str:
@@ -542,7 +542,7 @@ async def _write_batch(
         except Exception as error:
             # Another process created some of the nodes this plan creates, or added
             # state changes to an item it moves, between validation and the write
-            # (graph/store.py, `lost_write_race`): that transaction was rolled back
+            # (graph/db/store.py, `lost_write_race`): that transaction was rolled back
             # whole (a larger batch keeps its earlier chunks), and planning again finds
             # the winner's nodes, and the earlier chunks', and merges with them; every
             # write is idempotent, so writing again changes nothing already written.

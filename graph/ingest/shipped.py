@@ -44,11 +44,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from graph.db.queries import Query, cypher
+from graph.db.store import GraphStore, collected
 from graph.ingest.plan import Plan
 from graph.ingest.records import Ref
 from graph.model import DeploymentStatus, Label, RelType
-from graph.queries import Query, cypher
-from graph.store import GraphStore, collected
 from graph.times import instant
 
 DEPLOYMENT_SCOPES = cypher("ingest/shipped/find_deployment_scopes")

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.records import Record, parse_record
-from graph.queries import cypher
-from graph.store import GraphStore
 
 GET_CURSOR = cypher("sync/get_cursor")
 SAVE_CURSOR = cypher("sync/save_cursor")

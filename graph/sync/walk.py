@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Protocol
 
+from graph.db.store import GraphStore
 from graph.errors import InvalidInput
 from graph.ingest.service import IngestReport, ingest
 from graph.ingest.sources.payload import (
@@ -45,7 +46,6 @@ from graph.ingest.sources.payload import (
     parse_vendor_time,
 )
 from graph.settings import DEFAULT_PRODUCTION_PATTERN
-from graph.store import GraphStore
 from graph.sync.client import ApiClient, Clock, Page, SyncError, SystemClock
 from graph.sync.cursor import Cursor, load_cursor, parse_pending, save_cursor
 

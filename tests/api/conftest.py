@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.runtime import runtime
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 
 
 class Api:
@@ -39,4 +40,4 @@ async def api(connection: Connection, store: GraphStore) -> AsyncIterator[Api]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield Api(client, app.state.store)
+            yield Api(client, runtime(app).store)

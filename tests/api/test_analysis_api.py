@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from graph import demo
+from graph.db.queries import parse
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import parse
 from tests.api.conftest import Api
 from tests.factories import SmallOrg, node, rel, state
 
@@ -323,7 +323,7 @@ async def test_the_analyses_of_one_stream_load_its_work_once(api: Api) -> None:
 
     async def cost(*fields: str) -> tuple[int, dict[str, Any]]:
         """Reads asked for: those sent, and those answered by an identical one in flight
-        (graph/read_gate.py), which the fields' own reads may be when they overlap."""
+        (graph/db/read_gate.py), which the fields' own reads may be when they overlap."""
         before = api.store.round_trips + api.store.reads.shared
         data = await api.graphql(stream_query(*fields), id=vs, **window)
         return api.store.round_trips + api.store.reads.shared - before, data["node"]

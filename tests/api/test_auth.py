@@ -16,11 +16,12 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.entities import COUNT
+from api.runtime import runtime
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
 from graph.model import Label
-from graph.queries import cypher
+from graph.read.entities import COUNT
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token, revoke_token, secret_hash
 from tests.factories import ndjson
 
@@ -49,7 +50,7 @@ async def _client(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield client, app.state.store
+            yield client, runtime(app).store
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import cypher
-from graph.store import GraphStore
 from tests.api.conftest import Api
 from tests.factories import SmallOrg
 

@@ -38,18 +38,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
-from graph.dora import product_dora
-from graph.flow import FlowQuery, Interval, ScopeKind, Window, aging_wip, cfd, flow_metrics
-from graph.flow_queries import load_flow_data
+from api.runtime import runtime
+from graph.db.queries import parse
+from graph.db.store import Connection, GraphStore
 from graph.ingest.pending import to_object
 from graph.ingest.records import NodeRecord, parse_lines, parse_objects
 from graph.ingest.service import ingest
 from graph.ingest.sources import github, jira_webhook
 from graph.ingest.sources.mapping import SourceMapping
+from graph.metrics.dora_queries import product_dora
+from graph.metrics.flow import FlowQuery, Interval, ScopeKind, Window, aging_wip, cfd, flow_metrics
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import WorkItemKind
-from graph.queries import parse
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.conftest import DELETE_ALL
 from tests.factories import Record, SmallOrg, ndjson, node, rel, state
 from tests.integration.test_cli import vsg
@@ -373,7 +374,7 @@ async def channels(connection: Connection, store: GraphStore) -> AsyncIterator[C
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
-            yield Channels(app.state.store, c, connection)
+            yield Channels(runtime(app).store, c, connection)
 
 
 @settings(

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from graph.explore import clamp_page
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
+from graph.read.explore import clamp_page
 from tests.api.conftest import Api
 from tests.factories import Record, node, rel
 

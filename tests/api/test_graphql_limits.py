@@ -11,11 +11,12 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.runtime import runtime
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import cypher
 from graph.settings import ConfigError, Settings
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.factories import SmallOrg
 
@@ -31,7 +32,7 @@ async def serve(connection: Connection, **settings: Any) -> AsyncIterator[Api]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield Api(client, app.state.store)
+            yield Api(client, runtime(app).store)
 
 
 def messages(body: dict[str, Any]) -> list[str]:
@@ -97,7 +98,7 @@ async def test_a_page_over_the_limit_is_refused(api: Api) -> None:
     assert await api.graphql(query, n=500) == {"products": {"totalCount": 0}}
 
 
-# Worked out by hand with the rules of api/limits.py (non-leaf field: 1 + multiplier *
+# Worked out by hand with the rules of api/graphql/limits.py (non-leaf field: 1 + multiplier *
 # its selection's cost; `first` multiplies, a list without `first` multiplies by 10, a
 # connection's edges by 1):
 #   children                         1 + 10 * 0             = 1

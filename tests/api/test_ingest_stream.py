@@ -15,8 +15,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.api.test_security_heavy import _served
 from tests.factories import SmallOrg, node, rel
 from tests.fuzz.checks import counts

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from api.errorlog import quiet_input_errors
+from api.graphql.errorlog import quiet_input_errors
 from tests.api.conftest import Api
 from tests.api.test_exports import WINDOW, flow_org
 

@@ -37,12 +37,13 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.runtime import runtime
+from graph.db.queries import parse
+from graph.db.store import Connection, GraphStore
 from graph.ingest.causes import incident_pattern, reattribute_all
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import parse
 from graph.settings import ConfigError, Settings, production_regex
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.api.test_webhooks import DEPLOYMENT, REPO, SECRET, push, signed
 from tests.factories import Record, commit, deployment, ndjson, node, rel
@@ -136,7 +137,7 @@ async def live_api(connection: Connection, store: GraphStore) -> AsyncIterator[A
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield Api(client, app.state.store)
+            yield Api(client, runtime(app).store)
 
 
 async def test_the_organisation_setting_is_every_request_s_default(live_api: Api) -> None:
@@ -317,7 +318,7 @@ async def hooks_app(connection: Connection, **env: str) -> AsyncIterator[Api]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield Api(client, app.state.store)
+            yield Api(client, runtime(app).store)
 
 
 async def github(api: Api, event: str, payload: Any, delivery: str) -> None:

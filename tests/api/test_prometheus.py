@@ -11,7 +11,7 @@ Review (waiting), Done (done).
 So now: WIP Backlog 1, Dev 1, Review 1, Done 2; velocity feature 2 (stories), defect 0;
 flow time [1, 4] d: median 2.5, p85 1 + 0.85 * 3 = 3.55; efficiency (2 + 1) / (4 + 1) =
 0.6; exposed in seconds (a day is 86,400 s). The constraint is the station with the top
-score (graph/constraints.py works the ranking out; here it is only read back).
+score (graph/analysis/constraints.py works the ranking out; here it is only read back).
 
 Delivery (repository of the product): c0 (D-10) deployed by d1 at D-9 (the repository's
 first deployment: its changes are excluded from lead time); c1 (D 10:00) by d2 at D+1
@@ -32,11 +32,12 @@ from prometheus_client.samples import Sample
 
 from api.app import create_app
 from api.http.prometheus import SPECS
-from graph.dora import product_dora
-from graph.flow import FlowQuery, ScopeKind, Window, flow_metrics
-from graph.flow_queries import load_flow_data
+from api.runtime import runtime
+from graph.db.store import Connection, GraphStore
+from graph.metrics.dora_queries import product_dora
+from graph.metrics.flow import FlowQuery, ScopeKind, Window, flow_metrics
+from graph.metrics.flow_queries import load_flow_data
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.api.test_webhooks import SECRET, github, push
 from tests.factories import Record, SmallOrg, ndjson, node, rel, state
@@ -194,7 +195,7 @@ async def test_the_exposition_parses_and_has_the_hand_worked_figures(api: Api) -
     assert value(values, "vsg_dora_change_failure_rate", product=product) == pytest.approx(1 / 3)
     restore = value(values, "vsg_dora_time_to_restore_median_seconds", product=product)
     assert restore == 2 * hour
-    # Levels: 4 elite .. 1 low, each key's, as graph/dora.py bands them.
+    # Levels: 4 elite .. 1 low, each key's, as graph/metrics/dora.py bands them.
     levels = {
         key: value(values, "vsg_dora_level", product=product, key=key)
         for key in ("deployment_frequency", "lead_time", "change_failure_rate", "time_to_restore")
@@ -299,7 +300,7 @@ async def test_a_zero_ttl_computes_every_scrape(connection: Connection, store: G
             assert value(after, "vsg_flow_velocity_items", **here) == 3
             del here["flow_type"]
             assert value(after, "vsg_flow_time_median_seconds", **here) == 86_400
-            assert app.state.metrics_cache.computations == 2
+            assert runtime(app).metrics_cache.computations == 2
 
 
 async def test_webhook_deliveries_are_counted_per_vendor(

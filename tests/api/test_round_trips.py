@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import GraphStore
 from tests.api.conftest import Api
 from tests.factories import Record, SmallOrg, node, rel
 

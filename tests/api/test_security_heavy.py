@@ -20,12 +20,13 @@ import uvicorn
 
 from api.app import create_app
 from api.compute import Compute
-from graph.embedded import free_port
+from api.runtime import runtime
+from graph.db.embedded import free_port
+from graph.db.store import Connection, GraphStore
 from graph.errors import QueryTimeout
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token
 from tests.api.conftest import Api
 from tests.factories import SmallOrg, node, rel, state
@@ -265,7 +266,7 @@ async def test_a_probe_is_answered_within_a_second_during_the_worst_allowed_requ
     # Nothing the server computes holds its event loop: every probe within the second.
     assert max(loop_probes) < 1.0, loop_probes
     # The 30 analyses send the database a burst of reads at once; the read gate gives a
-    # free slot to the client served longest ago (graph/read_gate.py), so the prober's
+    # free slot to the client served longest ago (graph/db/read_gate.py), so the prober's
     # read waits for one of the burst's reads, not for all of them.
     assert max(probes) < 1.0, probes
 
@@ -321,7 +322,7 @@ async def test_every_analysis_and_the_metrics_exposition_compute_in_the_worker_p
     org = await _busy_org(store)
     app = create_app(Settings(), connection)
     async with app.router.lifespan_context(app):
-        compute: Compute = app.state.compute
+        compute: Compute = runtime(app).compute
         pooled = compute.run
         ran: list[str] = []
 

@@ -17,10 +17,11 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.entities import COUNT
-from graph.queries import cypher
+from api.runtime import runtime
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
+from graph.read.entities import COUNT
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api
 from tests.fuzz.strategies import NOT_UTF8
 
@@ -41,7 +42,7 @@ async def app(connection: Connection, store: GraphStore) -> AsyncIterator[Api]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
-            yield Api(c, app.state.store)
+            yield Api(c, runtime(app).store)
 
 
 async def _total(store: GraphStore) -> int:

@@ -1,5 +1,5 @@
 """Request bodies over their limit: 413 with the setting's name, nothing written, and a
-chunked body stopped as it arrives rather than read whole (api/body_limit.py)."""
+chunked body stopped as it arrives rather than read whole (api/http/body_limit.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from graph.store import Connection, GraphStore
+from graph.db.store import Connection, GraphStore
 from tests.api.test_graphql_limits import serve
 from tests.factories import SmallOrg, ndjson
 from tests.fuzz.checks import counts

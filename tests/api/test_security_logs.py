@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.redact import RedactSecrets, redact
-from graph.embedded import free_port
-from graph.store import Connection
+from api.http.redact import RedactSecrets, redact
+from graph.db.embedded import free_port
+from graph.db.store import Connection
 
 pytestmark = pytest.mark.db
 
@@ -50,7 +50,7 @@ def _serve(connection: Connection, port: int, log: Path) -> subprocess.Popen[byt
     }
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-c", "from api.cli import main; main()", "serve"],
+            [sys.executable, "-c", "from api.cli.main import main; main()", "serve"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,

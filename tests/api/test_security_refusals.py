@@ -1,6 +1,6 @@
 """Cheap refusals: an unknown or revoked token costs one database read, not one per
-request, and a client sending invalid tokens gets 429s before any read (api/auth.py,
-api/auth_failures.py); through the real ASGI app."""
+request, and a client sending invalid tokens gets 429s before any read (api/http/auth.py,
+api/http/auth_failures.py); through the real ASGI app."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-import api.auth
-from api.auth_failures import FailureLimit
+import api.http.auth
+from api.http.auth_failures import FailureLimit
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import ApiToken, Role, create_token, find_token, revoke_token
 from tests.api.test_auth import _client
 
@@ -32,7 +32,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         looked_up.append(secret)
         return await find(store, secret)
 
-    monkeypatch.setattr(api.auth, "find_token", counted)
+    monkeypatch.setattr(api.http.auth, "find_token", counted)
     return looked_up
 
 

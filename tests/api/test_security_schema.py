@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from api.app import create_app
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token
 
 pytestmark = pytest.mark.db

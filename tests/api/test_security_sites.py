@@ -1,4 +1,4 @@
-"""Loopback trust only for this machine's own pages (api/guard.py), through the real app.
+"""Loopback trust only for this machine's own pages (api/http/guard.py), through the real app.
 
 Without a token on loopback a request acts as an admin, so what a browser can be made to
 send by another site is refused: a foreign `Host` (DNS rebinding), a foreign `Origin` or
@@ -15,11 +15,12 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.guard import CSRF_HEADER, allowed_hosts, host_name
-from graph.entities import COUNT
+from api.http.guard import CSRF_HEADER, allowed_hosts, host_name
+from api.runtime import runtime
+from graph.db.store import Connection, GraphStore
 from graph.model import Label
+from graph.read.entities import COUNT
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.tokens import Role, create_token, list_tokens
 from tests.api.conftest import Api
 from tests.factories import ndjson, node
@@ -36,7 +37,7 @@ async def _client(app_settings: Settings, connection: Connection) -> AsyncIterat
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as c:
-            yield Api(c, app.state.store)
+            yield Api(c, runtime(app).store)
 
 
 @pytest.fixture

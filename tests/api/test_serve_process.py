@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph.embedded import free_port
-from graph.store import Connection, GraphStore
+from graph.db.embedded import free_port
+from graph.db.store import Connection, GraphStore
 from graph.tokens import Role, create_token
 from tests.api.test_security_logs import _wait
 
@@ -43,7 +43,7 @@ def serving(
     }
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-c", "from api.cli import main; main()", "serve"],
+            [sys.executable, "-c", "from api.cli.main import main; main()", "serve"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=environ,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import GraphStore
 from tests.api.conftest import Api
 from tests.factories import SmallOrg, node, rel, state
 

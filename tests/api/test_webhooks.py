@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.entities import COUNT, nodes_by_ids
+from graph.db.queries import cypher, parse
+from graph.db.store import Connection, GraphStore
 from graph.model import Label
-from graph.queries import cypher, parse
+from graph.read.entities import COUNT, nodes_by_ids
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.factories import SmallOrg, ndjson
 
 pytestmark = pytest.mark.db

@@ -21,11 +21,11 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from graph import demo
-from graph.embedded import free_port
+from graph.db.embedded import free_port
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
 from graph.ingest.service import ingest
-from graph.queries import cypher
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 
 REPO = Path(__file__).resolve().parents[2]
 DRIVER = REPO / "tools" / "browser" / "drive.mjs"

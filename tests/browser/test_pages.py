@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import GraphStore
 from graph.tokens import Role, create_token
 from tests.browser.conftest import Site
 from tests.factories import node

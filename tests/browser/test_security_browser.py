@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from graph.embedded import free_port
-from graph.entities import COUNT
+from graph.db.embedded import free_port
+from graph.db.store import GraphStore
 from graph.model import Label
-from graph.store import GraphStore
+from graph.read.entities import COUNT
 from graph.tokens import list_tokens
 from tests.browser.conftest import Site
 from tests.factories import ndjson, node

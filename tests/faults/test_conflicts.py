@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from graph.db.queries import parse
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_lines
 from graph.ingest.service import IngestReport, ingest
-from graph.queries import parse
-from graph.store import Connection, GraphStore
 from tests.factories import Record, SmallOrg, ndjson, node, rel, state
 
 pytestmark = pytest.mark.db

@@ -23,11 +23,11 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
-from graph.entities import COUNT
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.store import GraphStore
 from graph.model import Label
+from graph.read.entities import COUNT
 from graph.settings import Settings
-from graph.store import GraphStore
 from tests.factories import SmallOrg, ndjson
 
 pytestmark = pytest.mark.db

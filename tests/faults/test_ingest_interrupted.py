@@ -21,19 +21,19 @@ from typing import Any
 
 import pytest
 
+from graph.db.queries import cypher, parse
+from graph.db.store import Connection, GraphStore, lost_creation_race
 from graph.errors import Problem
 from graph.ingest.plan import build_plan
 from graph.ingest.records import parse_lines
 from graph.ingest.service import StoreLookup, ingest, write_plan
-from graph.queries import cypher, parse
-from graph.store import Connection, GraphStore, lost_creation_race
 from tests.factories import Record, SmallOrg, ndjson, node, rel, state
 
 pytestmark = pytest.mark.db
 
 DELETE_ALL = cypher("admin/delete_all")
 # Not the Migration nodes: the `vsg import` processes record the data migrations they
-# ran at start-up (graph/migrations.py); they are not part of what an import writes.
+# ran at start-up (graph/db/migrations.py); they are not part of what an import writes.
 NODES = parse(
     "test/all_nodes",
     "// cardinality: rows\n"

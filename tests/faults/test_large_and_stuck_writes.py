@@ -13,12 +13,12 @@ import httpx
 import pytest
 
 from api.app import create_app
+from graph.db.queries import parse
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import MAX_TEXT
 from graph.ingest.service import INSERT
 from graph.model import WorkItemKind
-from graph.queries import parse
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.factories import SmallOrg, ndjson, node, rel
 from tests.faults.test_ingest_interrupted import HoldingProxy
 

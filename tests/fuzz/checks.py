@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck
 
-from graph.entities import COUNT, COUNT_WORK_ITEMS
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import cypher
-from graph.store import GraphStore
+from graph.read.entities import COUNT, COUNT_WORK_ITEMS
 from tests.factories import Record, SmallOrg
 
 COUNT_RELATIONSHIPS = cypher("admin/count_relationships")

@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.runtime import runtime
+from graph.db.store import Connection, GraphStore
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from tests.api.conftest import Api, api
 from tests.fuzz.tally import CASES, OUTCOMES, Tally
 
@@ -36,7 +37,7 @@ async def hooks(connection: Connection, store: GraphStore) -> AsyncIterator[Api]
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield Api(client, app.state.store)
+            yield Api(client, runtime(app).store)
 
 
 @pytest.fixture

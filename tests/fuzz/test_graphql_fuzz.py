@@ -21,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
-from api.schema import build_schema
+from api.graphql.schema import build_schema
 from graph.settings import Settings
 from tests.api.conftest import Api
 from tests.fuzz.checks import FUZZ, ORG, body_of, counts, seed
@@ -138,7 +138,7 @@ async def post(api: Api, tally: Tally, payload: Any = None, **kwargs: Any) -> tu
     assert response.status_code in (200, 400, 415), (response.status_code, response.text[:2000])
     if response.status_code == 415:
         # A simple content type (text/plain, form, multipart) without a token: what any
-        # web page may send across sites, refused before it is read (api/guard.py).
+        # web page may send across sites, refused before it is read (api/http/guard.py).
         assert "Content-Type" in response.json()["error"]
         tally.outcome(415)
         return 415, None

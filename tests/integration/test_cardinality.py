@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.queries import CardinalityError, parse
-from graph.store import GraphStore
+from graph.db.queries import CardinalityError, parse
+from graph.db.store import GraphStore
 
 pytestmark = pytest.mark.db
 

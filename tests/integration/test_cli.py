@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import Connection, GraphStore
+from graph.db.store import Connection, GraphStore
 from tests.factories import SmallOrg, ndjson, node
 
 pytestmark = pytest.mark.db

@@ -13,9 +13,9 @@ import json
 
 import pytest
 
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import Connection, GraphStore
 from tests.factories import SmallOrg, state
 from tests.integration.test_cli import vsg
 

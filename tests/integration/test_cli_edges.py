@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import Connection, GraphStore
 from tests.factories import SmallOrg
 from tests.integration.test_cli import vsg
 from tests.integration.test_flow_metrics import org_records

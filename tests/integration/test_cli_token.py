@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store import Connection, GraphStore
+from graph.db.store import Connection, GraphStore
 from graph.tokens import Role, find_token
 from tests.integration.test_cli import vsg
 

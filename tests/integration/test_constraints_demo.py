@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph import demo
-from graph.flow import Window
+from graph.analysis.stream import constraints_of, flow_data
+from graph.db.store import GraphStore
 from graph.ingest.service import ingest
+from graph.metrics.flow import Window
 from graph.model import StageState
-from graph.store import GraphStore
-from graph.stream_analysis import constraints_of, flow_data
 
 pytestmark = pytest.mark.db
 

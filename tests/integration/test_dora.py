@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from graph.db.store import Connection, GraphStore
 from graph.demo import DemoConfig, generate
-from graph.dora import DoraLevel, product_dora, repositories_dora
-from graph.flow import Window
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import Connection, GraphStore
+from graph.metrics.dora import DoraLevel
+from graph.metrics.dora_queries import product_dora, repositories_dora
+from graph.metrics.flow import Window
 from tests.factories import Record, node, rel
 from tests.integration.test_cli import vsg
 

@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.dora import Finding, product_dora
-from graph.flow import Window
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import Connection, GraphStore
+from graph.metrics.dora import Finding
+from graph.metrics.dora_queries import product_dora
+from graph.metrics.flow import Window
 from tests.factories import Record, node, rel
 from tests.integration.test_cli import vsg
 

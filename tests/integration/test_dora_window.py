@@ -1,5 +1,5 @@
-"""A product's DORA figures read from the window (graph/dora.py `product_dora`) equal
-those read from the product's whole history (graph/dora_reference.py, how it was done
+"""A product's DORA figures read from the window (graph/metrics/dora.py `product_dora`) equal
+those read from the product's whole history (graph/metrics/dora_reference.py, how it was done
 before), to the last per-change figure.
 
 On the demo organisation (every product, several windows: a week, 30 and 90 days, one
@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph import demo
-from graph.dora import Dora, deployments_of, product_dora
-from graph.dora_reference import PRODUCT_DEPLOYMENTS, product_dora_from_history
-from graph.flow import Window
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.store import GraphStore
+from graph.metrics.dora import Dora
+from graph.metrics.dora_queries import deployments_of, product_dora
+from graph.metrics.dora_reference import PRODUCT_DEPLOYMENTS, product_dora_from_history
+from graph.metrics.flow import Window
 from tests.factories import Record, node, rel
 
 pytestmark = pytest.mark.db

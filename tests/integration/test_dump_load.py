@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from graph import demo
-from graph.dump import dump
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest, ingest_stream
-from graph.queries import cypher
-from graph.store import Connection, GraphStore
+from graph.read.dump import dump
 from tests.api.test_convergence import DUMP, _props
 from tests.factories import SmallOrg, node, rel, state
 from tests.integration.test_cli import vsg

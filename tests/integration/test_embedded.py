@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
+from graph.db.queries import parse
+from graph.db.store import GraphStore
 from graph.errors import StoreUnavailable
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import parse
-from graph.store import GraphStore
 from tests.factories import SmallOrg
 
 pytestmark = pytest.mark.db

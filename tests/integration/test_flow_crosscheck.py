@@ -1,11 +1,11 @@
 """Cross-check: flow metrics through the database agree with a plain recomputation.
 
 For several seeds the demo organisation is generated, ingested, and the flow metrics of
-every value stream are computed through graph/flow_queries.py + graph/flow.py. The test
-recomputes them here from the raw demo records (stage nodes, HAS_STAGE links, state
-records) with a separate, deliberately naive implementation: it asks, instant by
-instant, where each item is, scanning its visits, and uses `statistics` for the
-percentiles. Both must agree on every number.
+every value stream are computed through graph/metrics/flow_queries.py +
+graph/metrics/flow.py. The test recomputes them here from the raw demo records (stage
+nodes, HAS_STAGE links, state records) with a separate, deliberately naive
+implementation: it asks, instant by instant, where each item is, scanning its visits,
+and uses `statistics` for the percentiles. Both must agree on every number.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph import demo
-from graph.flow import (
+from graph.db.store import GraphStore
+from graph.ingest.records import NodeRecord, Record, RelationshipRecord, StateRecord
+from graph.ingest.service import ingest
+from graph.metrics.flow import (
     DEFAULT_KINDS,
     FlowQuery,
     Interval,
@@ -30,11 +33,8 @@ from graph.flow import (
     flow_metrics,
     stage_metrics,
 )
-from graph.flow_queries import load_flow_data
-from graph.ingest.records import NodeRecord, Record, RelationshipRecord, StateRecord
-from graph.ingest.service import ingest
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import Label, RelType
-from graph.store import GraphStore
 
 pytestmark = pytest.mark.db
 

@@ -11,7 +11,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from graph.flow import (
+from graph.db.store import GraphStore
+from graph.ingest.records import parse_objects
+from graph.ingest.service import ingest
+from graph.metrics.flow import (
     FlowQuery,
     Interval,
     ScopeKind,
@@ -21,11 +24,8 @@ from graph.flow import (
     flow_metrics,
     stage_metrics,
 )
-from graph.flow_queries import load_flow_data
-from graph.ingest.records import parse_objects
-from graph.ingest.service import ingest
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import FlowType, WorkItemKind
-from graph.store import GraphStore
 from tests.factories import Record, SmallOrg, node, rel, state
 
 pytestmark = pytest.mark.db

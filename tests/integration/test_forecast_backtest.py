@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph import demo
-from graph.analysis_load import ForecastScope, load_done_times
-from graph.flow import Window
-from graph.forecast import daily_throughput, forecast_how_many
+from graph.analysis.forecast import daily_throughput, forecast_how_many
+from graph.analysis.load import ForecastScope, load_done_times
+from graph.db.store import GraphStore
 from graph.ingest.service import ingest
-from graph.store import GraphStore
+from graph.metrics.flow import Window
 
 pytestmark = pytest.mark.db
 

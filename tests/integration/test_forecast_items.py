@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import pytest
 
-from graph.analysis_load import (
+from graph.analysis.load import (
     ForecastScope,
     count_open_descendants,
     load_done_times,
     load_throughput,
 )
-from graph.flow import FlowQuery, ScopeKind, flow_metrics
-from graph.flow_queries import load_flow_data
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
+from graph.metrics.flow import FlowQuery, ScopeKind, flow_metrics
+from graph.metrics.flow_queries import load_flow_data
 from graph.model import WorkItemKind
-from graph.store import GraphStore
 from tests.factories import Record, SmallOrg, node, rel, state
 from tests.integration.test_flow_outcomes import WINDOW, records
 

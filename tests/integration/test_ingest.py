@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from graph import demo
+from graph.db.queries import parse
+from graph.db.store import Connection, GraphStore
 from graph.errors import InvalidInput
 from graph.ingest.records import parse_lines
 from graph.ingest.service import ingest, ingest_stream
-from graph.queries import parse
-from graph.store import Connection, GraphStore
 from tests.conftest import DELETE_ALL
 from tests.factories import SmallOrg, ndjson, node, rel, state
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.load import LoadOptions, Written, load_targets, run_load, verify
-from graph.store import Connection, GraphStore
+from graph.db.store import Connection, GraphStore
 
 pytestmark = pytest.mark.db
 

@@ -1,4 +1,4 @@
-"""Data migrations (graph/migrations.py) on the real database: each runs once."""
+"""Data migrations (graph/db/migrations.py) on the real database: each runs once."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.migrations import MIGRATIONS, prepare
-from graph.queries import parse
-from graph.store import GraphStore
+from graph.db.migrations import MIGRATIONS, prepare
+from graph.db.queries import parse
+from graph.db.store import GraphStore
 from tests.factories import SmallOrg, state
 from tests.integration.test_ingest import WHEREABOUTS, load
 

@@ -1,4 +1,4 @@
-"""The data-quality report (graph/quality.py, `vsg doctor`, GraphQL `dataQuality`) on a
+"""The data-quality report (graph/read/quality.py, `vsg doctor`, GraphQL `dataQuality`) on a
 literal graph holding one case of each finding, worked out by hand."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.quality import data_quality
-from graph.store import Connection, GraphStore
+from graph.read.quality import data_quality
 from tests.factories import Record, SmallOrg, node, rel, state
 from tests.integration.test_cli import vsg
 

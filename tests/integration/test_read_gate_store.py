@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from graph.entities import COUNT
+from graph.db.queries import cypher
+from graph.db.store import Connection, GraphStore, Row
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.model import Label
-from graph.queries import cypher
-from graph.store import Connection, GraphStore, Row
+from graph.read.entities import COUNT
 
 COUNT_PRODUCTS = COUNT[Label.PRODUCT]
 FIND_TOKEN = cypher("tokens/find_token")

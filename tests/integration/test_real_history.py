@@ -29,12 +29,12 @@ from typing import Any
 
 import pytest
 
-from graph.dora import repositories_dora
-from graph.flow import Window
+from graph.db.queries import parse
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
-from graph.queries import parse
-from graph.store import GraphStore
+from graph.metrics.dora_queries import repositories_dora
+from graph.metrics.flow import Window
 
 pytestmark = pytest.mark.db
 
@@ -202,7 +202,7 @@ def expected_dora(
     shipped: Mapping[str, frozenset[str]],
     window: Window,
 ) -> dict[str, Any]:
-    """Deployment frequency and lead time per the definitions (graph/dora.py docstring):
+    """Deployment frequency and lead time per the definitions (graph/metrics/dora.py docstring):
     every change is a commit here (the fixture has no pull requests)."""
     ok = [d for d in history.chain() if statuses.get(d.id, "success") == "success"]
     inside = [d for d in ok if window.start <= d.finished < window.end]

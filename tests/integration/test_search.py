@@ -1,15 +1,15 @@
-"""Search (graph/entities.py) on the real database: ids through indexes, then names and
+"""Search (graph/read/entities.py) on the real database: ids through indexes, then names and
 titles, each kind of match in its place."""
 
 from __future__ import annotations
 
 import pytest
 
-from graph.entities import search
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.model import Label, Node, WorkItemKind
-from graph.store import GraphStore
+from graph.read.entities import search
 from tests.factories import node, rel
 
 pytestmark = pytest.mark.db

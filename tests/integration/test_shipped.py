@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
+from graph.db.queries import parse
+from graph.db.store import GraphStore
 from graph.demo import DemoConfig, generate
 from graph.ingest import shipped as shipped_module
 from graph.ingest.records import RelationshipRecord, parse_objects
 from graph.ingest.service import ingest
 from graph.model import RelType
-from graph.queries import parse
-from graph.store import GraphStore
 from tests.factories import Record, node, rel
 
 pytestmark = pytest.mark.db

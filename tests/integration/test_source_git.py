@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.entities import COUNT
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
 from graph.ingest.records import parse_lines
 from graph.ingest.service import ingest
 from graph.ingest.sources.mapping import load_mapping
 from graph.ingest.sources.registry import SOURCES
 from graph.model import Label
-from graph.queries import cypher
-from graph.store import GraphStore
+from graph.read.entities import COUNT
 
 pytestmark = pytest.mark.db
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from graph.db.queries import parse
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_lines, parse_objects
 from graph.ingest.service import ingest
 from graph.ingest.sources import incidents
 from graph.ingest.sources.mapping import SourceMapping
-from graph.queries import parse
-from graph.store import Connection, GraphStore
 from tests.conftest import DELETE_ALL
 from tests.integration.test_cli import vsg
 
@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 MAPPING = str(FIXTURES / "mapping.json")
 
 # Not the Migration nodes: `vsg import` records the data migrations it ran at start-up
-# (graph/migrations.py); they are not part of what an import writes.
+# (graph/db/migrations.py); they are not part of what an import writes.
 COUNTS = parse(
     "test/source_counts",
     "// cardinality: one\n"

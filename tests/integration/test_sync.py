@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from graph.entities import COUNT, COUNT_WORK_ITEMS
+from graph.db.queries import cypher, parse
+from graph.db.store import Connection, GraphStore
 from graph.ingest.records import parse_lines
 from graph.ingest.service import ingest
 from graph.ingest.sources.mapping import SourceMapping, load_mapping
 from graph.ingest.sources.registry import SOURCES
-from graph.queries import cypher, parse
+from graph.read.entities import COUNT, COUNT_WORK_ITEMS
 from graph.settings import Settings
-from graph.store import Connection, GraphStore
 from graph.sync import github, gitlab, jira
 from graph.sync.client import SyncError
 from graph.sync.cursor import list_cursors, load_cursor

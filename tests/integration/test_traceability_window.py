@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 
 from graph import demo
-from graph.analysis import TraceabilityGaps, traceability_gaps
-from graph.analysis_load import Delivery, delivery_graph
-from graph.flow import Window
+from graph.analysis.load import Delivery, delivery_graph
+from graph.analysis.network import TraceabilityGaps, traceability_gaps
+from graph.analysis.stream import traceability_gaps as gaps_by_window
+from graph.db.queries import parse
+from graph.db.store import GraphStore
 from graph.ingest.service import ingest
-from graph.queries import parse
-from graph.store import GraphStore
-from graph.stream_analysis import traceability_gaps as gaps_by_window
+from graph.metrics.flow import Window
 
 pytestmark = pytest.mark.db
 

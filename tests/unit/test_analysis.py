@@ -1,5 +1,6 @@
-"""The analyses of graph/analysis.py and the ranking of graph/constraints.py on tiny
-literal graphs, with every expected value worked out by hand in the comments."""
+"""The analyses of graph/analysis/network.py and the ranking of
+graph/analysis/constraints.py on tiny literal graphs, with every expected value worked out
+by hand in the comments."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 import networkx as nx
 import pytest
 
-from graph.analysis import (
+from graph.analysis.constraints import rank_stations, stations
+from graph.analysis.load import moves, visiting
+from graph.analysis.network import (
     CriticalPath,
     SkillNeed,
     blocking_graph,
@@ -27,9 +30,7 @@ from graph.analysis import (
     traceability_gaps,
     working_teams,
 )
-from graph.analysis_load import moves, visiting
-from graph.constraints import rank_stations, stations
-from graph.flow import Durations, FlowData, FlowItem, FlowStage, StageMetrics, Visit, Window
+from graph.metrics.flow import Durations, FlowData, FlowItem, FlowStage, StageMetrics, Visit, Window
 from graph.model import FlowType, StageState, WorkItemKind
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)

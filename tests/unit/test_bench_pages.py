@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from graphql import parse, validate
 
-from api.schema import schema
+from api.graphql.schema import schema
 from bench.pages import TEMPLATES, group_pages, pages, requests
 
 SUBJECTS = {

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graph.dora import (
+from graph.ingest.causes import Candidates, incident_pattern, infer_cause
+from graph.ingest.shipped import ChainDeployment, ship
+from graph.metrics.dora import (
     PRODUCTION_PATTERN,
     DeploymentFact,
     DoraLevel,
@@ -25,9 +27,7 @@ from graph.dora import (
     restore_level,
     time_to_restore,
 )
-from graph.flow import Window
-from graph.ingest.causes import Candidates, incident_pattern, infer_cause
-from graph.ingest.shipped import ChainDeployment, ship
+from graph.metrics.flow import Window
 
 E, H, M, L = DoraLevel.ELITE, DoraLevel.HIGH, DoraLevel.MEDIUM, DoraLevel.LOW
 

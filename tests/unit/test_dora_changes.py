@@ -1,4 +1,4 @@
-"""Lead time per change (graph/dora.py): the breakdown and the rules where timestamps
+"""Lead time per change (graph/metrics/dora.py): the breakdown and the rules where timestamps
 disagree, with DevLake's as the reference; worked out by hand (March 2025, UTC)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.dora import (
+from graph.metrics.dora import (
     PRODUCTION_PATTERN,
     DeploymentFact,
     Finding,
@@ -17,7 +17,7 @@ from graph.dora import (
     lead_time,
     measure,
 )
-from graph.flow import Window
+from graph.metrics.flow import Window
 
 
 def t(day: int, hour: int = 0, minute: int = 0) -> datetime:

@@ -10,8 +10,8 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import Collector, CollectorRegistry
 
+from api.http.exposition import ExpositionCache
 from api.http.prometheus import SPECS, Samples, render
-from graph.exposition import ExpositionCache
 from graph.ingest.counters import EntryPoint, IngestCounters
 from graph.ingest.service import IngestReport
 

@@ -1,4 +1,4 @@
-"""Flow metrics math (graph/flow.py) on a literal value stream, worked out by hand.
+"""Flow metrics math (graph/metrics/flow.py) on a literal value stream, worked out by hand.
 
 The stream: b Backlog (new) -> a Dev (active) -> w Review (waiting) -> t Test (active)
 -> d Done (done). The window is the week [Mon 2025-03-03, Mon 2025-03-10) UTC. Every
@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from graph.errors import InvalidArgument
-from graph.flow import (
+from graph.metrics.flow import (
     FlowData,
     FlowItem,
     FlowStage,

@@ -1,4 +1,4 @@
-"""Outcomes, Kersten's Flow Load and weekly velocity (graph/flow.py), worked out by hand.
+"""Outcomes, Kersten's Flow Load and weekly velocity (graph/metrics/flow.py), worked out by hand.
 
 The stream: b Backlog (new) -> a Dev (active) -> w Review (waiting) -> d Done (done),
 and x Won't Do (done, declared discarded). The window is two weeks, [Mon 2025-03-03,
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.flow import (
+from graph.metrics.flow import (
     FlowData,
     FlowItem,
     FlowStage,

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graph.errors import InvalidArgument
-from graph.forecast import (
+from graph.analysis.forecast import (
     daily_throughput,
     forecast_how_many,
     forecast_when,
     simulate_days,
     start_of_day,
 )
+from graph.errors import InvalidArgument
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -12,8 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from graph.db.queries import GENERATED, catalogue
 from graph.model import Label, node_properties
-from graph.queries import GENERATED, catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 

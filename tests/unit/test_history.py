@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph import locks
+from graph.db import locks
 from graph.ingest import history, pending, progress
 from graph.ingest.history import Fact, FactKind, Visit, derive, merge_log
 from graph.ingest.plan import _facts

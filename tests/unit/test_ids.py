@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from api.errorlog import OneLineInputErrors
-from api.types.scalars import DATETIME
+from api.graphql.errorlog import OneLineInputErrors
+from api.graphql.types.scalars import DATETIME
 from graph.errors import InvalidArgument, StoreUnavailable
 from graph.ids import plain_id
 from graph.model import Label

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.queries import (
+from graph.db.queries import (
     Cardinality,
     CardinalityError,
     CatalogueError,

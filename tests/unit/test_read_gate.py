@@ -1,4 +1,4 @@
-"""The read gate (graph/read_gate.py): admission, sharing and deadlines, on callables
+"""The read gate (graph/db/read_gate.py): admission, sharing and deadlines, on callables
 that stand for a read so that their timing is the test's to choose."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from graph.db.read_gate import READ_CLIENT, ReadGate, Row, read_key
 from graph.errors import QueryTimeout
-from graph.read_gate import READ_CLIENT, ReadGate, Row, read_key
 from graph.settings import EMBEDDED_READS_AT_ONCE, ConfigError, Settings
 
 

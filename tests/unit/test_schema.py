@@ -14,7 +14,7 @@ from graphql import (
     validate,
 )
 
-from api.schema import schema
+from api.graphql.schema import schema
 from graph.settings import REPO_ROOT
 
 

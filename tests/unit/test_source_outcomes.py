@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graph.flow import discarded_by_tool
 from graph.ingest.records import NodeRecord
 from graph.ingest.sources import jira
 from graph.ingest.sources.mapping import MissingLinks, SourceMapping
+from graph.metrics.flow import discarded_by_tool
 
 PAGE = Path(__file__).parents[1] / "fixtures" / "sources" / "jira" / "search-page-1.json"
 MAPPING = SourceMapping(projects={"PAY": "payments"}, missing_links=MissingLinks.KEEP)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.stats import percentile
+from graph.metrics.stats import percentile
 
 
 def test_percentile_interpolates_between_closest_ranks() -> None:

@@ -1,0 +1,1 @@
+"""Analyses of a value stream: constraints, networks, forecasts and influence."""

@@ -1,0 +1,76 @@
+"""Data migrations: changes a database written by an earlier vsgraph needs once.
+
+Schema statements (cypher/schema/) are idempotent and run at every start; a data
+migration rewrites stored data, so it runs once per database, after the schema, and is
+recorded as an internal `(:Migration {id, appliedAt})` node. Each must be idempotent
+all the same: two API replicas starting together may both run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from graph.db.queries import cypher
+from graph.db.store import GraphStore
+from graph.ingest.history import Fact, FactKind
+from graph.ingest.plan import Plan, plan_histories
+from graph.ingest.service import StoreLookup, write_plan
+
+LIST_APPLIED = cypher("migrations/list_applied")
+RECORD_APPLIED = cypher("migrations/record_applied")
+ITEMS_WITHOUT_HISTORY = cypher("migrations/find_items_without_history")
+
+#: Work items re-read per transaction by a migration.
+CHUNK = 5000
+
+
+async def derive_histories(store: GraphStore) -> None:
+    """Give every work item with stage visits but no state log (written before ingest
+    kept the facts) a log read off its visits: an entry into each visit's stage, and an
+    exit where a visit was closed; then its visits and whereabouts derived from that log
+    as ingest derives them (docs/ingest.md, "State history")."""
+    lookup = StoreLookup(store)
+    stage_map = await lookup.stage_map()
+    while ids := [r["id"] for r in await store.read(ITEMS_WITHOUT_HISTORY, first=CHUNK)]:
+        stored = await lookup.histories(ids)
+        facts: dict[str, list[Fact]] = {}
+        for item, history in stored.items():
+            facts[item] = [Fact(v.entered_at, FactKind.STAGE, v.stage) for v in history.visits]
+            facts[item] += [
+                Fact(v.exited_at, FactKind.EXIT, v.stage) for v in history.visits if v.exited_at
+            ]
+        plan = Plan()
+        await plan_histories(plan, facts, set(), stage_map, {}, lookup)
+        await write_plan(store, plan, batch_size=CHUNK)
+
+
+#: Every data migration, in the order they run; never renamed, never removed.
+MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
+    # 001 once derived currentStage/lastMovedAt from the visits; 002 derives them with
+    # the state log, so 001 now does 002's work and 002 finds nothing left to do.
+    ("001_work_item_whereabouts", derive_histories),
+    ("002_work_item_state_log", derive_histories),
+)
+
+
+async def migrate(store: GraphStore) -> list[str]:
+    """Run the data migrations this database has not had yet; return their ids."""
+    applied = {row["id"] for row in await store.read(LIST_APPLIED)}
+    ran = []
+    for name, step in MIGRATIONS:
+        if name in applied:
+            continue
+        await step(store)
+        await store.write(RECORD_APPLIED, id=name, at=datetime.now(UTC))
+        ran.append(name)
+    return ran
+
+
+async def prepare(store: GraphStore) -> list[str]:
+    """Make the database ready for this vsgraph: apply the schema, then run the data
+    migrations it has not had yet (their ids are returned). Runs while the store's gate
+    is still closed to requests (graph/db/connector.py opens it afterwards)."""
+    with store.preparing():
+        await store.apply_schema()
+        return await migrate(store)

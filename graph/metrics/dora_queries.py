@@ -1,0 +1,251 @@
+"""Loading what DORA's four keys need (graph/metrics/dora.py) from the graph.
+
+A product's figures are read for the window only (`product_dora`): its deployments and
+incidents, the changes they shipped, and of the history before it only what those need;
+graph/metrics/dora_reference.py reads the whole history, the naive way the tests compare
+with. A set of repositories (`repositories_dora`) and pull requests' lead times
+(`pull_request_lead_times`) are read the same way. Statements: `cypher/dora/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from graph.db.queries import cypher
+from graph.db.store import GraphStore, Row, collected
+from graph.metrics.dora import (
+    PRODUCTION,
+    PRODUCTION_PATTERN,
+    Change,
+    DeploymentFact,
+    Dora,
+    IncidentFact,
+    ShippedChange,
+    environment_pattern,
+    first_deployments,
+    four_keys,
+    measure,
+)
+from graph.metrics.flow import Window
+from graph.times import instant
+
+PRODUCT_WINDOW_DEPLOYMENTS = cypher("dora/find_product_deployments_in_window")
+CHAIN_BEFORE = cypher("dora/find_chain_deployments_before")
+LISTING_BEFORE = cypher("dora/find_listing_deployments_before")
+REPOSITORY_DEPLOYMENTS = cypher("dora/find_repository_deployments")
+CHANGES = cypher("dora/find_changes")
+PULL_REQUEST_SHIPPING = cypher("dora/find_pull_request_shipping")
+PRODUCT_WINDOW_INCIDENTS = cypher("dora/find_product_incidents_in_window")
+DEPLOYMENT_INCIDENTS = cypher("dora/find_deployment_incidents")
+
+
+def _instant(us: int | None) -> datetime | None:
+    return None if us is None else instant(us)
+
+
+def deployments_of(rows: list[Row]) -> list[DeploymentFact]:
+    """The deployment facts of a `{deployments}` row (dora/find_*_deployments*)."""
+    return [
+        DeploymentFact(
+            id, status, _instant(finished), repository, int(incidents), tuple(commits or ())
+        )
+        for id, status, finished, repository, incidents, commits in collected(rows, "deployments")
+    ]
+
+
+def incidents_of(rows: list[Row]) -> list[IncidentFact]:
+    """The incident facts of an `{incidents}` row (dora/find_*_incidents*)."""
+    return [
+        IncidentFact(id, instant(created), _instant(resolved))
+        for id, created, resolved in collected(rows, "incidents")
+    ]
+
+
+async def window_changes(
+    store: GraphStore, deployments: Sequence[DeploymentFact], window: Window, pattern: str
+) -> list[ShippedChange]:
+    """The changes the deployments that succeeded in the window shipped."""
+    ids = [d.id for d in deployments if d.succeeded_in(window)]
+    return await _changes_of_deployments(store, ids, pattern)
+
+
+async def _changes_of_deployments(
+    store: GraphStore, ids: Sequence[str], pattern: str
+) -> list[ShippedChange]:
+    """The changes the deployments (by id) shipped: dora/find_changes."""
+    changes = []
+    rows = await store.read(CHANGES, deployments=list(ids), environment=pattern)
+    for row in collected(rows, "changes"):
+        (deployment, commit, pull_request, first, in_pull_request, shipped, listed) = row[:7]
+        title, opened, merged, reviews = row[7:]
+        if pull_request is not None:
+            key = f"pr:{pull_request}"
+        elif in_pull_request:
+            continue  # a branch commit: its pull request is the change
+        else:
+            key = f"commit:{commit}"
+        changes.append(
+            ShippedChange(
+                key,
+                deployment,
+                instant(first),
+                tuple(instant(t) for t in shipped),
+                commit=commit,
+                pull_request=pull_request,
+                title=title,
+                opened_at=_instant(opened),
+                merged_at=_instant(merged),
+                reviews=tuple(instant(t) for t in reviews),
+                listed=bool(listed),
+            )
+        )
+    return changes
+
+
+async def product_dora(
+    store: GraphStore,
+    product: str,
+    window: Window,
+    environment: str = PRODUCTION,
+    production_pattern: str = PRODUCTION_PATTERN,
+) -> Dora:
+    """The four keys of a product: its deployments (FOR_PRODUCT or through its
+    repositories) and the incidents affecting it, read for the window only: its
+    deployments and incidents, the changes they shipped, and of the history before it
+    only what those need (`_needed_before`). The figures are those of the whole history
+    (graph/metrics/dora_reference.py, compared by tests/integration/test_dora_window.py)."""
+    pattern = environment_pattern(environment, production_pattern)
+    bounds = {"product": product, "environment": pattern, "start": window.start}
+    # The incidents do not depend on the deployments: read them side by side.
+    deployment_rows, incident_rows = await asyncio.gather(
+        store.read(PRODUCT_WINDOW_DEPLOYMENTS, **bounds, end=window.end),
+        store.read(
+            PRODUCT_WINDOW_INCIDENTS,
+            **bounds,
+            end=window.end,
+            production=environment.strip().lower() == PRODUCTION,
+        ),
+    )
+    deployments = deployments_of(deployment_rows)
+    changes = await window_changes(store, deployments, window, pattern)
+    before = await _needed_before(store, bounds, deployments, changes)
+    return four_keys(
+        window, environment, [*before, *deployments], changes, incidents_of(incident_rows)
+    )
+
+
+async def _needed_before(
+    store: GraphStore,
+    bounds: Mapping[str, object],
+    deployments: Sequence[DeploymentFact],
+    changes: Sequence[ShippedChange],
+) -> list[DeploymentFact]:
+    """The product's deployments before the window that its figures depend on; the rest
+    cannot change them. Deployment frequency and change failure rate count the window's
+    successful deployments only, and time to restore the incidents created or resolved
+    in it. Lead time counts the changes the window's deployments shipped, each once,
+    with the first deployment that shipped it, so it needs: the deployments before the
+    window whose commit list names one of those changes' commits (they shipped it
+    first: the change is not the window's); and, for each repository whose deployment in
+    the window shipped a change through the commit graph, one successful deployment
+    before the window if any, since only a repository's first tracked deployment
+    excludes its changes (`first_deployments`)."""
+    repository = {d.id: d.repository for d in deployments}
+    chains = {repository[c.deployment] for c in changes if not c.listed}
+    commits = sorted({c.commit for c in changes})
+    reads = []
+    if chains:
+        repositories = sorted(r for r in chains if r is not None)
+        unattached = None in chains
+        reads.append(
+            store.read(CHAIN_BEFORE, **bounds, repositories=repositories, unattached=unattached)
+        )
+    if commits:
+        reads.append(store.read(LISTING_BEFORE, **bounds, commits=commits))
+    return [d for rows in await asyncio.gather(*reads) for d in deployments_of(rows)]
+
+
+async def repositories_dora(
+    store: GraphStore,
+    repositories: Sequence[str],
+    window: Window,
+    environment: str = PRODUCTION,
+    production_pattern: str = PRODUCTION_PATTERN,
+) -> Dora:
+    """The four keys of a set of repositories: deployments of their commits and the
+    incidents attributed to those deployments."""
+    pattern = environment_pattern(environment, production_pattern)
+    deployments = deployments_of(
+        await store.read(
+            REPOSITORY_DEPLOYMENTS, repositories=list(repositories), environment=pattern
+        )
+    )
+    changes = await window_changes(store, deployments, window, pattern)
+    incidents = incidents_of(
+        await store.read(DEPLOYMENT_INCIDENTS, deployments=[d.id for d in deployments])
+    )
+    return four_keys(window, environment, deployments, changes, incidents)
+
+
+async def pull_request_lead_times(
+    store: GraphStore,
+    pull_requests: Sequence[str],
+    environment: str = PRODUCTION,
+    production_pattern: str = PRODUCTION_PATTERN,
+) -> dict[str, Change]:
+    """Each pull request's lead time, whatever the window, as `repositories_dora` of its
+    repository measures it: the first successful deployment to the environment that
+    shipped its merge commit (SHIPPED, or named in a deployment of its repository's
+    commit list; the graph's wins a tie), measured by the same rules, excluded when that
+    is the repository's first tracked deployment through the commit graph. Keyed by
+    pull request id; one not merged, or not shipped there yet, is absent. Three
+    statements whatever the number of pull requests."""
+    pattern = environment_pattern(environment, production_pattern)
+    rows = collected(
+        await store.read(
+            PULL_REQUEST_SHIPPING, pullRequests=list(pull_requests), environment=pattern
+        ),
+        "pullRequests",
+    )
+    merged = [(pr, merge, repo, shipped) for pr, merge, repo, shipped in rows if merge]
+    repositories = sorted({repo for _, _, repo, _ in merged if repo is not None})
+    facts = (
+        deployments_of(
+            await store.read(REPOSITORY_DEPLOYMENTS, repositories=repositories, environment=pattern)
+        )
+        if repositories
+        else []
+    )
+    firsts = first_deployments(facts)
+    # Per pull request, its first shipping deployment: (finishedAt, listed, id).
+    first: dict[str, tuple[datetime, bool, str]] = {}
+    for pr, merge, repo, shipped in merged:
+        candidates = [(instant(at), False, id) for id, at in shipped]
+        candidates += [
+            (d.finished_at, True, d.id)
+            for d in facts
+            if d.repository == repo and merge in d.commits and d.succeeded and d.finished_at
+        ]
+        if candidates:
+            best = min(candidates)
+            if pr not in first or best < first[pr]:
+                first[pr] = best
+    if not first:
+        return {}
+    deployments = sorted({id for _, _, id in first.values()})
+    found: dict[str, list[ShippedChange]] = {}
+    for change in await _changes_of_deployments(store, deployments, pattern):
+        if change.pull_request is not None:
+            found.setdefault(change.pull_request, []).append(change)
+    out: dict[str, Change] = {}
+    for pr, (at, _, deployment) in first.items():
+        # The commit graph's entry before the list's for the same deployment.
+        entries = sorted(
+            (c for c in found.get(pr, ()) if c.deployment == deployment), key=lambda c: c.listed
+        )
+        if entries:
+            change = entries[0]
+            out[pr] = measure(change, at, deployment in firsts and not change.listed)
+    return out
