@@ -44,7 +44,14 @@ def start_of_day(at: datetime) -> datetime:
 
 
 def daily_throughput(done: Iterable[datetime], start: datetime, days: int) -> tuple[int, ...]:
-    """How many of the `done` instants fall on each of the `days` days from `start`."""
+    """How many of the `done` instants fall on each of the `days` days from `start`.
+
+    Examples:
+        >>> start = datetime(2026, 1, 1, tzinfo=UTC)
+        >>> done = [start + timedelta(hours=h) for h in (1, 5, 30, 80)]
+        >>> daily_throughput(done, start, 3)
+        (2, 1, 0)
+    """
     counts = [0] * days
     for at in done:
         n = math.floor((at - start) / DAY)

@@ -84,7 +84,12 @@ class TeamNetwork:
 
 def stage_teams(visiting: Mapping[str, Mapping[str, int]]) -> dict[str, str]:
     """Who works each stage: the team owning the most items that visited it (ties: the
-    smaller id). `visiting`: per stage, per owner team, the items that visited it."""
+    smaller id). `visiting`: per stage, per owner team, the items that visited it.
+
+    Examples:
+        >>> stage_teams({"build": {"core": 5, "web": 7}, "test": {"qa": 2, "core": 2}})
+        {'build': 'web', 'test': 'core'}
+    """
     return {
         stage: min(per_team.items(), key=lambda tc: (-tc[1], tc[0]))[0]
         for stage, per_team in visiting.items()
@@ -98,7 +103,14 @@ def handoffs(
     """Per (waiting team, team waited on): the moves of items from a stage one team
     works to a stage another works (the later team waits on the earlier). `moves`: per
     (stage left, stage entered), how many times an item went straight from one to the
-    other."""
+    other.
+
+    Examples:
+        Items went from build (core) to test (qa) 4 times: qa waits on core.
+
+        >>> handoffs({("build", "test"): 4, ("test", "done"): 3}, {"build": "core", "test": "qa"})
+        Counter({('qa', 'core'): 4})
+    """
     out: Counter[tuple[str, str]] = Counter()
     for (a, b), n in moves.items():
         ta, tb = teams.get(a), teams.get(b)
@@ -186,7 +198,12 @@ class CriticalPath:
 
 def remaining_days(age: float | None, median_flow_time: float, floor: float = 1.0) -> float:
     """Expected days left of an open item: median flow time - its age (not started: the
-    whole median), never below `floor`."""
+    whole median), never below `floor`.
+
+    Examples:
+        >>> remaining_days(3.0, 10.0), remaining_days(None, 10.0), remaining_days(12.0, 10.0)
+        (7.0, 10.0, 1.0)
+    """
     return max(median_flow_time - (age or 0.0), floor)
 
 
@@ -207,7 +224,16 @@ def blocking_graph(
 def critical_path(g: nx.DiGraph[str]) -> CriticalPath:
     """The chain of `g` (blocker → blocked, nodes weighted by `remaining`) with the most
     remaining days; a strongly connected component counts as one step of all its items.
-    Of equal chains, the one whose items sort first wins, so the answer is stable."""
+    Of equal chains, the one whose items sort first wins, so the answer is stable.
+
+    Examples:
+        A blocks B and C; B (5 days left) outweighs C (2):
+
+        >>> g = blocking_graph([("B", "A"), ("C", "A")], {"A": 3.0, "B": 5.0, "C": 2.0})
+        >>> path = critical_path(g)
+        >>> path.items, path.days
+        (('A', 'B'), 8.0)
+    """
     if not len(g):
         return CriticalPath((), 0.0, ())
     dag = nx.condensation(g)
@@ -369,7 +395,12 @@ def skill_gaps(
 def working_teams(
     visiting: Mapping[str, Mapping[str, int]], share: float = 0.1
 ) -> dict[str, list[str]]:
-    """Per stage, the teams owning at least `share` of the items that visited it."""
+    """Per stage, the teams owning at least `share` of the items that visited it.
+
+    Examples:
+        >>> working_teams({"build": {"core": 18, "web": 1, "qa": 3}})
+        {'build': ['core', 'qa']}
+    """
     out = {}
     for stage, per_team in visiting.items():
         total = sum(per_team.values())

@@ -4,12 +4,15 @@ by hand in the comments."""
 
 from __future__ import annotations
 
+import doctest
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import networkx as nx
 import pytest
 
+from graph.analysis import forecast as forecast_module
+from graph.analysis import network
 from graph.analysis.constraints import rank_stations, stations
 from graph.analysis.load import moves, visiting
 from graph.analysis.network import (
@@ -319,3 +322,9 @@ def test_the_work_of_a_stream_is_read_from_its_flow_data() -> None:
     assert moves(data) == {("s1", "s2"): 2, ("s2", "s1"): 1, ("s2", "s3"): 1}
     assert visiting(FlowData.of(window, stages, [])) == {}
     assert moves(FlowData.of(window, stages, [])) == {}
+
+
+@pytest.mark.parametrize("module", [network, forecast_module])
+def test_the_examples_in_the_docstrings_hold(module: object) -> None:
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
+    assert result.attempted > 0 and result.failed == 0
