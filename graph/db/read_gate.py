@@ -20,9 +20,10 @@ load"). The gate keeps that queue in this process instead, where it can be order
   they find a free slot there at once.
 - **A write in progress takes one of the reads' slots** (down to one left for reads;
   `GraphStore.writing`). The database's slots are not its cores: with as many reads as
-  cores in flight, a batch's statements shared two cores with two analyses and ran at
-  a third of their speed (ingest p99 3.06x its p99 with no readers, docs/performance.md).
-  Reads already sent finish; the next one waits until a slot is free again.
+  cores in flight, a batch's statements shared the cores with that many analyses
+  (ingest p99 under 50 readers 3.06x its p99 with none; with this rule 1.63x, and twice
+  the writes: docs/performance.md, "Under load"). Reads already sent finish; the next
+  one waits until a slot is free again.
 - **Identical concurrent reads run once.** A read with the same statement and parameters
   as one in flight waits for that one's rows instead of sending its own, provided no
   write of this process has finished since that read was sent (the rows could not show
@@ -148,9 +149,11 @@ class ReadGate:
         return max(1, self.limit - self._writes)
 
     def write_began(self) -> None:
+        """A write is in progress: one slot fewer for reads from now on."""
         self._writes += 1
 
     def write_ended(self) -> None:
+        """A write is over: its slot goes to the next waiting read."""
         self._writes -= 1
         self._admit()
 
