@@ -67,3 +67,21 @@ async def test_priority_reads_pass_a_full_gate(connection: Connection, store: Gr
         assert (await waiting)[0]["total"] == 0
     finally:
         await gated.close()
+
+
+async def test_an_ingest_batch_takes_a_read_slot_while_it_writes(
+    connection: Connection, store: GraphStore
+) -> None:
+    gated = GraphStore.create(connection, read_concurrency=2, read_timeout=5)
+    try:
+        await gated.wait_ready(10)
+        seen: list[int] = []
+        await ingest(
+            gated,
+            parse_objects([product("p-slot")]),
+            progress=lambda done, total: seen.append(gated.reads.capacity),
+        )
+        assert seen and set(seen) == {1}  # one of the two slots, while the batch wrote
+        assert gated.reads.capacity == 2  # and given back after it
+    finally:
+        await gated.close()
