@@ -280,6 +280,15 @@ NODE_PROPERTIES: Mapping[Label, Mapping[str, PropSpec]] = {
 #: stage. The flow metrics find a scope's items by them (docs/graph-model.md).
 CURRENT_STAGE = "currentStage"
 LAST_MOVED_AT = "lastMovedAt"
+#: The same visits as columns on the item, in step, oldest first: each visit's stage id,
+#: entry and exit in epoch milliseconds (-1 while open). The flow metrics read a scope's
+#: visits from them, one item at a time, instead of walking every item's `IN_STAGE`
+#: relationships: the embedded database spends far more per relationship than per value.
+VISIT_STAGES = "visitStages"
+VISIT_ENTRIES = "visitEntries"
+VISIT_EXITS = "visitExits"
+#: Every derived work-item property, in the order ingest writes them.
+WORK_ITEM_DERIVED = (CURRENT_STAGE, LAST_MOVED_AT, VISIT_STAGES, VISIT_ENTRIES, VISIT_EXITS)
 
 #: Labels whose display name lives in `title` rather than `name`.
 TITLED = frozenset({Label.WORK_ITEM, Label.PULL_REQUEST, Label.INCIDENT, Label.FEEDBACK})

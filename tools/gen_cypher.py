@@ -41,11 +41,10 @@ if str(REPO) not in sys.path:  # run as a script: the repository's own packages
 from graph.db.queries import GENERATED, SUFFIX  # noqa: E402
 from graph.ingest.history import STATE_LOG  # noqa: E402 - after the path is set
 from graph.model import (  # noqa: E402
-    CURRENT_STAGE,
-    LAST_MOVED_AT,
     RELATIONSHIP_INDEX,
     RELATIONSHIPS,
     TITLED,
+    WORK_ITEM_DERIVED,
     Label,
     RelSpec,
     Traversal,
@@ -177,7 +176,7 @@ def node_context(label: Label) -> dict[str, Any]:
 
 
 def kind_context(kind: WorkItemKind) -> dict[str, Any]:
-    derived = (CURRENT_STAGE, LAST_MOVED_AT, STATE_LOG)
+    derived = (*WORK_ITEM_DERIVED, STATE_LOG)
     names = [*node_properties(Label.WORK_ITEM), *derived]
     return {**label_context(kind), "properties": _properties(names)}
 

@@ -2,8 +2,7 @@
 // The candidates for a team's throughput: the work items team $id OWNS now in one of the
 // done stages ($doneStages) of its scope (the stages of the value streams of the products
 // it contributes to, as its flow metrics) since $start or later, of one of $kinds
-// (labels) and $flowTypes, with their visits to the scope's stages ($stages, indexed by
-// the map $stageIndex) entered before $end. One row {items}, as
+// (labels) and $flowTypes, with their visit columns. One row {items}, as
 // find_done_times_of_value_stream (metrics/load_visits' item shape); the flow-item level
 // leaves nested items out the same way ($underParent, $overChild).
 MATCH (:Team {id: $id})-[:OWNS]->(w:WorkItem)
@@ -15,14 +14,8 @@ WHERE w.currentStage IN $doneStages
            AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE $underParent[1] IN labels(p) })
   AND NOT ($overChild IS NOT NULL AND $overChild[0] IN labels(w)
            AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE $overChild[1] IN labels(c) })
-MATCH (w)-[x:IN_STAGE]->(t:Stage)
-WHERE x.enteredAt < $end AND t.id IN $stages
-WITH w,
-     collect($stageIndex[t.id]) AS stages,
-     collect(datetime({datetime: x.enteredAt, timezone: 'UTC'}).epochMillis) AS entries,
-     collect(CASE WHEN x.exitedAt IS NULL THEN -1
-                  ELSE datetime({datetime: x.exitedAt, timezone: 'UTC'}).epochMillis END) AS exits
 RETURN collect([
          w.id, head([label IN labels(w) WHERE label IN $kinds]), w.flowType, null, [],
-         stages, entries, exits, w.outcome, w.resolution
+         coalesce(w.visitStages, []), coalesce(w.visitEntries, []), coalesce(w.visitExits, []),
+         w.outcome, w.resolution
        ]) AS items

@@ -1,12 +1,12 @@
 // cardinality: one
 // The candidates for a value stream's throughput: its work items now in one of its done
 // stages ($doneStages) since $start or later (the entry into the done stage they are
-// still in), of one of $kinds (labels) and $flowTypes, with their visits to its stages
-// ($stages, indexed by the map $stageIndex) entered before $end. One row {items}, a list
-// in metrics/load_visits' item shape (id, kind, flowType, owner team, blockers, stage
-// indexes, entries, exits in epoch milliseconds, -1 while open, outcome, resolution), so
-// that the flow metrics' own rules (graph/metrics/flow.py: done time, discarded outcomes) decide
-// which were delivered in [$start, $end). The flow-item level leaves nested items out as
+// still in), of one of $kinds (labels) and $flowTypes, with their visit columns (every
+// visit: the caller keeps those to the stream's stages entered before the window's end).
+// One row {items}, a list in metrics/load_visits' item shape (id, kind, flowType, owner
+// team, blockers, visit stage ids, entries, exits in epoch milliseconds, -1 while open,
+// outcome, resolution), so that the flow metrics' own rules (graph/metrics/flow.py: done time, discarded outcomes) decide
+// which were delivered in the window. The flow-item level leaves nested items out as
 // load_visits does: $underParent [kind, parent kind], $overChild [kind, child kind].
 UNWIND $doneStages AS stageId
 MATCH (w:WorkItem {currentStage: stageId})
@@ -17,14 +17,8 @@ WHERE w.lastMovedAt >= $start
            AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE $underParent[1] IN labels(p) })
   AND NOT ($overChild IS NOT NULL AND $overChild[0] IN labels(w)
            AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE $overChild[1] IN labels(c) })
-MATCH (w)-[x:IN_STAGE]->(t:Stage)
-WHERE x.enteredAt < $end AND t.id IN $stages
-WITH w,
-     collect($stageIndex[t.id]) AS stages,
-     collect(datetime({datetime: x.enteredAt, timezone: 'UTC'}).epochMillis) AS entries,
-     collect(CASE WHEN x.exitedAt IS NULL THEN -1
-                  ELSE datetime({datetime: x.exitedAt, timezone: 'UTC'}).epochMillis END) AS exits
 RETURN collect([
          w.id, head([label IN labels(w) WHERE label IN $kinds]), w.flowType, null, [],
-         stages, entries, exits, w.outcome, w.resolution
+         coalesce(w.visitStages, []), coalesce(w.visitEntries, []), coalesce(w.visitExits, []),
+         w.outcome, w.resolution
        ]) AS items

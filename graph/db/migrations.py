@@ -20,9 +20,12 @@ from graph.ingest.service import StoreLookup, write_plan
 LIST_APPLIED = cypher("migrations/list_applied")
 RECORD_APPLIED = cypher("migrations/record_applied")
 ITEMS_WITHOUT_HISTORY = cypher("migrations/find_items_without_history")
+SET_VISIT_COLUMNS = cypher("migrations/set_visit_columns")
 
 #: Work items re-read per transaction by a migration.
 CHUNK = 5000
+#: Work items given visit columns per transaction (a lighter write: three lists each).
+COLUMNS_CHUNK = 10_000
 
 
 async def derive_histories(store: GraphStore) -> None:
@@ -45,12 +48,20 @@ async def derive_histories(store: GraphStore) -> None:
         await write_plan(store, plan, batch_size=CHUNK)
 
 
+async def set_visit_columns(store: GraphStore) -> None:
+    """Give every work item written before ingest kept them its visit columns
+    (graph/model.py, VISIT_STAGES), from its stored visits."""
+    while (await store.write(SET_VISIT_COLUMNS, first=COLUMNS_CHUNK))[0]["items"]:
+        pass
+
+
 #: Every data migration, in the order they run; never renamed, never removed.
 MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     # 001 once derived currentStage/lastMovedAt from the visits; 002 derives them with
     # the state log, so 001 now does 002's work and 002 finds nothing left to do.
     ("001_work_item_whereabouts", derive_histories),
     ("002_work_item_state_log", derive_histories),
+    ("003_work_item_visit_columns", set_visit_columns),
 )
 
 

@@ -29,11 +29,18 @@ from graph.model import (
     DEFAULT_FLOW_TYPE,
     LAST_MOVED_AT,
     RELATIONSHIP_INDEX,
+    VISIT_ENTRIES,
+    VISIT_EXITS,
+    VISIT_STAGES,
     Label,
     RelSpec,
     RelType,
     WorkItemKind,
 )
+from graph.times import micros
+
+#: A visit column's exit while the visit is open (graph/model.py, VISIT_EXITS).
+OPEN_VISIT = -1
 
 
 @dataclass(frozen=True)
@@ -223,11 +230,19 @@ def _facts(records: Iterable[StateRecord | RelationshipRecord]) -> dict[str, lis
     return facts
 
 
+def _millis(at: datetime) -> int:
+    return micros(at) // 1000
+
+
 def _whereabouts(derived: Derived, log: list[str]) -> dict[str, Any]:
+    visits = derived.visits
     return {
         STATE_LOG: log,
         CURRENT_STAGE: derived.current_stage,
         LAST_MOVED_AT: derived.last_moved_at,
+        VISIT_STAGES: [v.stage for v in visits],
+        VISIT_ENTRIES: [_millis(v.entered_at) for v in visits],
+        VISIT_EXITS: [OPEN_VISIT if v.exited_at is None else _millis(v.exited_at) for v in visits],
     }
 
 

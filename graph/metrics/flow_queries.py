@@ -1,19 +1,20 @@
-"""Loading what the flow metrics need (graph/metrics/flow.py) from the graph, in three queries
+"""Loading what the flow metrics need (graph/metrics/flow.py) from the graph, in two queries
 for any number of scopes (a nested list of value streams costs what one does).
 
 A scope is a set of stages: a value stream's, a product's value streams', or those of
 the value streams of the products a team contributes to (a team's scope counts only the
 items it OWNS). Its items are the work items *now* in one of its stages: ingest keeps
 each item's `currentStage` and `lastMovedAt` (docs/graph-model.md), indexed, so a scope's
-items are found without walking every visit its stages ever had.
+items are found without walking every visit its stages ever had, and its visits as
+columns on the item, so they are read with it.
 
-Where each item was when the window began splits them three ways:
+Where each item was when the window began splits them, in the same pass:
 
 - moved since the window began, or still in a stage other than a done one: loaded with
-  their visits entered before the window's end (metrics/load_visits);
+  their visits (metrics/load_visits), of which those to the scope's stages entered
+  before the window's end are kept;
 - in a done stage since before the window began: they rest there through the whole
-  window and add only to that stage's CFD and WIP, so they are counted, not loaded
-  (metrics/count_items_done_throughout).
+  window and add only to that stage's CFD and WIP, so they are counted, not loaded.
 
 Of the loaded items, those whose visits all ended before the window (they left and came
 back after it) are dropped, and those resting in a done stage through the window (they
@@ -28,6 +29,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -55,12 +57,10 @@ STAGES = {
 }
 VISITS = cypher("metrics/load_visits")
 VISITS_OF_TEAM = cypher("metrics/load_visits_of_team")
-RESTING = cypher("metrics/count_items_done_throughout")
-RESTING_OF_TEAM = cypher("metrics/count_items_done_throughout_of_team")
 
 _KIND = {k.value: k for k in WorkItemKind}
 _FLOW_TYPE = {t.value: t for t in FlowType}
-#: How metrics/load_visits marks an open visit's exit.
+#: How the visit columns mark an open visit's exit (graph/model.py, VISIT_EXITS).
 _OPEN = -1
 _MILLI = 1000
 
@@ -112,7 +112,24 @@ def resolve(
 
 
 def _history(query: FlowQuery, stages: tuple[FlowStage, ...], rows: list[Any]) -> History:
-    """Columns from metrics/load_visits' items (times in milliseconds)."""
+    """Columns from items in metrics/load_visits' item shape: of each item's visits
+    (times in milliseconds), those to the scope's stages entered before the window's end;
+    an item with none is left out."""
+    place = {s.id: n for n, s in enumerate(stages)}
+    lengths = np.fromiter((len(row[5]) for row in rows), dtype=np.int64, count=len(rows))
+    total = int(lengths.sum())
+    stage_of = np.fromiter(
+        (place.get(s, -1) for s in chain.from_iterable(row[5] for row in rows)),
+        dtype=np.int64,
+        count=total,
+    )
+    entries = np.fromiter(chain.from_iterable(row[6] for row in rows), np.int64, total) * _MILLI
+    exits = np.fromiter(chain.from_iterable(row[7] for row in rows), np.int64, total)
+    item_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    kept = (stage_of >= 0) & (entries < micros(query.window.end))
+    having = np.zeros(len(rows), dtype=np.bool_)
+    having[item_of[kept]] = True
+    renumber = np.cumsum(having) - 1
     items = [
         ItemFacts(
             row[0],
@@ -122,20 +139,14 @@ def _history(query: FlowQuery, stages: tuple[FlowStage, ...], rows: list[Any]) -
             tuple(row[4]),
             discarded_by_tool(row[8], row[9]),
         )
-        for row in rows
+        for row, has in zip(rows, having.tolist(), strict=True)
+        if has
     ]
-    item_of, stage_of, entries, exits = [], [], [], []
-    for n, row in enumerate(rows):
-        item_of += [n] * len(row[5])
-        stage_of += row[5]
-        entries += row[6]
-        exits += row[7]
-    exited = np.asarray(exits, dtype=np.int64)
     visits = (
-        item_of,
-        stage_of,
-        np.asarray(entries, dtype=np.int64) * _MILLI,
-        np.where(exited == _OPEN, NEVER, exited * _MILLI),
+        renumber[item_of[kept]],
+        stage_of[kept],
+        entries[kept],
+        np.where(exits[kept] == _OPEN, NEVER, exits[kept] * _MILLI),
     )
     return History.build([s.id for s in stages], items, visits, micros(query.window.end))
 
@@ -179,14 +190,13 @@ def _scope(
     level: FlowItemLevel,
     kinds: tuple[WorkItemKind, ...],
 ) -> dict[str, Any]:
-    """What metrics/load_visits and metrics/count_items_done_throughout take of a scope."""
+    """What metrics/load_visits takes of a scope (and the forecasts' item statements)."""
     ids = [s.id for s in stages]
     nested = NESTED[level]
     scope: dict[str, Any] = {
         "stages": ids,
         "openStages": [s.id for s in stages if s.state is not StageState.DONE],
         "doneStages": [s.id for s in stages if s.state is StageState.DONE],
-        "stageIndex": {s: n for n, s in enumerate(ids)},
         "start": query.window.start,
         "end": query.window.end,
         "kinds": [k.value for k in kinds],
@@ -205,7 +215,7 @@ def _scope(
 async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -> list[FlowData]:
     """The stages, moving items and resting counts of several scopes and windows, in
     the same round trips as one: the stages first, then every scope's items and resting
-    counts side by side (team scopes apart, as they start from the team)."""
+    counts (team scopes side by side with the others, as they start from the team)."""
     found = await _stages(store, queries)
     none = _Scope((), None)
     scopes_of = [found.get((q.scope, q.id), none) for q in queries]
@@ -213,24 +223,23 @@ async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -
     scoped = [(q, scope.stages) for q, scope in zip(queries, scopes_of, strict=True)]
     teams = [n for n, (q, s) in enumerate(scoped) if s and q.scope is ScopeKind.TEAM]
     others = [n for n, (q, s) in enumerate(scoped) if s and q.scope is not ScopeKind.TEAM]
-    families = [(VISITS_OF_TEAM, RESTING_OF_TEAM, teams), (VISITS, RESTING, others)]
-    reads = []
-    for visits_query, resting_query, members in families:
-        if members:
-            scopes = [_scope(*scoped[n], *counted[n]) for n in members]
-            reads += [
-                store.read(visits_query, scopes=scopes),
-                store.read(resting_query, scopes=scopes),
-            ]
-    answers = iter(await asyncio.gather(*reads))
-    moving: dict[int, list[Any]] = {}
+    families = [(VISITS_OF_TEAM, members) for members in (teams,) if members]
+    families += [(VISITS, members) for members in (others,) if members]
+    answers = await asyncio.gather(
+        *(
+            store.read(statement, scopes=[_scope(*scoped[n], *counted[n]) for n in members])
+            for statement, members in families
+        )
+    )
+    moving: dict[int, list[Any]] = defaultdict(list)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for _, _, members in families:
-        if members:
-            for row in next(answers):
-                moving[members[row["n"]]] = row["items"]
-            for n, stage, items in collected(next(answers), "counts"):
-                counts[members[n]][stage] = int(items)
+    for (_, members), rows in zip(families, answers, strict=True):
+        for row in rows:
+            n = members[row["n"]]
+            for stage, resting, items in row["stages"]:
+                moving[n] += items
+                if resting:
+                    counts[n][stage] = int(resting)
     out = []
     for n, (query, scope_stages) in enumerate(scoped):
         level, kinds = counted[n]

@@ -328,17 +328,17 @@ async def test_the_analyses_of_one_stream_load_its_work_once(api: Api) -> None:
         data = await api.graphql(stream_query(*fields), id=vs, **window)
         return api.store.round_trips + api.store.reads.shared - before, data["node"]
 
-    # teamNetwork alone: node 1 + flow data 3 (stages, visits, resting) + stream work 1
-    # (owners and blockers) + team dependencies 1 = 6.
+    # teamNetwork alone: node 1 + flow data 2 (stages; items with resting counts) + stream
+    # work 1 (owners and blockers) + team dependencies 1 = 5.
     alone, network = await cost("teamNetwork")
-    assert alone == 6
-    # All four: node 1 + flow 3 + stream work 1, each once, then each field's own reads:
+    assert alone == 5
+    # All four: node 1 + flow 2 + stream work 1, each once, then each field's own reads:
     # teamNetwork 1 (dependencies), criticalPath 1 (item progress), skillGaps 2 (needs,
     # team skills), recommendations 9 (dependencies, progress, delivery 2, needs, team
-    # skills, names of teams, skills and stages) = 5 + 13 = 18. Loading the work per
-    # field, as before, cost 3 more (21).
+    # skills, names of teams, skills and stages) = 4 + 13 = 17. Loading the work per
+    # field, as before, cost 3 more (20).
     together, answers = await cost(*STREAM_WORK_FIELDS)
-    assert together == 18
+    assert together == 17
     # The shared loads change no answer.
     assert answers["teamNetwork"] == network["teamNetwork"]
     for name in ("criticalPath", "skillGaps", "recommendations"):

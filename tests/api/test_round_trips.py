@@ -138,9 +138,9 @@ async def test_nested_list_with_flow_metrics_costs_the_same_for_more_streams(api
     many, many_data = await trips(api, NESTED_METRICS)
     assert len(few_data["products"]["edges"]) == 2
     assert len(many_data["products"]["edges"]) == 7
-    # The nested list's 3, then every stream's flow data in the same 3 statements
-    # (stages; moving items and resting counts side by side): 6, for 2 streams or 7.
-    assert few == many == 6
+    # The nested list's 3, then every stream's flow data in the same 2 statements
+    # (stages; moving items with resting counts): 5, for 2 streams or 7.
+    assert few == many == 5
 
 
 async def test_trace_costs_the_same_round_trips_for_more_artifacts(api: Api) -> None:

@@ -46,3 +46,51 @@ async def test_items_written_before_whereabouts_were_derived_get_them_once(
     ]
     # Recorded: the next start runs nothing.
     assert await prepare(store) == []
+
+
+VISIT_COLUMNS = parse(
+    "test/visit_columns",
+    "// cardinality: one\n"
+    "MATCH (w:WorkItem {id: $id}) "
+    "RETURN w.visitStages AS stages, w.visitEntries AS entries, w.visitExits AS exits",
+)
+FORGET_VISIT_COLUMNS = parse(
+    "test/forget_visit_columns",
+    "// cardinality: write\n"
+    "MATCH (w:WorkItem) REMOVE w.visitStages, w.visitEntries, w.visitExits "
+    "WITH count(w) AS items MATCH (m:Migration {id: '003_work_item_visit_columns'}) "
+    "DETACH DELETE m",
+)
+
+
+def _ms(at: str) -> int:
+    return int(datetime.fromisoformat(at).timestamp() * 1000)
+
+
+async def test_items_written_before_visit_columns_get_them_from_their_visits(
+    store: GraphStore,
+) -> None:
+    org = SmallOrg()
+    item, idle = org.id("story1"), org.id("story2")
+    await prepare(store)  # every migration recorded, as on a database in use
+    # Out of order, in two batches: the later move first, so the second re-derives.
+    await load(store, [*org.records(), state(item, "2025-01-03T09:00:00.250Z", state="In Review")])
+    await load(store, [state(item, "2025-01-02T09:00:00Z", state="In Progress")])
+    written = await store.read(VISIT_COLUMNS, id=item)
+    assert written == [
+        {
+            "stages": [org.stage("dev"), org.stage("review")],
+            "entries": [_ms("2025-01-02T09:00:00+00:00"), _ms("2025-01-03T09:00:00.250+00:00")],
+            "exits": [_ms("2025-01-03T09:00:00.250+00:00"), -1],
+        }
+    ]
+    await store.write(FORGET_VISIT_COLUMNS)
+    assert await store.read(VISIT_COLUMNS, id=item) == [
+        {"stages": None, "entries": None, "exits": None}
+    ]
+
+    assert await prepare(store) == ["003_work_item_visit_columns"]
+    # What ingest wrote, read back off the IN_STAGE visits; none for an item without.
+    assert await store.read(VISIT_COLUMNS, id=item) == written
+    assert await store.read(VISIT_COLUMNS, id=idle) == [{"stages": [], "entries": [], "exits": []}]
+    assert await prepare(store) == []
