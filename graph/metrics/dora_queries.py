@@ -78,14 +78,10 @@ async def _changes_of_deployments(
     changes = []
     rows = await store.read(CHANGES, deployments=list(ids), environment=pattern)
     for row in collected(rows, "changes"):
-        (deployment, commit, pull_request, first, in_pull_request, shipped, listed) = row[:7]
-        title, opened, merged, reviews = row[7:]
-        if pull_request is not None:
-            key = f"pr:{pull_request}"
-        elif in_pull_request:
-            continue  # a branch commit: its pull request is the change
-        else:
-            key = f"commit:{commit}"
+        (deployment, commit, pull_request, first, shipped, listed) = row[:6]
+        title, opened, merged, reviews = row[6:]
+        # A branch commit is not among them: its pull request is the change.
+        key = f"commit:{commit}" if pull_request is None else f"pr:{pull_request}"
         changes.append(
             ShippedChange(
                 key,
