@@ -147,7 +147,6 @@ def requests(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[Request
     dashboard, analysis, explorer = docs["dashboard"], docs["analysis"], docs["explorer"]
     end = UNTIL
     start = end - timedelta(days=WINDOW_DAYS)
-    forecast = next(d for d in dashboard.values() if "forecast(" in d)
     window = {"id": f"ValueStream:{s['stream']}", "from": iso(start), "to": iso(end)}
     flow = {"scope": window["id"], "from": window["from"], "to": window["to"]}
     item, other = f"WorkItem:{s['item']}", f"WorkItem:{s['other']}"
@@ -171,7 +170,7 @@ def requests(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[Request
         (
             "dashboard",
             "forecast",
-            forecast,
+            dashboard["FORECAST"],
             {"id": window["id"], "start": iso(end), "by": iso(end + timedelta(days=30))},
         ),
         ("analysis", "value streams (selector)", analysis["STREAMS"], {}),
@@ -248,7 +247,6 @@ def page_loads(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[PageL
         "to": iso(end),
     }
     flow = {"scope": window["id"], "from": window["from"], "to": window["to"]}
-    forecast = next(d for d in dashboard.values() if "forecast(" in d)
     ahead = {"id": window["id"], "start": iso(end), "by": iso(end + timedelta(days=30))}
     sections: list[tuple[str, dict[str, Any]]] = [
         (document, window)
@@ -259,7 +257,13 @@ def page_loads(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[PageL
     return [
         (
             "dashboard",
-            [[(dashboard["STREAM"], window), (dashboard["FLOW"], flow)], [(forecast, ahead)]],
+            [
+                [
+                    (dashboard["STREAM"], window),
+                    (dashboard["FLOW"], flow),
+                    (dashboard["FORECAST"], ahead),
+                ]
+            ],
         ),
         ("analysis", [[(analysis["Q_HEAD"], {"id": window["id"]})], sections]),
     ]

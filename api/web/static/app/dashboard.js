@@ -46,6 +46,13 @@ const FLOW = `
     }
   }`;
 
+// When 20 more items will be done and how many by 30 days on, from the stream's history.
+const FORECAST = `
+  query($id: ID!, $start: DateTime!, $by: DateTime!) {
+    node(id: $id) { ... on ValueStream { forecast(items: 20, by: $by, from: $start) {
+      samples meanDaily when { items p50 p85 p95 } howMany { by days p50 p85 p95 } } } }
+  }`;
+
 // What makes figures empty or doubtful (dataQuality), asked only when a tile is empty.
 const QUALITY = `{ dataQuality { problems findings { key title count affects fix } } }`;
 
@@ -285,9 +292,12 @@ async function load() {
   history.replaceState(null, "", `/dashboard?${params}`);
   $("to-analysis").href = `/analysis?${new URLSearchParams({ stream: id, window: days, ...($("until").value ? { until: $("until").value } : {}) })}`;
   const span = { from: from.toISOString(), to: end.toISOString() };
-  const [stream, flow] = await Promise.all([
+  // Sent together: none needs another's answer, and the page waits for the slowest only.
+  // The forecast's howMany runs to `by`: 30 days after its start.
+  const [stream, flow, forecast] = await Promise.all([
     gql(STREAM, { id, ...span }),
     gql(FLOW, { scope: f.team || id, ...span, kinds: f.kinds, flowTypes: f.flowTypes }),
+    gql(FORECAST, { id, start: start.toISOString(), by: to.toISOString() }),
   ]);
   const vs = stream.node;
   if (!vs || vs.__typename !== "ValueStream") throw new Error(`There is no value stream ${id}.`);
@@ -301,8 +311,6 @@ async function load() {
   drawCfd(scope.cfd);
   drawAging(scope.agingWip);
   drawDora(vs.product);
-  // The forecast's howMany runs to `by`: 30 days after its start.
-  const forecast = await gql(`query($id: ID!, $start: DateTime!, $by: DateTime!) { node(id: $id) { ... on ValueStream { forecast(items: 20, by: $by, from: $start) { samples meanDaily when { items p50 p85 p95 } howMany { by days p50 p85 p95 } } } } }`, { id, start: start.toISOString(), by: to.toISOString() });
   drawForecast(forecast.node.forecast);
   const flowEmpty = scope.flowMetrics.flowVelocity === 0 || scope.flowMetrics.flowTime.count === 0;
   const doraEmpty = vs.product && vs.product.dora.deploymentFrequency.deployments === 0;
