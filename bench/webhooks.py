@@ -1,8 +1,11 @@
 """Webhook latency: single deliveries into a large graph, through the real app.
 
     .venv/bin/python bench/webhooks.py [--scale 100000] [--deliveries 300] [--seed 7]
+    .venv/bin/python bench/webhooks.py --database /tmp/vsg-pages-1m/scale-1000000
 
-Loads a demo organisation of `--scale` work items into a fresh embedded database, then
+Loads a demo organisation of `--scale` work items into a fresh embedded database (or, with
+`--database DIR`, uses the embedded database kept in DIR by bench/suite.py or
+bench/pages.py as it is, and writes the deliveries into it: use a copy), then
 sends `--deliveries` webhook deliveries one at a time through the ASGI app (signature
 checks, conversion, validation, the write, the derivations), in turn:
 
@@ -37,6 +40,7 @@ from api.runtime import runtime
 from graph import demo
 from graph.db.embedded import EmbeddedConfig, EmbeddedDatabase, free_port
 from graph.db.migrations import prepare
+from graph.db.queries import parse
 from graph.db.store import GraphStore
 from graph.ingest.records import NodeRecord
 from graph.ingest.service import ingest_stream
@@ -47,6 +51,24 @@ TARGET_P95_MS = 100.0
 GITHUB_SECRET, JIRA_SECRET = "bench-github", "bench-jira"
 REPO = {"full_name": "acme/bench", "html_url": "https://github.com/acme/bench"}
 UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
+#: Bench-only lookups in a kept database (what to move): the payments stream's stories
+#: and the tool states its stages map.
+KEPT_STORIES = parse(
+    "kept_stories",
+    """// cardinality: one
+MATCH (s:Stage) WHERE s.id STARTS WITH 'pay-'
+    WITH collect(s.id) AS stages
+    UNWIND stages AS stage
+    MATCH (w:Story {currentStage: stage}) WHERE w.id STARTS WITH 'PAY-'
+    RETURN collect(w.id)[0..5000] AS items""",
+)
+KEPT_STATES = parse(
+    "kept_states",
+    """// cardinality: one
+MATCH (s:Stage) WHERE s.id STARTS WITH 'pay-'
+    UNWIND s.states AS state
+    RETURN collect(DISTINCT state) AS states""",
+)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -150,8 +172,7 @@ async def _send(client: httpx.AsyncClient, kind: str, payload: dict[str, Any]) -
     return elapsed
 
 
-async def run(scale: int, deliveries: int, seed: int) -> dict[str, Any]:
-    records, _ = demo.generate(demo.DemoConfig(work_items=scale, seed=seed, until=UNTIL))
+async def run(scale: int, deliveries: int, seed: int, kept: Path | None) -> dict[str, Any]:
     items: list[str] = []
     states: set[str] = set()
 
@@ -165,13 +186,23 @@ async def run(scale: int, deliveries: int, seed: int) -> dict[str, Any]:
             yield record
 
     with tempfile.TemporaryDirectory() as tmp:
-        embedded = EmbeddedDatabase(EmbeddedConfig(Path(tmp), free_port(), free_port(), "bench"))
+        # "bench": the database's name here and in those bench/suite.py keeps.
+        where = kept or Path(tmp)
+        embedded = EmbeddedDatabase(EmbeddedConfig(where, free_port(), free_port(), "bench"))
         connection = await embedded.start()
         try:
             store = await GraphStore.open(connection)
             await prepare(store)
             began = time.perf_counter()
-            loaded = await ingest_stream(store, watch(records))
+            if kept is None:
+                demo_config = demo.DemoConfig(work_items=scale, seed=seed, until=UNTIL)
+                records, _ = demo.generate(demo_config)
+                loaded_records = (await ingest_stream(store, watch(records))).records
+            else:
+                [found] = await store.read(KEPT_STORIES)
+                items += sorted(found["items"])
+                states.update((await store.read(KEPT_STATES))[0]["states"])
+                loaded_records = 0
             load_s = time.perf_counter() - began
             await store.close()
             settings = Settings(
@@ -198,7 +229,8 @@ async def run(scale: int, deliveries: int, seed: int) -> dict[str, Any]:
     every = [t for values in times.values() for t in values]
     result: dict[str, Any] = {
         "work_items": scale,
-        "records_loaded": loaded.records,
+        "database": str(kept) if kept else "fresh",
+        "records_loaded": loaded_records,
         "load_s": round(load_s, 1),
         "deliveries": len(every),
     }
@@ -219,8 +251,14 @@ def main() -> None:
         "--deliveries", type=int, default=300, help="webhook deliveries sent (default 300)"
     )
     parser.add_argument("--seed", type=int, default=7, help="demo seed (default 7)")
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="use the embedded database kept in DIR (bench/pages.py's DIR/scale-N) instead "
+        "of loading one; the deliveries are written into it",
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.scale, args.deliveries, args.seed))
+    result = asyncio.run(run(args.scale, args.deliveries, args.seed, args.database))
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
