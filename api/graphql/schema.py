@@ -94,6 +94,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=PARSED_DOCUMENTS),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=PARSED_DOCUMENTS),
+        # After the cache: pages and cost depend on the variables, so they are checked
+        # beside the cached validation, never as a rule of it (api/graphql/limits.py).
         lambda: RequestLimits(limits),
         lambda: MaskErrors(should_mask_error=_should_mask),
     ]

@@ -9,8 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from api.app import create_app
+from api.graphql.schema import PARSED_DOCUMENTS
 from api.runtime import runtime
 from graph.db.queries import cypher
 from graph.db.store import Connection, GraphStore
@@ -96,6 +98,22 @@ async def test_a_page_over_the_limit_is_refused(api: Api) -> None:
     query = "query($n: Int!) { products(first: $n) { totalCount } }"
     assert messages(await api.graphql_raw(query, n=501)) == [expected]
     assert await api.graphql(query, n=500) == {"products": {"totalCount": 0}}
+
+
+async def test_a_repeated_document_is_validated_once_whatever_its_variables(api: Api) -> None:
+    # The validation cache shared by every request (strawberry's, api/graphql/schema.py):
+    # the limits depend on the variables, so they must not be a rule of the validation,
+    # which would make every request a cache miss.
+    validate = _get_validate_cache(PARSED_DOCUMENTS)
+    query = "query($n: Int!) { teams(first: $n) { totalCount } }"
+    await api.graphql(query, n=1)
+    before = validate.cache_info()
+    for n in (2, 3, 500):
+        assert await api.graphql(query, n=n) == {"teams": {"totalCount": 0}}
+    after = validate.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
+    # The limits still apply to the cached document.
+    assert "more than the largest page" in messages(await api.graphql_raw(query, n=501))[0]
 
 
 # Worked out by hand with the rules of api/graphql/limits.py (non-leaf field: 1 + multiplier *
