@@ -198,7 +198,6 @@ def _scope(
         "openStages": [s.id for s in stages if s.state is not StageState.DONE],
         "doneStages": [s.id for s in stages if s.state is StageState.DONE],
         "start": query.window.start,
-        "end": query.window.end,
         "kinds": [k.value for k in kinds],
         "flowTypes": [t.value for t in query.flow_types],
         "underParent": None,
@@ -223,8 +222,9 @@ async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -
     scoped = [(q, scope.stages) for q, scope in zip(queries, scopes_of, strict=True)]
     teams = [n for n, (q, s) in enumerate(scoped) if s and q.scope is ScopeKind.TEAM]
     others = [n for n, (q, s) in enumerate(scoped) if s and q.scope is not ScopeKind.TEAM]
-    families = [(VISITS_OF_TEAM, members) for members in (teams,) if members]
-    families += [(VISITS, members) for members in (others,) if members]
+    families = [
+        (st, members) for st, members in ((VISITS_OF_TEAM, teams), (VISITS, others)) if members
+    ]
     answers = await asyncio.gather(
         *(
             store.read(statement, scopes=[_scope(*scoped[n], *counted[n]) for n in members])
