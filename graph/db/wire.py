@@ -92,7 +92,9 @@ def from_db(value: Any) -> Any:
     if kind is list:
         if _PLAIN.issuperset(map(type, value)):
             return value
-        return [from_db(v) for v in value]
+        # Plain members as they are, without a call each: a flow read's list holds tens
+        # of thousands of items, each a list of a dozen values.
+        return [v if type(v) in _PLAIN else from_db(v) for v in value]
     if kind is dict:
         return {k: v if type(v) in _PLAIN else from_db(v) for k, v in value.items()}
     if isinstance(value, neo4j.time.DateTime):
