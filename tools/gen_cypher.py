@@ -2,7 +2,7 @@
 """Generate the Cypher statements that are stamped out per label or relationship type.
 
 Many statements in `cypher/` are one statement written once per label (`nodes/by_ids/`,
-`explore/neighbourhood/`, ...), per relationship type (`ingest/relationships/`, ...),
+`explore/group_page/`, ...), per relationship type (`ingest/relationships/`, ...),
 per relation the API follows (`relations/`, from `Traversal`), or with one branch per
 label (`explore/shortest_path`, ...). They are generated from the templates in
 `cypher/_templates/` and the model in `graph/model.py`, and checked in: every generated
@@ -50,6 +50,7 @@ from graph.model import (  # noqa: E402
     RelSpec,
     Traversal,
     WorkItemKind,
+    neighbour_groups,
     node_properties,
 )
 
@@ -248,6 +249,27 @@ def _labels(*but: Label) -> Callable[[], Iterator[Context]]:
     return lambda: (node_context(label) for label in Label if label not in but)
 
 
+def grouped_context(label: Label) -> dict[str, Any]:
+    """A label's context with the kinds of relationship its nodes can have (`groups`:
+    type, `outgoing` and its Cypher literal, the `other` label)."""
+    groups = [
+        {
+            "type": g.type.value,
+            "outgoing": g.outgoing,
+            "literal": "true" if g.outgoing else "false",
+            "other": g.other.value,
+        }
+        for g in neighbour_groups(label)
+    ]
+    if not groups:
+        raise TemplateError(f"{label}: the model gives its nodes no relationship")
+    return {**node_context(label), "groups": groups}
+
+
+def _grouped_labels() -> Iterator[Context]:
+    return (grouped_context(label) for label in Label)
+
+
 def _one(context: Callable[[], Context]) -> Callable[[], Iterator[Context]]:
     return lambda: iter([context()])
 
@@ -277,8 +299,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("nodes/count", "nodes/count/{snake}", _labels(Label.WORK_ITEM)),
     Family("nodes/list", "nodes/list/{snake}", _labels(Label.WORK_ITEM)),
     Family("dump/relationships", "dump/relationships/{snake}", _labels()),
-    Family("explore/neighbourhood", "explore/neighbourhood/{snake}", _labels()),
-    Family("explore/neighbour_groups", "explore/neighbour_groups/{snake}", _labels()),
+    Family("explore/group_page", "explore/group_page/{snake}", _grouped_labels),
+    Family("explore/neighbour_groups", "explore/neighbour_groups/{snake}", _grouped_labels),
     Family("explore/search/prefix_of", "explore/search/prefix_of_{snake}", _labels()),
     Family(
         "explore/search/titles_of",
