@@ -270,6 +270,16 @@ def _grouped_labels() -> Iterator[Context]:
     return (grouped_context(label) for label in Label)
 
 
+def _title_scans() -> Iterator[Context]:
+    """A titled label's title scan, a work item's one per kind (each kind is a label of
+    its own): smaller scans that can run at once."""
+    for label in Label:
+        if label is Label.WORK_ITEM:
+            yield from (label_context(kind) for kind in WorkItemKind)
+        elif label in TITLED:
+            yield label_context(label)
+
+
 def _one(context: Callable[[], Context]) -> Callable[[], Iterator[Context]]:
     return lambda: iter([context()])
 
@@ -302,10 +312,11 @@ FAMILIES: tuple[Family, ...] = (
     Family("explore/group_page", "explore/group_page/{snake}", _grouped_labels),
     Family("explore/neighbour_groups", "explore/neighbour_groups/{snake}", _grouped_labels),
     Family("explore/search/prefix_of", "explore/search/prefix_of_{snake}", _labels()),
+    Family("explore/search/titles_of", "explore/search/titles_of_{snake}", _title_scans),
     Family(
-        "explore/search/titles_of",
-        "explore/search/titles_of_{snake}",
-        lambda: (node_context(label) for label in Label if label in TITLED),
+        "explore/search/title_samples",
+        "explore/search/title_samples",
+        _one(lambda: {"scans": list(_title_scans())}),
     ),
     Family("explore/search/keys", "explore/search/keys", _one(_every_label)),
     Family("explore/shortest_path", "explore/shortest_path", _one(_every_label)),
