@@ -90,6 +90,10 @@ class Group:
     edges: list[Edge]
 
 
+def _group_of(row: Row) -> NeighbourGroup:
+    return NeighbourGroup(RelType(row["type"]), row["outgoing"], Label(row["label"]))
+
+
 def _edge(node: Node, group: NeighbourGroup, rel: Any, other: Node) -> Edge:
     start, end = (node, other) if group.outgoing else (other, node)
     return Edge(str(rel), group.type.value, start, end)
@@ -102,7 +106,7 @@ async def groups(store: GraphStore, node: Node, per: int = 0) -> list[Group]:
     rows = await store.read(GROUPS[node.label], key=node.id, per=max(0, min(per, MAX_GROUP_PAGE)))
     found = []
     for r in rows:
-        kind = NeighbourGroup(RelType(r["type"]), r["outgoing"], Label(r["label"]))
+        kind = _group_of(r)
         group = Group(kind.type.value, kind.outgoing, kind.other, r["total"], [], [])
         for rel, properties, labels in r["first"]:
             other = node_from(properties, labels)
@@ -178,10 +182,7 @@ async def neighbourhood(
         has_next = len(rows) > size
     else:
         counted = await store.read(GROUPS[node.label], key=node.id, per=0)
-        counts = {
-            NeighbourGroup(RelType(r["type"]), r["outgoing"], Label(r["label"])): r["total"]
-            for r in counted
-        }
+        counts = {_group_of(r): r["total"] for r in counted}
         slices, has_next = _slices(wanted, counts, skip, size)
         read = await asyncio.gather(*(_read_slice(store, node, s) for s in slices))
         pages = [(s.group, rows) for s, rows in zip(slices, read, strict=True)]
