@@ -392,6 +392,26 @@ RELATIONSHIP_INDEX: Mapping[tuple[RelType, Label, Label], RelSpec] = {
 
 
 @dataclass(frozen=True)
+class NeighbourGroup:
+    """A kind of relationship a node can have, seen from the node: its type, whether the
+    node is its start (`outgoing`), and the label at its other end."""
+
+    type: RelType
+    outgoing: bool
+    other: Label
+
+
+def neighbour_groups(label: Label) -> tuple[NeighbourGroup, ...]:
+    """The kinds of relationship RELATIONSHIPS allows a node of `label`, by type, outgoing
+    first, then the other label: every relationship of such a node is in exactly one
+    (ingest writes no other), so the explorer reads a node's relationships group by group
+    with patterns the database can follow without reading the other nodes."""
+    found = {NeighbourGroup(r.type, True, r.end) for r in RELATIONSHIPS if r.start is label}
+    found |= {NeighbourGroup(r.type, False, r.start) for r in RELATIONSHIPS if r.end is label}
+    return tuple(sorted(found, key=lambda g: (g.type.value, not g.outgoing, g.other.value)))
+
+
+@dataclass(frozen=True)
 class Follow:
     """How a relation is followed from nodes of `start` to the nodes of `end` they are
     related to: over a `type` of RELATIONSHIPS, along it or (`backward`) against it, or

@@ -2,7 +2,7 @@
 """Generate the Cypher statements that are stamped out per label or relationship type.
 
 Many statements in `cypher/` are one statement written once per label (`nodes/by_ids/`,
-`explore/neighbourhood/`, ...), per relationship type (`ingest/relationships/`, ...),
+`explore/group_page/`, ...), per relationship type (`ingest/relationships/`, ...),
 per relation the API follows (`relations/`, from `Traversal`), or with one branch per
 label (`explore/shortest_path`, ...). They are generated from the templates in
 `cypher/_templates/` and the model in `graph/model.py`, and checked in: every generated
@@ -49,6 +49,7 @@ from graph.model import (  # noqa: E402
     RelSpec,
     Traversal,
     WorkItemKind,
+    neighbour_groups,
     node_properties,
 )
 
@@ -247,6 +248,37 @@ def _labels(*but: Label) -> Callable[[], Iterator[Context]]:
     return lambda: (node_context(label) for label in Label if label not in but)
 
 
+def grouped_context(label: Label) -> dict[str, Any]:
+    """A label's context with the kinds of relationship its nodes can have (`groups`:
+    type, `outgoing` and its Cypher literal, the `other` label)."""
+    groups = [
+        {
+            "type": g.type.value,
+            "outgoing": g.outgoing,
+            "literal": "true" if g.outgoing else "false",
+            "other": g.other.value,
+        }
+        for g in neighbour_groups(label)
+    ]
+    if not groups:
+        raise TemplateError(f"{label}: the model gives its nodes no relationship")
+    return {**node_context(label), "groups": groups}
+
+
+def _grouped_labels() -> Iterator[Context]:
+    return (grouped_context(label) for label in Label)
+
+
+def _title_scans() -> Iterator[Context]:
+    """A titled label's title scan, a work item's one per kind (each kind is a label of
+    its own): smaller scans that can run at once."""
+    for label in Label:
+        if label is Label.WORK_ITEM:
+            yield from (label_context(kind) for kind in WorkItemKind)
+        elif label in TITLED:
+            yield label_context(label)
+
+
 def _one(context: Callable[[], Context]) -> Callable[[], Iterator[Context]]:
     return lambda: iter([context()])
 
@@ -276,13 +308,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("nodes/count", "nodes/count/{snake}", _labels(Label.WORK_ITEM)),
     Family("nodes/list", "nodes/list/{snake}", _labels(Label.WORK_ITEM)),
     Family("dump/relationships", "dump/relationships/{snake}", _labels()),
-    Family("explore/neighbourhood", "explore/neighbourhood/{snake}", _labels()),
-    Family("explore/neighbour_groups", "explore/neighbour_groups/{snake}", _labels()),
+    Family("explore/group_page", "explore/group_page/{snake}", _grouped_labels),
+    Family("explore/neighbour_groups", "explore/neighbour_groups/{snake}", _grouped_labels),
     Family("explore/search/prefix_of", "explore/search/prefix_of_{snake}", _labels()),
+    Family("explore/search/titles_of", "explore/search/titles_of_{snake}", _title_scans),
     Family(
-        "explore/search/titles_of",
-        "explore/search/titles_of_{snake}",
-        lambda: (node_context(label) for label in Label if label in TITLED),
+        "explore/search/title_samples",
+        "explore/search/title_samples",
+        _one(lambda: {"scans": list(_title_scans())}),
     ),
     Family("explore/search/keys", "explore/search/keys", _one(_every_label)),
     Family("explore/shortest_path", "explore/shortest_path", _one(_every_label)),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graph.db.queries import Query, cypher
 from graph.db.store import GraphStore, Row, collected
-from graph.model import TITLED, Label, Node, WorkItemKind
+from graph.model import Label, Node, WorkItemKind
 
 
 def _snake(name: str) -> str:
@@ -33,9 +33,22 @@ COUNT_WORK_ITEMS = cypher("nodes/count_work_items")
 SEARCH_KEYS = cypher("explore/search/keys")
 SEARCH_NAMES = cypher("explore/search/names")
 SEARCH_PREFIX = {label: cypher(f"explore/search/prefix_of_{_snake(label)}") for label in Label}
-SEARCH_TITLES = {
-    label: cypher(f"explore/search/titles_of_{_snake(label)}") for label in sorted(TITLED, key=str)
-}
+#: The title scans a search may send, one per titled label and, for work items, one per
+#: kind (a label of its own; TITLED says which labels have titles), largest first in a
+#: typical organisation. Scans are the long part of a search and the database runs a few
+#: statements at once, one core each: a kind at a time, they share the cores instead of
+#: one scan of every work item holding the search up (1 s for a million).
+TITLE_SCANS: tuple[Label | WorkItemKind, ...] = (
+    WorkItemKind.STORY, Label.PULL_REQUEST, WorkItemKind.FEATURE, WorkItemKind.DEFECT,
+    WorkItemKind.DEBT, WorkItemKind.RISK, Label.FEEDBACK, WorkItemKind.EPIC,
+    WorkItemKind.INITIATIVE, Label.INCIDENT,
+)  # fmt: skip
+SEARCH_TITLES = {scan: cypher(f"explore/search/titles_of_{_snake(scan)}") for scan in TITLE_SCANS}
+SEARCH_TITLE_SAMPLES = cypher("explore/search/title_samples")
+#: How many nodes of each title scan a search reads with its lookups, before any whole
+#: scan: a few ms each, and a word that one title in a hundred of some kind holds fills a
+#: page from them.
+TITLE_SAMPLE = 2000
 _WORK_ITEM_KINDS = frozenset(k.value for k in WorkItemKind)
 #: The order search results come in, label by label: the organisation and its value
 #: streams (few nodes, what people look for by name), then work, then delivery and
@@ -145,6 +158,57 @@ def _wants(label: Label, wanted: Sequence[str]) -> bool:
     return label.value in wanted or bool(kinds & set(wanted))
 
 
+def _scans(wanted: Sequence[str]) -> list[Label | WorkItemKind]:
+    """The title scans a search for nodes of `wanted` labels (or kinds) needs."""
+    every_item = Label.WORK_ITEM.value in wanted
+    return [
+        scan
+        for scan in TITLE_SCANS
+        if scan.value in wanted or (every_item and isinstance(scan, WorkItemKind))
+    ]
+
+
+#: Where a search result ranks: (0 for an exact name or title, the label's place in
+#: SEARCH_ORDER, 0 for an id match, the id).
+Rank = tuple[int, int, int, str]
+
+
+def _ranker(text: str) -> Callable[[Node], Rank]:
+    lower, upper = text.lower(), text.upper()
+
+    def rank(node: Node) -> Rank:
+        name = str(node.properties.get("name") or node.properties.get("title") or "").lower()
+        exact = name == lower
+        by_id = node.id.startswith(text) or node.id.startswith(upper)
+        return (0 if exact else 1, SEARCH_ORDER[node.label], 0 if by_id else 1, node.id)
+
+    return rank
+
+
+def _could_show(
+    scan: Label | WorkItemKind,
+    exacts: Mapping[tuple[Label, str], Node],
+    found: Mapping[tuple[Label, str], Node],
+    rank: Callable[[Node], Rank],
+    first: int,
+) -> bool:
+    """Whether reading the whole of `scan` could still change the first `first` results:
+    fewer than `first` of those found so far rank before the title matches it would add
+    or among them (exact ids; exact names; earlier labels; its label's id matches and
+    title matches already found). A scan stopping at `first` matches finds some `first`
+    of them, not those of the lowest ids, just as these do."""
+    label = Label.WORK_ITEM if isinstance(scan, WorkItemKind) else scan
+    bar: Rank = (1, SEARCH_ORDER[label], 2, "")
+    before = sum(1 for key, node in found.items() if key not in exacts and rank(node) < bar)
+    return len(exacts) + before < first
+
+
+def _by_key(rows: Iterable[list[Row]]) -> dict[tuple[Label, str], Node]:
+    """The nodes of one-row `found` answers, by label and id."""
+    nodes = (node_from(p, ls) for r in rows for p, ls in collected(r, "found"))
+    return {(n.label, n.id): n for n in nodes}
+
+
 async def search(
     store: GraphStore, text: str, labels: Sequence[str] | None, first: int
 ) -> list[Node]:
@@ -152,35 +216,43 @@ async def search(
     capitals), or whose name or title contains it (ignoring case): exact ids first, then
     exact names, then label by label (`SEARCH_ORDER`) id matches before name matches.
 
-    Every id lookup goes through an index, one statement per label; names are read from
-    the organisation's few nodes, and titles (of labels with millions of nodes) only of
-    the wanted labels, each scan stopping at `first` matches (docs/explorer.md)."""
+    First the lookups: every id through an index, one statement per label, the names of
+    the organisation's few nodes, and the titles of the first `TITLE_SAMPLE` nodes of
+    each titled label the search wants (work items a kind at a time). Then, only where
+    those cannot fill the page (`_could_show`: a key's prefix such as `pay-1` fills it
+    with ids, a common word with sampled titles), whole title scans (no index answers
+    CONTAINS: a second or so for a million work items), each stopping at `first`
+    matches, all at once so that they share the database's cores. An exact title is
+    found as far as the titles are read, as when a scan stops at `first` matches
+    (docs/explorer.md)."""
     # Always a label list: the graph also holds internal nodes (sync cursors) that are no
     # part of the model and must not turn up.
     wanted = list(labels) if labels else [label.value for label in Label]
     lower, upper, base = text.lower(), text.upper(), {"labels": wanted, "first": first}
-    exact = store.read(SEARCH_KEYS, text=text, upper=upper, labels=wanted)
-    reads = [store.read(SEARCH_NAMES, lower=lower, **base)]
+    scans = _scans(wanted)
+    reads = [store.read(SEARCH_KEYS, text=text, upper=upper, labels=wanted)]
+    reads.append(store.read(SEARCH_NAMES, lower=lower, **base))
     for label in Label:
         if _wants(label, wanted):
             prefixes = {text, upper} if label is Label.WORK_ITEM else {text}
             reads += [store.read(SEARCH_PREFIX[label], prefix=p, **base) for p in prefixes]
-            if label in SEARCH_TITLES:
-                reads.append(store.read(SEARCH_TITLES[label], lower=lower, **base))
-    exact_rows, *other_rows = await asyncio.gather(exact, *reads)
-    matches = [node_from(p, ls) for rows in other_rows for p, ls in collected(rows, "found")]
-
-    def rank(node: Node) -> tuple[int, int, int, str]:
-        name = str(node.properties.get("name") or node.properties.get("title") or "").lower()
-        exact = name == lower
-        by_id = node.id.startswith(text) or node.id.startswith(upper)
-        return (0 if exact else 1, SEARCH_ORDER[node.label], 0 if by_id else 1, node.id)
-
+    if scans:
+        names = [s.value for s in scans]
+        sampled = {"scans": names, "sample": TITLE_SAMPLE, "lower": lower, "first": first}
+        reads.append(store.read(SEARCH_TITLE_SAMPLES, **sampled))
+    exact_rows, *found_rows = await asyncio.gather(*reads)
+    samples = found_rows.pop() if scans else []
+    exacts, rank = _by_key([exact_rows]), _ranker(text)
+    found = _by_key(found_rows) | _by_key([row] for row in samples)
+    needed = [s for s in scans if _could_show(s, exacts, found, rank, first)]
+    whole = await asyncio.gather(
+        *(store.read(SEARCH_TITLES[s], lower=lower, first=first) for s in needed)
+    )
+    found |= _by_key(whole)
     # Exact ids (already by id); then exact names; then by label, the organisation's
     # first (a product before its many releases and builds); within a label, id matches
     # before name matches, by id. Each node once.
-    exacts = [node_from(p, ls) for p, ls in collected(exact_rows, "found")]
-    ranked = {(n.label, n.id): n for n in exacts}
-    for node in sorted(matches, key=rank):
+    ranked = dict(exacts)
+    for node in sorted(found.values(), key=rank):
         ranked.setdefault((node.label, node.id), node)
     return list(ranked.values())[:first]

@@ -3,13 +3,17 @@ titles, each kind of match in its place."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from graph.db.store import GraphStore
+from graph.db.queries import Query
+from graph.db.store import GraphStore, Row
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.model import Label, Node, WorkItemKind
-from graph.read.entities import search
+from graph.read import entities
+from graph.read.entities import TITLE_SCANS, search
 from tests.factories import node, rel
 
 pytestmark = pytest.mark.db
@@ -29,6 +33,9 @@ async def graph(store: GraphStore) -> None:
         rel("FOR_PRODUCT", ("Story", "ZX-1"), ("Product", "ZX")),
     ]
     await ingest(store, parse_objects(records))
+
+
+TITLE_SCAN_NAMES = [entities._snake(scan) for scan in TITLE_SCANS]
 
 
 def keys(found: list[Node]) -> list[str]:
@@ -51,3 +58,60 @@ async def test_labels_and_kinds_limit_what_is_found(store: GraphStore, graph: No
     assert keys(found) == ["zx-team", "ZX-2"]
     # The exact id, then id prefixes, the organisation's labels (the team) before work.
     assert keys(await search(store, "zx", None, 2)) == ["ZX", "zx-team"]
+
+
+def _reads(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the statements `store` reads from now on."""
+    names: list[str] = []
+    read = store.read
+
+    async def spy(query: Query, **params: Any) -> list[Row]:
+        names.append(query.name)
+        return await read(query, **params)
+
+    monkeypatch.setattr(store, "read", spy)
+    return names
+
+
+def _whole_scans(names: list[str]) -> set[str]:
+    return {n.removeprefix("explore/search/") for n in names if "/titles_of_" in n}
+
+
+async def test_titles_are_read_whole_only_where_the_page_is_not_full(
+    store: GraphStore, graph: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = _reads(store, monkeypatch)
+    monkeypatch.setattr(entities, "TITLE_SAMPLE", 0)  # no titles read with the lookups
+    # Two results asked for: the ids ZX-1 and ZX-10 fill them, no title is read whole.
+    assert keys(await search(store, "zx-1", None, 2)) == ["ZX-1", "ZX-10"]
+    assert _whole_scans(names) == set()
+    # Three: ZX-2's title (a defect's) could be the third, so every titled label's
+    # titles are read whole (work items a kind at a time), as they are for a text no
+    # title holds.
+    names.clear()
+    assert keys(await search(store, "zx-1", None, 3)) == ["ZX-1", "ZX-10", "ZX-2"]
+    assert "titles_of_defect" in _whole_scans(names)
+    names.clear()
+    assert await search(store, "zzqq", None, 3) == []
+    assert _whole_scans(names) == {f"titles_of_{n}" for n in TITLE_SCAN_NAMES}
+
+
+async def test_titles_the_first_nodes_hold_fill_the_page_without_whole_scans(
+    store: GraphStore, graph: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = _reads(store, monkeypatch)
+    # "checkout": the product by name, the story by title, in the few nodes of each
+    # titled label read with the lookups: two results, nothing read whole.
+    assert keys(await search(store, "checkout", None, 2)) == ["ZX", "AB-7"]
+    assert _whole_scans(names) == set()
+    # Three: more work items could come before the pull request found, so the work
+    # items' titles are read whole; nothing after them could (the page is full).
+    names.clear()
+    assert keys(await search(store, "checkout", None, 3)) == ["ZX", "AB-7", "pr-9"]
+    kinds = {f"titles_of_{entities._snake(kind)}" for kind in WorkItemKind}
+    assert _whole_scans(names) == kinds
+    # With no titles read with the lookups, the whole scans find the same.
+    monkeypatch.setattr(entities, "TITLE_SAMPLE", 0)
+    names.clear()
+    assert keys(await search(store, "checkout", None, 3)) == ["ZX", "AB-7", "pr-9"]
+    assert "titles_of_pull_request" in _whole_scans(names)

@@ -46,10 +46,11 @@ async def _load(info: Info, id: str) -> DomainNode | None:
 class Query:
     @strawberry.field(
         description="One page of the relationships of a node (global id) and the nodes at "
-        "their other ends, ordered by relationship type then the other node's id, only of "
-        "`relationshipTypes`, in `direction` and to `otherLabel` nodes where given (one of "
-        "`relationshipGroups`, a page at a time). At most 200 relationships a page; null "
-        "if no such node."
+        "their other ends, group by group as `relationshipGroups` lists them and within a "
+        "group in the database's order (stable while the node's relationships do not "
+        "change), only of `relationshipTypes`, in `direction` and to `otherLabel` nodes "
+        "where given (one of `relationshipGroups`, a page at a time). At most 200 "
+        "relationships a page; null if no such node."
     )
     async def neighbourhood(
         self,
@@ -75,8 +76,9 @@ class Query:
     @strawberry.field(
         description="The relationships of a node (global id) grouped by type, direction and "
         "the label at the other end, with counts (by type, outgoing first), each with its "
-        "first `first` relationships (0 to 50): what the explorer draws, in one pass over "
-        "the node's relationships; null if there is no such node."
+        "first `first` relationships (0 to 50, in the database's order, as `neighbourhood` "
+        "pages on): what the explorer draws, each group counted and its first page read on "
+        "its own; null if there is no such node."
     )
     async def relationship_groups(
         self, info: Info, id: strawberry.ID, first: int = 0

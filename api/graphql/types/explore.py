@@ -32,8 +32,9 @@ class GraphEdge:
 
 
 @strawberry.type(
-    description="One page of a node's relationships (by type, then the other node's id) "
-    "and the nodes at their other ends."
+    description="One page of a node's relationships (group by group: by type, outgoing "
+    "first, then the other node's label; within a group in the database's order) and the "
+    "nodes at their other ends."
 )
 class Neighbourhood:
     node: Node = strawberry.field(description="The node whose neighbourhood this is.")
@@ -66,7 +67,7 @@ class Direction(Enum):
 
 @strawberry.type(
     description="A node's relationships of one type and direction to nodes of one label, "
-    "counted, with the first page asked for (by the other node's id): page on with "
+    "counted, with the first page asked for (in the database's order): page on with "
     "neighbourhood(id, relationshipTypes: [type], direction, otherLabel: label, after: "
     "endCursor)."
 )

@@ -47,7 +47,8 @@ const DETAILS = `
   ${CAPTION}`;
 
 // A node's relationships grouped by type, direction and the other end's label, counted,
-// each with its first page: what expanding a node draws, in one request and one pass.
+// each with its first page: what expanding a node draws, in one request (each group
+// counted and its first page read on its own, so a hub's 100,000 relationships are not).
 const GROUPS = `
   query($id: ID!, $first: Int!) {
     node(id: $id) { ...Caption }
