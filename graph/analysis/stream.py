@@ -38,7 +38,6 @@ from graph.analysis.load import (
     StreamWork,
     best_levels,
     count_open_descendants,
-    delivery_graph,
     load_delivery,
     load_item_progress,
     load_skill_needs,
@@ -109,8 +108,10 @@ async def critical_path(
 
 
 def traceability_gaps_of(delivery: Delivery) -> TraceabilityGaps:
-    """The traceability gaps of the delivery rows loaded for a value stream."""
-    return network.traceability_gaps(delivery_graph(delivery))
+    """The traceability gaps of the delivery loaded for a value stream."""
+    return network.traceability_gaps(
+        delivery.unlinked_commits, ((f.feature, f.deployed, f.heard) for f in delivery.features)
+    )
 
 
 async def traceability_gaps(
@@ -120,7 +121,7 @@ async def traceability_gaps(
     environment: str = PRODUCTION,
     run: Runner = inline,
 ) -> TraceabilityGaps:
-    """The value stream's traceability gaps over the window (2 queries)."""
+    """The value stream's traceability gaps over the window (2 queries, side by side)."""
     delivery = await load_delivery(store, value_stream, window, environment)
     return await run(traceability_gaps_of, delivery)
 
