@@ -61,9 +61,8 @@ async def traceability_gaps(
 ) -> TraceabilityGaps:
     """The traceabilityGaps field."""
     window = inputs.window(info, start, end)
-    gaps = await stream_analysis.traceability_gaps(
-        info.context.store, value_stream, window, environment, info.context.run
-    )
+    delivery = await inputs.delivery(info, value_stream, window, environment)
+    gaps = await info.context.run(stream_analysis.traceability_gaps_of, delivery)
     return TraceabilityGaps(
         commit_ids=list(gaps.commits_without_work_item),
         undeployed_ids=list(gaps.done_features_not_deployed),
