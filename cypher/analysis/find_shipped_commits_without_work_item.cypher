@@ -7,12 +7,13 @@
 // Why this shape: the deployments are found by finishedAt (the index
 // deployment_finished_at) before anything else, so the cost follows the window, not the
 // product's history (matching the value stream first led the embedded database to scan
-// every deployment: 6.8 s against 0.55 s on 100,000 work items). Each commit is only
-// asked whether a link exists, the pull-request path only for those with no direct
-// link, so the database stops at the first link found and returns the gaps alone:
-// listing every shipped commit with the items it implements for the caller to sort out
-// cost 4 s on 1,000,000 work items (60,000 commits shipped in 90 days), this 0.45 s.
-// One row, because the embedded database spends far more per row than per value.
+// every deployment: 6.8 s against 0.55 s on 100,000 work items). Only the gaps are
+// returned, the pull-request path asked only of commits with no direct link: listing
+// every shipped commit with the items it implements for the caller to sort out cost 4 s
+// on 1,000,000 work items (60,000 commits shipped in 90 days), this 0.3 s. The links are
+// counted with pattern comprehensions, not NOT EXISTS { }: the embedded database runs
+// a subquery per row, which took twice as long here. One row, because the embedded
+// database spends far more per row than per value.
 MATCH (d:Deployment)
 WHERE d.finishedAt >= $start AND d.finishedAt < $end
   AND d.environment = $environment
@@ -21,10 +22,7 @@ WHERE d.finishedAt >= $start AND d.finishedAt < $end
        OR EXISTS { (d)-[:DEPLOYED]->(:Commit)-[:IN_REPO]->(:Repository)-[:FOR_PRODUCT]->(:Product)
                    -[:HAS_VALUE_STREAM]->(:ValueStream {id: $valueStream}) })
 MATCH (d)-[:SHIPPED]->(c:Commit)
-WHERE NOT EXISTS { (c)-[:IMPLEMENTS]->(:WorkItem) }
+WHERE size([(c)-[:IMPLEMENTS]->(w:WorkItem) | w]) = 0
 WITH DISTINCT c
-WHERE NOT EXISTS {
-  (c)<-[:CONTAINS|MERGED_AS]-(pr:PullRequest)
-  WHERE EXISTS { (pr)-[:IMPLEMENTS]->(:WorkItem) }
-}
+WHERE size([(c)<-[:CONTAINS|MERGED_AS]-(:PullRequest)-[:IMPLEMENTS]->(w:WorkItem) | w]) = 0
 RETURN collect(c.id) AS commits
