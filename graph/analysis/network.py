@@ -17,9 +17,9 @@ literal-graph unit test. docs/analysis.md states every rule; in short:
 - **Cycles**: elementary cycles of the team network and of the open blocking graph.
 - **Traceability gaps**: deployed commits with no work item; done features none of whose
   stories (or itself) reached a deployment; deployed features with no feedback. Whether a
-  link exists is asked of the database (graph/analysis/load.py, `load_delivery`: it stops
-  at the first link, where a graph of every link cost seconds); what is here sorts its
-  answers into the three lists.
+  link exists is asked of the database (graph/analysis/load.py, `load_delivery`: each
+  commit and feature answered whole, where a graph of every link cost seconds); what is
+  here sorts its answers into the three lists.
 - **Skill gaps**: a stage's needed skill level that no member of the teams working
   there reaches; the constraint's gaps first.
 """

@@ -1,9 +1,10 @@
 """Traceability gaps: where the chain from work to customer breaks.
 
 Each gap is counted whole and listed a page at a time: a large stream has thousands of
-done features without feedback, and listing each one (a node read per entry) cost more
-than finding them. The lists are in key order; `after` (the key of the last entry
-shown) pages on.
+done features without feedback, and listing each one is a node read per entry and a
+long answer (2,566 entries, 234 KiB, on the 1M demo's largest stream, for a page that
+shows 30). The lists are in key order; `after` (the key of the last entry shown) pages
+on.
 """
 
 from __future__ import annotations
