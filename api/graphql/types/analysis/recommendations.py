@@ -70,4 +70,4 @@ async def display_names(info: Info, result: stream_analysis.StreamAnalysis) -> d
     found = await asyncio.gather(
         *(info.context.loaders.node(label).load_many(sorted(ids)) for label, ids in wanted.items())
     )
-    return {node.id: node.name for nodes_ in found for node in nodes_ if node is not None}
+    return {node.id: node.name for batch in found for node in batch if node is not None}
