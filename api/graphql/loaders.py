@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 
@@ -20,6 +20,8 @@ from graph.model import Label, Node, Traversal
 from graph.read import entities, relations
 from graph.read.relations import Related, RelatedPage
 from graph.runner import Runner, inline
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Loaders:
     _lead_times: dict[tuple[str, str], DataLoader[str, dora.Change | None]] = field(
         default_factory=dict
     )
+    _once: dict[Hashable, asyncio.Future[Any]] = field(default_factory=dict)
     #: When the request began: the default end of its flow-metrics windows, so fields
     #: asked for together cover the same window and share one load.
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -129,3 +132,14 @@ class Loaders:
 
             self._lead_times[key] = DataLoader(load_fn=load)
         return self._lead_times[key]
+
+    async def once(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """What `load()` returns, loaded once per request for `key`: every field asking
+        for the same key (one already loading, too) shares the one load, and its error.
+        For inputs several fields read whole, not by parent (the analyses' inputs,
+        api/graphql/types/analysis/inputs.py); a key names what is loaded and from what,
+        e.g. `("team dependencies", flow query)`."""
+        if key not in self._once:
+            self._once[key] = asyncio.ensure_future(load())
+        # Shielded: a field cancelled while it waits does not cancel the others' load.
+        return cast(T, await asyncio.shield(self._once[key]))

@@ -13,21 +13,18 @@ open/done is read as the items stand now.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 import networkx as nx
 import numpy as np
 
 from graph.analysis.forecast import daily_throughput
 from graph.analysis.network import (
-    DONE,
-    KIND,
-    LABEL,
     SkillNeed,
     blocking_graph,
     handoffs,
@@ -54,7 +51,7 @@ from graph.times import from_millis
 ITEM_OWNERS = cypher("analysis/find_item_owners")
 ITEM_PROGRESS = cypher("analysis/find_item_progress")
 TEAM_DEPENDENCIES = cypher("analysis/find_team_dependencies")
-SHIPPED_COMMITS = cypher("analysis/find_shipped_commits")
+UNLINKED_COMMITS = cypher("analysis/find_shipped_commits_without_work_item")
 DONE_FEATURES = cypher("analysis/find_done_features")
 SKILL_NEEDS = cypher("analysis/find_stage_skill_needs")
 TEAM_SKILLS = cypher("analysis/find_team_skills")
@@ -212,61 +209,47 @@ def work_blocking_graph(
 
 
 @dataclass(frozen=True)
-class Delivery:
-    """What traceability gaps are read from, as the two queries return them: `shipped`
-    [deployment, commit, items], `features` [feature, item, shipped, feedback]
-    (cypher/analysis/find_shipped_commits, find_done_features)."""
+class FeatureDelivery:
+    """A feature done in the window: whether a shipped commit implements it or one of its
+    descendants, and whether feedback is about it."""
 
-    shipped: tuple[Sequence[Any], ...]
-    features: tuple[Sequence[Any], ...]
+    feature: str
+    deployed: bool
+    heard: bool
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What traceability gaps are read from (cypher/analysis/
+    find_shipped_commits_without_work_item, find_done_features): the commits shipped in
+    the window that implement no work item, and the features done in the window."""
+
+    unlinked_commits: tuple[str, ...]
+    features: tuple[FeatureDelivery, ...]
 
 
 async def load_delivery(
     store: GraphStore, value_stream: str, window: Window, environment: str = PRODUCTION
 ) -> Delivery:
-    """Commits shipped in the window and what they implement; features done in the
-    window, their descendants, the shipped commits implementing those, and the feedback
-    about the features (2 queries)."""
+    """Commits shipped in the window that implement no work item; features done in the
+    window, whether they were deployed and whether feedback is about them (2 queries,
+    side by side)."""
     params = {
         "valueStream": value_stream,
         "start": window.start,
         "end": window.end,
         "environment": environment,
     }
-    shipped = (await store.read(SHIPPED_COMMITS, **params))[0]["shipped"]
-    features = (await store.read(DONE_FEATURES, **params))[0]["features"]
-    return Delivery(tuple(shipped), tuple(features))
-
-
-def delivery_graph(delivery: Delivery) -> nx.DiGraph[str]:
-    """The delivery graph of graph/analysis/network.py (Deployment -> Commit -> WorkItem ->
-    WorkItem, Feedback -> WorkItem) built from the rows `load_delivery` read."""
-    g: nx.DiGraph[str] = nx.DiGraph()
-
-    def ship(deployment: str, commit: str) -> None:
-        g.add_node(deployment, **{LABEL: "Deployment"})
-        g.add_node(commit, **{LABEL: "Commit"})
-        g.add_edge(deployment, commit)
-
-    for deployment, commit, items in delivery.shipped:
-        ship(deployment, commit)
-        for item in items:
-            if item not in g:
-                g.add_node(item, **{LABEL: "WorkItem"})
-            g.add_edge(commit, item)
-    for feature, item, shipped, feedback in delivery.features:
-        g.add_node(feature, **{LABEL: "WorkItem", KIND: WorkItemKind.FEATURE.value, DONE: True})
-        if item != feature:
-            if item not in g:
-                g.add_node(item, **{LABEL: "WorkItem"})
-            g.add_edge(feature, item)
-        for commit, deployment in shipped:
-            ship(deployment, commit)
-            g.add_edge(commit, item)
-        for fb in feedback:
-            g.add_node(fb, **{LABEL: "Feedback"})
-            g.add_edge(fb, feature)
-    return g
+    commits, features = await asyncio.gather(
+        store.read(UNLINKED_COMMITS, **params), store.read(DONE_FEATURES, **params)
+    )
+    return Delivery(
+        tuple(collected(commits, "commits")),
+        tuple(
+            FeatureDelivery(f, bool(deployed), bool(heard))
+            for f, deployed, heard in collected(features, "features")
+        ),
+    )
 
 
 async def load_skill_needs(store: GraphStore, value_stream: str) -> list[SkillNeed]:

@@ -15,10 +15,11 @@ literal-graph unit test. docs/analysis.md states every rule; in short:
   max(median flow time - its age, floor). A cycle cannot be finished in any order; on the
   path it counts once, as all its items.
 - **Cycles**: elementary cycles of the team network and of the open blocking graph.
-- **Traceability gaps** over a delivery graph mirroring the model's directions
-  (Deployment -SHIPPED-> Commit -IMPLEMENTS-> WorkItem -PARENT_OF-> WorkItem, Feedback
-  -ABOUT-> WorkItem): deployed commits with no work item; done features none of whose
-  stories (or itself) reached a deployment; deployed features with no feedback.
+- **Traceability gaps**: deployed commits with no work item; done features none of whose
+  stories (or itself) reached a deployment; deployed features with no feedback. Whether a
+  link exists is asked of the database (graph/analysis/load.py, `load_delivery`: each
+  commit and feature answered whole, where a graph of every link cost seconds); what is
+  here sorts its answers into the three lists.
 - **Skill gaps**: a stage's needed skill level that no member of the teams working
   there reaches; the constraint's gaps first.
 """
@@ -31,10 +32,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-# Node and edge attribute names of the graphs below.
-LABEL = "label"
-KIND = "kind"
-DONE = "done"
+# Node attribute name of the blocking graph below.
 REMAINING = "remaining"
 
 #: Cycles reported at most, and their longest length (cycle enumeration is exponential).
@@ -270,74 +268,18 @@ class TraceabilityGaps:
     deployed_features_without_feedback: tuple[str, ...]
 
 
-def _of_label(g: nx.DiGraph[str], node: str, label: str) -> bool:
-    return bool(g.nodes[node].get(LABEL) == label)
-
-
-def commits_without_work_item(g: nx.DiGraph[str]) -> tuple[str, ...]:
-    """Commits some deployment SHIPPED that IMPLEMENT no work item."""
-    return tuple(
-        sorted(
-            n
-            for n in g.nodes
-            if _of_label(g, n, "Commit")
-            and any(_of_label(g, p, "Deployment") for p in g.predecessors(n))
-            and not any(_of_label(g, s, "WorkItem") for s in g.successors(n))
-        )
-    )
-
-
-def _deployed_features(g: nx.DiGraph[str]) -> set[str]:
-    """Features a deployed commit implements, or one of their descendants."""
-    shipped = {
-        n
-        for n in g.nodes
-        if _of_label(g, n, "Commit")
-        and any(_of_label(g, d, "Deployment") for d in g.predecessors(n))
-    }
-    reached = {s for c in shipped for s in g.successors(c) if _of_label(g, s, "WorkItem")}
-    return {f for f in _features(g) if reached.intersection(_family(g, f))}
-
-
-def _family(g: nx.DiGraph[str], item: str) -> set[str]:
-    """The item and its descendants over PARENT_OF (work item to work item edges)."""
-    seen, todo = {item}, [item]
-    while todo:
-        for child in g.successors(todo.pop()):
-            if child not in seen and _of_label(g, child, "WorkItem"):
-                seen.add(child)
-                todo.append(child)
-    return seen
-
-
-def _features(g: nx.DiGraph[str]) -> list[str]:
-    return sorted(
-        n for n in g.nodes if _of_label(g, n, "WorkItem") and g.nodes[n].get(KIND) == "Feature"
-    )
-
-
-def done_features_not_deployed(g: nx.DiGraph[str]) -> tuple[str, ...]:
-    """Features marked `done` none of whose descendants (or itself) a deployed commit
-    implements."""
-    deployed = _deployed_features(g)
-    return tuple(f for f in _features(g) if g.nodes[f].get(DONE) and f not in deployed)
-
-
-def deployed_features_without_feedback(g: nx.DiGraph[str]) -> tuple[str, ...]:
-    """Deployed features (as above) that no Feedback is ABOUT."""
-    return tuple(
-        f
-        for f in sorted(_deployed_features(g))
-        if not any(_of_label(g, p, "Feedback") for p in g.predecessors(f))
-    )
-
-
-def traceability_gaps(g: nx.DiGraph[str]) -> TraceabilityGaps:
-    """All three gaps of a delivery graph."""
+def traceability_gaps(
+    unlinked_commits: Iterable[str], features: Iterable[tuple[str, bool, bool]]
+) -> TraceabilityGaps:
+    """The three gaps, each in id order, from what the delivery read found: the deployed
+    commits that implement no work item, and per done feature (id, deployed, heard):
+    whether a deployed commit implements it or a descendant, and whether feedback is
+    about it."""
+    done = sorted(set(features))
     return TraceabilityGaps(
-        commits_without_work_item(g),
-        done_features_not_deployed(g),
-        deployed_features_without_feedback(g),
+        tuple(sorted(set(unlinked_commits))),
+        tuple(f for f, deployed, _ in done if not deployed),
+        tuple(f for f, deployed, heard in done if deployed and not heard),
     )
 
 

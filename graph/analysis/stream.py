@@ -38,7 +38,6 @@ from graph.analysis.load import (
     StreamWork,
     best_levels,
     count_open_descendants,
-    delivery_graph,
     load_delivery,
     load_item_progress,
     load_skill_needs,
@@ -55,7 +54,6 @@ from graph.errors import InvalidArgument
 from graph.metrics.flow import FlowData, FlowQuery, ScopeKind, Window, flow_metrics, stage_metrics
 from graph.metrics.flow_queries import load_flow_data
 from graph.model import Label
-from graph.read.entities import nodes_by_ids
 from graph.runner import Runner, inline
 
 
@@ -109,8 +107,10 @@ async def critical_path(
 
 
 def traceability_gaps_of(delivery: Delivery) -> TraceabilityGaps:
-    """The traceability gaps of the delivery rows loaded for a value stream."""
-    return network.traceability_gaps(delivery_graph(delivery))
+    """The traceability gaps of the delivery loaded for a value stream."""
+    return network.traceability_gaps(
+        delivery.unlinked_commits, ((f.feature, f.deployed, f.heard) for f in delivery.features)
+    )
 
 
 async def traceability_gaps(
@@ -120,7 +120,7 @@ async def traceability_gaps(
     environment: str = PRODUCTION,
     run: Runner = inline,
 ) -> TraceabilityGaps:
-    """The value stream's traceability gaps over the window (2 queries)."""
+    """The value stream's traceability gaps over the window (2 queries, side by side)."""
     delivery = await load_delivery(store, value_stream, window, environment)
     return await run(traceability_gaps_of, delivery)
 
@@ -284,17 +284,12 @@ async def forecast(
     return Forecast(scope, id, start, samples, remaining, when, how_many)
 
 
-async def display_names(store: GraphStore, result: StreamAnalysis) -> dict[str, str]:
-    """Names of the teams, skills and stages a value stream's analyses mention, by id."""
-    wanted = {
+def mentioned(result: StreamAnalysis) -> dict[Label, set[str]]:
+    """The ids of the teams, skills and stages a value stream's analyses mention, by label
+    (whose names recommendations show)."""
+    return {
         Label.TEAM: {t.team for t in result.network.teams}
         | {t for g in result.skills for t in g.teams},
         Label.SKILL: {g.skill for g in result.skills},
         Label.STAGE: {g.stage for g in result.skills},
     }
-    names: dict[str, str] = {}
-    for label, ids in wanted.items():
-        for node in await nodes_by_ids(store, label, sorted(ids)):
-            if node is not None:
-                names[node.id] = node.name
-    return names

@@ -19,10 +19,7 @@ from graph.analysis.network import (
     CriticalPath,
     SkillNeed,
     blocking_graph,
-    commits_without_work_item,
     critical_path,
-    deployed_features_without_feedback,
-    done_features_not_deployed,
     elementary_cycles,
     handoffs,
     remaining_days,
@@ -148,43 +145,24 @@ def test_equal_chains_resolve_to_the_one_whose_items_sort_first() -> None:
 # Traceability gaps
 
 
-def delivery_graph() -> nx.DiGraph:
-    g = nx.DiGraph()
-    g.add_node("d1", label="Deployment")
-    for c in ("c1", "c2", "c3", "c4"):
-        g.add_node(c, label="Commit")
-    g.add_node("f1", label="WorkItem", kind="Feature", done=True)
-    g.add_node("f2", label="WorkItem", kind="Feature", done=True)
-    g.add_node("f3", label="WorkItem", kind="Feature", done=True)
-    g.add_node("f4", label="WorkItem", kind="Feature", done=False)
-    g.add_node("s1", label="WorkItem", kind="Story")
-    g.add_node("s3", label="WorkItem", kind="Story")
-    g.add_node("fb1", label="Feedback")
-    g.add_edges_from([("d1", "c1"), ("d1", "c2"), ("d1", "c3")])  # SHIPPED; c4 was not
-    g.add_edges_from([("c1", "s1"), ("c3", "f2"), ("c4", "s3")])  # IMPLEMENTS
-    g.add_edges_from([("f1", "s1"), ("f3", "s3")])  # PARENT_OF
-    g.add_edge("fb1", "f1")  # ABOUT
-    return g
-
-
-def test_deployed_commits_without_a_work_item() -> None:
-    # c2 was shipped and implements nothing. c4 implements s3 but was never shipped, so
-    # it is not a deployed commit; c1 and c3 implement s1 and f2.
-    assert commits_without_work_item(delivery_graph()) == ("c2",)
-
-
-def test_done_features_never_deployed() -> None:
-    # f1 via s1 <- c1 <- d1 and f2 via c3 <- d1 are deployed; f3's only story s3 is
-    # implemented by c4, never shipped; f4 is not done.
-    assert done_features_not_deployed(delivery_graph()) == ("f3",)
-
-
-def test_deployed_features_without_feedback() -> None:
-    # Deployed: f1 (has fb1) and f2 (none).
-    assert deployed_features_without_feedback(delivery_graph()) == ("f2",)
-    gaps = traceability_gaps(delivery_graph())
-    assert gaps.commits_without_work_item == ("c2",)
+def test_traceability_gaps_sort_what_the_delivery_read_found() -> None:
+    # The database answers which shipped commits implement nothing (c2, listed twice: a
+    # commit two deployments shipped) and, per done feature, whether a shipped commit
+    # implements it or a descendant and whether feedback is about it: f1 deployed with
+    # feedback, f2 deployed without, f3 never deployed (and no feedback), f0 deployed
+    # without.
+    features = [
+        ("f3", False, False),
+        ("f1", True, True),
+        ("f2", True, False),
+        ("f0", True, False),
+    ]
+    gaps = traceability_gaps(["c2", "c1", "c2"], features)
+    assert gaps.commits_without_work_item == ("c1", "c2")
     assert gaps.done_features_not_deployed == ("f3",)
+    # A feature never deployed is a gap of its own, not one of feedback too.
+    assert gaps.deployed_features_without_feedback == ("f0", "f2")
+    assert traceability_gaps([], []) == network.TraceabilityGaps((), (), ())
 
 
 # ---------------------------------------------------------------------------------------

@@ -181,6 +181,28 @@ const scenarios = {
     return { ...seen, raised, asked, unknown };
   },
 
+  async analysisGaps(page, args) {
+    // A traceability gap longer than its first page: "N of TOTAL", then "more" lists the rest.
+    await visit(page, `/analysis?stream=${encodeURIComponent(args.stream)}&window=90&until=${args.until}`,
+      () => document.body.dataset.loaded === "true");
+    const gap = `#gaps .gap[data-gap="${args.gap}"]`;
+    const read = () => page.evaluate((selector) => {
+      const box = document.querySelector(selector);
+      return box && {
+        keys: [...box.querySelectorAll(".keys a")].map((a) => a.textContent),
+        shown: box.querySelector(".shown").textContent,
+        more: !box.querySelector("button.more").hidden,
+      };
+    }, gap);
+    const first = await read();
+    const counts = await page.evaluate(() => ["gap-commits", "gap-undeployed", "gap-no-feedback"].map((id) => document.getElementById(id)?.textContent));
+    await page.click(`${gap} button.more`);
+    await page.waitForFunction((selector) => document.querySelector(`${selector} .keys`).querySelectorAll("a").length > 10, gap, { timeout: 60000 });
+    const more = await read();
+    await page.screenshot({ path: `${spec.artifacts}/analysis-gaps.png`, fullPage: true });
+    return { first, more, counts };
+  },
+
   async dashboardTools(page, args) {
     const loaded = () => document.body.dataset.loaded === "true";
     const again = async (act) => {

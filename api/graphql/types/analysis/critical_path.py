@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import strawberry
@@ -49,13 +50,14 @@ async def critical_path(
     """The criticalPath field."""
     if floor < 0:
         raise InvalidArgument("floorDays cannot be negative")
-    store, window = info.context.store, inputs.window(info, start, end)
-    data = await inputs.flow(info, value_stream, window)
-    median = await info.context.run(stream_analysis.median_flow_time, data)
-    work = await inputs.work(info, value_stream, window)
-    path = await stream_analysis.critical_path(
-        store, work, window.end, median, floor, info.context.run
+    window, run = inputs.window(info, start, end), info.context.run
+    data, work, progress = await asyncio.gather(
+        inputs.flow(info, value_stream, window),
+        inputs.work(info, value_stream, window),
+        inputs.progress(info, value_stream, window),
     )
+    median = await run(stream_analysis.median_flow_time, data)
+    path = await run(stream_analysis.critical_path_of, work, progress, window.end, median, floor)
     return CriticalPath(
         keys=list(path.items),
         days=path.days,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import strawberry
@@ -54,11 +55,19 @@ async def recommendations(
     info: Info, value_stream: str, start: datetime | None, end: datetime | None
 ) -> list[Recommendation]:
     """The recommendations field."""
-    store, window = info.context.store, inputs.window(info, start, end)
-    data = await inputs.flow(info, value_stream, window)
-    work = await inputs.work(info, value_stream, window)
     run = info.context.run
-    result = await stream_analysis.analyse(store, value_stream, window, data, work, run)
-    names = await stream_analysis.display_names(store, result)
-    found = await run(stream_analysis.recommendations, result, names)
+    loaded = await inputs.stream_inputs(info, value_stream, inputs.window(info, start, end))
+    result = await run(stream_analysis.analyse_inputs, loaded)
+    found = await run(stream_analysis.recommendations, result, await display_names(info, result))
     return [Recommendation.from_domain(r) for r in found]
+
+
+async def display_names(info: Info, result: stream_analysis.StreamAnalysis) -> dict[str, str]:
+    """Names of the teams, skills and stages the analyses mention, by id: through the
+    request's node DataLoaders, which the recommendations' `stages` and `teams` then find
+    loaded."""
+    wanted = stream_analysis.mentioned(result)
+    found = await asyncio.gather(
+        *(info.context.loaders.node(label).load_many(sorted(ids)) for label, ids in wanted.items())
+    )
+    return {node.id: node.name for batch in found for node in batch if node is not None}

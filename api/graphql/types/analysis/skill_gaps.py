@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -66,10 +67,14 @@ async def skill_gaps(
     info: Info, value_stream: str, start: datetime | None, end: datetime | None
 ) -> list[SkillGap]:
     """The skillGaps field."""
-    store, window = info.context.store, inputs.window(info, start, end)
-    data = await inputs.flow(info, value_stream, window)
-    top = await info.context.run(stream_analysis.constraints_of, value_stream, data)
-    work = await inputs.work(info, value_stream, window)
+    window, run = inputs.window(info, start, end), info.context.run
+    data, work, needs, skills = await asyncio.gather(
+        inputs.flow(info, value_stream, window),
+        inputs.work(info, value_stream, window),
+        inputs.needs(info, value_stream),
+        inputs.skills(info, value_stream, window),
+    )
+    top = await run(stream_analysis.constraints_of, value_stream, data)
     constraint = top.constraint.stage.id if top.constraint else None
-    gaps = await stream_analysis.skill_gaps(store, value_stream, work, constraint, info.context.run)
+    gaps = await run(stream_analysis.skill_gaps_of, needs, work, skills, constraint)
     return [SkillGap.from_domain(g) for g in gaps]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -123,6 +124,9 @@ async def team_network(
     info: Info, value_stream: str, start: datetime | None, end: datetime | None
 ) -> TeamNetwork:
     """The teamNetwork field."""
-    work = await inputs.work(info, value_stream, inputs.window(info, start, end))
-    network = await stream_analysis.team_network(info.context.store, work, info.context.run)
+    window = inputs.window(info, start, end)
+    work, depends = await asyncio.gather(
+        inputs.work(info, value_stream, window), inputs.dependencies(info, value_stream, window)
+    )
+    network = await info.context.run(stream_analysis.team_network_of, work, depends)
     return TeamNetwork.from_domain(network)

@@ -17,10 +17,12 @@ const Q_NETWORK = `query(${W}) { node(id: $id) { ... on ValueStream { teamNetwor
     mostWaitedOn { waitedOnBy team { id name } } cycles { teams { name } } } } } }`;
 const Q_CRITICAL = `query(${W}) { node(id: $id) { ... on ValueStream { criticalPath(from: $from, to: $to) {
     keys days medianFlowTimeDays items { id key title } cycles { keys } } } } }`;
+// Each gap counted whole and listed a page at a time (first: 10), the rest on asking
+// ("more": the next MORE_GAPS after the last key shown, moreGaps).
 const Q_GAPS = `query(${W}) { node(id: $id) { ... on ValueStream { traceabilityGaps(from: $from, to: $to) {
     commitsWithoutWorkItemCount doneFeaturesNotDeployedCount deployedFeaturesWithoutFeedbackCount
-    commitsWithoutWorkItem { id key message } doneFeaturesNotDeployed { id key title }
-    deployedFeaturesWithoutFeedback { id key title } } } } }`;
+    commitsWithoutWorkItem(first: 10) { id key message } doneFeaturesNotDeployed(first: 10) { id key title }
+    deployedFeaturesWithoutFeedback(first: 10) { id key title } } } } }`;
 const Q_FORECAST = `query($id: ID!, $items: Int, $by: DateTime, $start: DateTime!) { node(id: $id) { ... on ValueStream {
     forecast(items: $items, by: $by, from: $start) { start samples meanDaily trials
       when { items p50 p85 p95 } howMany { by days p50 p85 p95 } } } } }`;
@@ -36,6 +38,10 @@ const Q = {
   forecast: Q_FORECAST,
   recommendations: Q_RECOMMENDATIONS,
 };
+const MORE_GAPS = 50;
+const GAP_FIELDS = { commitsWithoutWorkItem: "id key message", doneFeaturesNotDeployed: "id key title", deployedFeaturesWithoutFeedback: "id key title" };
+const moreGaps = (field) => `query(${W}, $after: String!) { node(id: $id) { ... on ValueStream { traceabilityGaps(from: $from, to: $to) {
+    ${field}(first: ${MORE_GAPS}, after: $after) { ${GAP_FIELDS[field]} } } } } }`;
 const RAISE = `mutation($input: RaiseBacklogItemInput!) { raiseBacklogItem(input: $input) {
   __typename ... on BacklogItemRaised { item { id key title } }
   ... on BacklogItemRejected { problems { field message } } } }`;
@@ -120,15 +126,46 @@ function drawCritical(p) {
   );
 }
 
+// One gap: the keys shown, "N of TOTAL", and a "more" button while some are not shown.
+function gapList(g, field, text) {
+  const total = g[`${field}Count`];
+  if (!total) return "";
+  const items = [...g[field]];
+  const keys = el("span", { class: "keys" }, joined(items, (x) => node(x.id, x.key)));
+  const shown = el("span", { class: "muted shown" });
+  const more = el("button", { type: "button", class: "more" }, "more");
+  const update = () => {
+    shown.textContent = ` (${items.length} of ${total})`;
+    more.hidden = items.length >= total;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const v = { id: state.id, from: state.from.toISOString(), to: state.to.toISOString(), after: items[items.length - 1].key };
+      const page = (await gql(moreGaps(field), v)).node.traceabilityGaps[field];
+      keys.append(...page.flatMap((x) => [", ", node(x.id, x.key)]));
+      items.push(...page);
+      // An empty page: the data changed since the count; nothing more to ask for.
+      if (!page.length) more.hidden = true; else update();
+    } catch (error) {
+      more.replaceWith(el("span", { class: "error" }, ` Could not list more: ${error.message}`));
+    } finally {
+      more.disabled = false;
+    }
+  });
+  update();
+  return el("div", { class: "gap", "data-gap": field }, el("b", {}, text), " ", keys, shown, " ", more);
+}
+
 function drawGaps(g) {
-  const list = (items, text) => items.length ? el("div", {}, el("b", {}, text), " ", joined(items.slice(0, 10), (x) => node(x.id, x.key)), items.length > 10 ? " …" : "") : "";
   $("gaps").classList.remove("muted");
   $("gaps").replaceChildren(
     el("div", { class: "counts" },
       el("div", { class: "count" }, el("b", { id: "gap-commits" }, g.commitsWithoutWorkItemCount), "deployed commits with no work item"),
-      el("div", { class: "count" }, el("b", {}, g.doneFeaturesNotDeployedCount), "done features with no deployment"),
-      el("div", { class: "count" }, el("b", {}, g.deployedFeaturesWithoutFeedbackCount), "deployed features with no feedback")),
-    list(g.commitsWithoutWorkItem, "Commits:"), list(g.doneFeaturesNotDeployed, "Not deployed:"), list(g.deployedFeaturesWithoutFeedback, "No feedback:"),
+      el("div", { class: "count" }, el("b", { id: "gap-undeployed" }, g.doneFeaturesNotDeployedCount), "done features with no deployment"),
+      el("div", { class: "count" }, el("b", { id: "gap-no-feedback" }, g.deployedFeaturesWithoutFeedbackCount), "deployed features with no feedback")),
+    gapList(g, "commitsWithoutWorkItem", "Commits:"), gapList(g, "doneFeaturesNotDeployed", "Not deployed:"),
+    gapList(g, "deployedFeaturesWithoutFeedback", "No feedback:"),
   );
 }
 
