@@ -24,7 +24,7 @@ SUBJECTS = {
 def test_every_document_of_every_page_is_read_whole_and_valid() -> None:
     docs = pages()
     assert {"DETAILS", "GROUPS", "PATH", "SEARCH", "TRACE", "INLINE_0"} <= docs["explorer"].keys()
-    assert {"STREAMS", "STREAM", "FLOW", "INLINE_0"} <= docs["dashboard"].keys()
+    assert {"STREAMS", "STREAM", "FLOW", "FORECAST"} <= docs["dashboard"].keys()
     assert {"QUERY"} <= docs["home"].keys()
     assert {"Q_CONSTRAINT", "Q_SKILLS", "Q_RECOMMENDATIONS", "RAISE"} <= docs["analysis"].keys()
     for page, found in docs.items():
