@@ -105,9 +105,10 @@ async def test_nested_list_costs_the_same_round_trips_for_more_products(api: Api
 
     assert len(few_data["products"]["edges"]) == 2
     assert len(many_data["products"]["edges"]) == 7
-    # products page (not counted: no totalCount), value streams of all products, stages
-    # of all streams
-    assert few == many == 3
+    # One composed statement (api/graphql/compose.py): the products page, the value
+    # streams of every product and the stages of every stream (it was one statement per
+    # depth, 3, before the composition).
+    assert few == many == 1
 
 
 async def test_a_list_counts_only_when_asked_for_its_total(api: Api) -> None:
@@ -138,9 +139,9 @@ async def test_nested_list_with_flow_metrics_costs_the_same_for_more_streams(api
     many, many_data = await trips(api, NESTED_METRICS)
     assert len(few_data["products"]["edges"]) == 2
     assert len(many_data["products"]["edges"]) == 7
-    # The nested list's 3, then every stream's flow data in the same 2 statements
-    # (stages; moving items with resting counts): 5, for 2 streams or 7.
-    assert few == many == 5
+    # The nested list's 1 (composed), then every stream's flow data in the same 2
+    # statements (stages; moving items with resting counts): 3, for 2 streams or 7.
+    assert few == many == 3
 
 
 async def test_trace_costs_the_same_round_trips_for_more_artifacts(api: Api) -> None:
