@@ -16,11 +16,15 @@ import re
 from collections import deque
 from collections.abc import Iterator
 
+from hypothesis import given, settings
+from strawberry.types.base import StrawberryObjectDefinition
+
 from api.graphql.compose import RELATIONS, ROOTS
 from api.graphql.schema import schema
 from graph.db.queries import Cardinality, Query
 from graph.model import Label, Traversal
 from graph.read.compose import Branch, Root, RootShape, Shape, compose, parameters
+from tests.selections import EXAMPLES, Selection, selections
 from tests.unit.test_cypher_neo4j_lint import errors, lint
 
 ROOT_LABELS = tuple(ROOTS.values())
@@ -77,7 +81,9 @@ def every_relation_at_every_depth() -> Iterator[RootShape]:
     """Each relation at depth 1, 2 and 3 below some list, where some chain reaches its
     start (work items have no root of their own: pages reach them)."""
     for depth in (1, 2, 3):
-        ends = reaching(depth - 1) if depth > 1 else {label: (label, ()) for label in ANY_ROOT}
+        ends: dict[Label, tuple[Label, tuple[Traversal, ...]]] = (
+            reaching(depth - 1) if depth > 1 else {label: (label, ()) for label in ANY_ROOT}
+        )
         for traversal in Traversal:
             if traversal.value.start in ends:
                 label, path = ends[traversal.value.start]
@@ -148,7 +154,7 @@ def _resolver_traversals() -> dict[tuple[str, str], set[str]]:
                 continue
             source = inspect.getsource(field.base_resolver.wrapped_func)
             names = set(re.findall(r"Traversal\.(\w+)", source))
-            if names:
+            if names and isinstance(definition, StrawberryObjectDefinition):
                 found[(definition.name, schema.config.name_converter.get_graphql_name(field))] = (
                     names
                 )
@@ -166,3 +172,22 @@ def test_a_composed_statement_is_a_catalogue_query() -> None:
     assert isinstance(query, Query)
     assert query.name.startswith("compose/Team-")
     assert query.parameters == {"first_0", "after_0"}
+
+
+def test_random_selections_compose_to_statements_neo4j_5_accepts() -> None:
+    # The same examples tests/api/test_compose.py runs on the database (derandomized).
+    statements: dict[str, str] = {}
+
+    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+    @given(selections())
+    def compose_each(selection: Selection) -> None:
+        statements[repr(selection.shape)] = compose(selection.shape).text
+
+    compose_each()
+    assert len(statements) > EXAMPLES // 2  # distinct shapes, not one drawn again and again
+    problems = [
+        f"{d['message']}\n{statements[name]}"
+        for name, found in lint(statements).items()
+        for d in found
+    ]
+    assert not problems, "Neo4j 5 finds fault with these compositions:\n" + "\n".join(problems[:3])

@@ -1,0 +1,96 @@
+"""A top-level list with relation fields below it answers in one composed statement, the
+same JSON as the resolvers' batched statements (api/graphql/compose.py).
+
+Random selections (tests/selections.py) run on a demo organisation twice: as sent, which
+the composition answers in one round trip, and under `@include(if: true)`, which it
+leaves to the resolvers and their DataLoaders (one batched statement per relation). The
+answers must be equal, and the statement composed must be the one of the selection's
+shape. tests/unit/test_compose.py checks the same selections with Neo4j 5's analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from graph import demo
+from graph.ingest.service import ingest
+from graph.read.compose import compose
+from tests.api.conftest import Api
+from tests.selections import EXAMPLES, Selection, selections
+
+pytestmark = pytest.mark.db
+
+UNTIL = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def demo_api(api: Api) -> AsyncIterator[Api]:
+    """The app over a small demo organisation: every relation of the model has data."""
+    records, _ = demo.generate(demo.DemoConfig(work_items=300, seed=5, until=UNTIL))
+    await ingest(api.store, records)
+    yield api
+
+
+async def trips(api: Api, query: str) -> tuple[int, dict[str, Any]]:
+    before = api.store.round_trips
+    data = await api.graphql(query)
+    return api.store.round_trips - before, data
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(selection=selections())
+async def test_a_random_selection_answers_in_one_statement_as_the_loaders_do(
+    demo_api: Api, selection: Selection
+) -> None:
+    hits = compose.cache_info().hits
+    composed_trips, composed = await trips(demo_api, selection.document())
+    # The statement of the selection's shape was the one built (or found) for it.
+    compose(selection.shape)
+    assert compose.cache_info().hits >= hits + 1
+    assert composed_trips == 1
+    loaded_trips, loaded = await trips(demo_api, selection.document(composed=False))
+    assert composed == loaded
+    assert loaded_trips >= 2
+
+
+async def test_the_suite_s_nested_list_answers_as_the_loaders_do(demo_api: Api) -> None:
+    nested = """{ products(first: 500) { edges { node {
+      id name valueStreams { id name stages { id name order state } } } } } }"""
+    loaders = nested.replace("(first: 500)", "(first: 500) @include(if: true)")
+    one, composed = await trips(demo_api, nested)
+    three, loaded = await trips(demo_api, loaders)
+    assert (one, three) == (1, 3)
+    assert composed == loaded
+    assert composed["products"]["edges"][0]["node"]["valueStreams"][0]["stages"]
+
+
+async def test_what_is_not_composed_is_read_as_before(demo_api: Api) -> None:
+    # A total asked for, a directive, a list with no relation below: the resolvers'
+    # statements, the same answers as ever.
+    total = "{ products(first: 2) { totalCount edges { node { key valueStreams { key } } } } }"
+    skipped = """query($no: Boolean!) { products(first: 2) { edges { node {
+      key valueStreams @skip(if: $no) { key } } } } }"""
+    flat = "{ teams(first: 3) { edges { node { key name } } } }"
+    assert (await trips(demo_api, total))[0] == 3
+    before = demo_api.store.round_trips
+    data = await demo_api.graphql(skipped, no=True)
+    assert demo_api.store.round_trips - before == 1
+    assert "valueStreams" not in data["products"]["edges"][0]["node"]
+    assert (await trips(demo_api, flat))[0] == 1
+
+
+async def test_a_bad_cursor_below_a_list_is_refused_as_before(demo_api: Api) -> None:
+    query = """{ products(first: 1) { edges { node {
+      workItems(first: 2, after: "bm90IGEgY3Vyc29y") { edges { node { key } } } } } } }"""
+    body = await demo_api.graphql_raw(query)
+    assert "invalid cursor" in body["errors"][0]["message"]
