@@ -33,7 +33,7 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.extensions import SchemaExtension
 
 from api.graphql.context import Context
@@ -179,7 +179,12 @@ class Selection:
 
     def arguments(self, type_name: str, node: FieldNode) -> dict[str, Any]:
         field = self.object_type(type_name).fields[node.name.value]
-        return get_argument_values(field, node, self.info.variable_values)
+        variables: Any = self.info.variable_values
+        if not isinstance(variables, VariableValues):
+            # strawberry's resolver info holds the coerced values only, as a dict; the
+            # arguments need nothing else.
+            variables = VariableValues(sources={}, coerced=variables)
+        return get_argument_values(field, node, variables)
 
 
 def fragment_applies(condition: NamedTypeNode | None, meets: set[str]) -> bool:

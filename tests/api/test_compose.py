@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from api.graphql.types.base import encode_cursor
 from graph import demo
 from graph.ingest.service import ingest
 from graph.read.compose import compose
@@ -94,3 +95,21 @@ async def test_a_bad_cursor_below_a_list_is_refused_as_before(demo_api: Api) -> 
       workItems(first: 2, after: "bm90IGEgY3Vyc29y") { edges { node { key } } } } } } }"""
     body = await demo_api.graphql_raw(query)
     assert "invalid cursor" in body["errors"][0]["message"]
+
+
+async def test_arguments_from_variables_and_fragments_compose_too(demo_api: Api) -> None:
+    query = """query($n: Int!, $after: String) { products(first: 3) { ...Page } }
+    fragment Page on ProductConnection { edges { node { key ... on Product {
+      workItems(first: $n, after: $after) { totalCount edges { node { key ...Work } } } } } } }
+    fragment Work on WorkItem { children { key } stageHistory { stage { key } enteredAt } }"""
+    loaders = query.replace("products(first: 3)", "products(first: 3) @include(if: true)")
+    cursor = (await demo_api.graphql(query, n=2, after=None))["products"]["edges"][0]["node"][
+        "workItems"
+    ]["edges"][1]["node"]["key"]
+    after = encode_cursor(cursor)
+    before = demo_api.store.round_trips
+    composed = await demo_api.graphql(query, n=3, after=after)
+    assert demo_api.store.round_trips - before == 1
+    assert composed == await demo_api.graphql(loaders, n=3, after=after)
+    first_page = composed["products"]["edges"][0]["node"]["workItems"]["edges"]
+    assert first_page and all(e["node"]["key"] > cursor for e in first_page)
