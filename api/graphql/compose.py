@@ -10,9 +10,9 @@ the SDL, the resolvers and their answers stay what they were; only the round tri
 
 What is composed: relation fields (`RELATIONS`: the fields that follow a `Traversal`),
 nested to any depth, with their arguments (a paged relation's `first` and `after`),
-through aliases and fragments. What is not: computed fields (metrics, analyses, lead
-times) keep their own loaders; a list asking for `totalCount`, or a selection under
-`@skip`/`@include`, is left to the resolvers (which answer it as before, one batched
+through aliases and fragments, and the list's `totalCount`. What is not: computed
+fields (metrics, analyses, lead times) keep their own loaders; a selection under
+`@skip`/`@include` is left to the resolvers (which answer it as before, one batched
 statement per depth). Nothing is guessed: a field not in the table is simply not
 composed, and its resolver reads what it needs.
 """
@@ -203,10 +203,9 @@ def plan(info: ResolveInfo, arguments: Mapping[str, Any]) -> Root | None:
     connection = get_named_type(info.return_type).name
     sets = [f.selection_set for f in info.field_nodes if f.selection_set is not None]
     try:
-        if any(f.directives for f in info.field_nodes) or any(
-            f.name.value == "totalCount" for f in selection.fields(connection, sets)
-        ):
+        if any(f.directives for f in info.field_nodes):
             return None
+        count = any(f.name.value == "totalCount" for f in selection.fields(connection, sets))
         edges = selection.under(connection, sets, "edges")
         edge = selection.field_type(connection, "edges")
         nodes = selection.under(edge, edges, "node")
@@ -214,7 +213,7 @@ def plan(info: ResolveInfo, arguments: Mapping[str, Any]) -> Root | None:
         first, after = _page(arguments)
     except (NotComposed, InvalidArgument):
         return None
-    return Root(label, first, after, children) if children else None
+    return Root(label, first, after, children, count) if children else None
 
 
 def _page(arguments: Mapping[str, Any]) -> tuple[int, str | None]:
@@ -261,7 +260,8 @@ async def answer(info: ResolveInfo, root: Root) -> Connection[Any]:
     context.loaders.prime(composed.found)
     kind = TYPES[root.label]
     items = [kind.from_domain(n) for n in composed.nodes]
-    return Connection.build(items, [n.id for n in composed.nodes], composed.has_next, None)
+    ids = [n.id for n in composed.nodes]
+    return Connection.build(items, ids, composed.has_next, composed.total)
 
 
 class ComposedReads(SchemaExtension):

@@ -13,8 +13,9 @@ Cypher catalogue, never written free-form:
 - a composition is the root's body with, for each child, the child's body nested as
   `CALL (n) { ... }` just before the line holding `[] AS below`, and the children's
   answers listed in that `[]` in their order; recursively;
-- each composed part k has its variables (p n r rel items below page related) and its
-  parameters ($first $after) suffixed `_k`, and its `p` named after its parent's `n`:
+- each composed part k has its variables (p n r m rel items below page related total)
+  and its parameters ($first $after $count) suffixed `_k`, and its `p` named after its
+  parent's `n`:
   only the model's labels and relationship types (already in the files) and these
   names enter the text; every value is a parameter.
 
@@ -41,8 +42,8 @@ from graph.read.entities import node_from
 from graph.read.relations import Related, RelatedPage
 
 #: The variables and parameters every fragment may use; the composer suffixes them.
-VARIABLES = ("p", "n", "r", "rel", "items", "below", "page", "related")
-PARAMETERS = ("first", "after")
+VARIABLES = ("p", "n", "r", "m", "rel", "items", "below", "page", "related", "total")
+PARAMETERS = ("first", "after", "count")
 #: The line of a fragment before which its children's subqueries go.
 BELOW = "[] AS below"
 
@@ -70,12 +71,13 @@ class Branch:
 @dataclass(frozen=True)
 class Root:
     """Up to `first` nodes of `label` after id `after`, in id order, and the relations
-    `children` below them."""
+    `children` below them; how many nodes of `label` there are if `count`."""
 
     label: Label
     first: int
     after: str | None
     children: tuple[Branch, ...] = ()
+    count: bool = False
 
     @property
     def shape(self) -> RootShape:
@@ -182,7 +184,11 @@ def compose(shape: RootShape) -> Query:
 
 def parameters(root: Root) -> dict[str, Any]:
     """The values of the statement of `root.shape`, part by part in pre-order."""
-    params: dict[str, Any] = {"first_0": root.first + 1, "after_0": root.after}
+    params: dict[str, Any] = {
+        "first_0": root.first + 1,
+        "after_0": root.after,
+        "count_0": root.count,
+    }
     numbers = _Numbering(1)
 
     def walk(branches: tuple[Branch, ...]) -> None:
@@ -208,10 +214,12 @@ class Found:
 
 @dataclass
 class Composed:
-    """A composed read's answer: the root's page and every branch's answer per parent."""
+    """A composed read's answer: the root's page (counted in all if asked) and every
+    branch's answer per parent."""
 
     nodes: list[Node]
     has_next: bool
+    total: int | None = None
     found: list[Found] = field(default_factory=list)
 
 
@@ -219,7 +227,8 @@ async def read(store: GraphStore, root: Root) -> Composed:
     """Read `root` and its branches in one statement."""
     rows = await store.read(compose(root.shape), **parameters(root))
     entries = collected(rows, "related_0")
-    out = Composed([], len(entries) > root.first)
+    total = rows[0]["total_0"] if rows and root.count else None
+    out = Composed([], len(entries) > root.first, None if total is None else int(total))
     for properties, labels, below in entries[: root.first]:
         node = node_from(properties, labels)
         out.nodes.append(node)

@@ -76,13 +76,11 @@ async def test_the_suite_s_nested_list_answers_as_the_loaders_do(demo_api: Api) 
 
 
 async def test_what_is_not_composed_is_read_as_before(demo_api: Api) -> None:
-    # A total asked for, a directive, a list with no relation below: the resolvers'
-    # statements, the same answers as ever.
-    total = "{ products(first: 2) { totalCount edges { node { key valueStreams { key } } } } }"
+    # A directive, a list with no relation below: the resolvers' statements, the same
+    # answers as ever.
     skipped = """query($no: Boolean!) { products(first: 2) { edges { node {
       key valueStreams @skip(if: $no) { key } } } } }"""
     flat = "{ teams(first: 3) { edges { node { key name } } } }"
-    assert (await trips(demo_api, total))[0] == 3
     before = demo_api.store.round_trips
     data = await demo_api.graphql(skipped, no=True)
     assert demo_api.store.round_trips - before == 1
@@ -113,3 +111,22 @@ async def test_arguments_from_variables_and_fragments_compose_too(demo_api: Api)
     assert composed == await demo_api.graphql(loaders, n=3, after=after)
     first_page = composed["products"]["edges"][0]["node"]["workItems"]["edges"]
     assert first_page and all(e["node"]["key"] > cursor for e in first_page)
+
+
+async def test_a_list_s_total_is_counted_in_the_same_statement(demo_api: Api) -> None:
+    query = """{ products(first: 2) { totalCount pageInfo { hasNextPage }
+      edges { node { key valueStreams { key } } } } }"""
+    past = query.replace("first: 2", f'first: 2, after: "{encode_cursor("~")}"')
+    one, composed = await trips(demo_api, query)
+    _, loaded = await trips(demo_api, query.replace("(first: 2)", "(first: 2) @include(if: true)"))
+    assert one == 1
+    assert composed == loaded
+    assert composed["products"]["totalCount"] > 2
+    # An empty page still counts the list (the page is collected inside a CALL).
+    one, empty = await trips(demo_api, past)
+    assert one == 1
+    assert empty["products"] == {
+        "totalCount": composed["products"]["totalCount"],
+        "pageInfo": {"hasNextPage": False},
+        "edges": [],
+    }

@@ -128,8 +128,14 @@ def test_a_composition_is_its_parts_nested_by_the_rule() -> None:
     )
     query = compose(root.shape)
     assert query.cardinality is Cardinality.ONE
-    assert query.parameters == {"first_0", "after_0", "first_3", "after_3"}
-    assert parameters(root) == {"first_0": 501, "after_0": None, "first_3": 20, "after_3": "PAY-1"}
+    assert query.parameters == {"first_0", "after_0", "count_0", "first_3", "after_3"}
+    assert parameters(root) == {
+        "first_0": 501,
+        "after_0": None,
+        "count_0": False,
+        "first_3": 20,
+        "after_3": "PAY-1",
+    }
     text = query.text
     assert text.splitlines()[1] == (
         "// Composed by graph/read/compose.py from compose/root/product, "
@@ -171,7 +177,7 @@ def test_a_composed_statement_is_a_catalogue_query() -> None:
     query = compose(chain(Label.TEAM, (Traversal.TEAM_MEMBERS, Traversal.PERSON_SKILLS)))
     assert isinstance(query, Query)
     assert query.name.startswith("compose/Team-")
-    assert query.parameters == {"first_0", "after_0"}
+    assert query.parameters == {"first_0", "after_0", "count_0"}
 
 
 def test_random_selections_compose_to_statements_neo4j_5_accepts() -> None:
