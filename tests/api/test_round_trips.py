@@ -22,6 +22,9 @@ NESTED = """{ products(first: 500) { edges { node {
 NESTED_METRICS = """{ products(first: 500) { edges { node {
   key valueStreams { key stages { key }
     flowMetrics(to: "2025-02-01T00:00:00Z") { flowVelocity flowLoad } } } } } }"""
+# The suite's `deep`: four lists deep, paged where the API pages.
+DEEP = """{ products(first: 20) { edges { node { key
+  workItems(first: 20) { edges { node { key children { key commits { key } } } } } } } } }"""
 # The suite's trace, plus one relation field below it (batched by a DataLoader).
 TRACE = """query($id: ID!) { trace(workItemId: $id) {
   item { key } businessLine { key } product { key } ancestors { key }
@@ -161,3 +164,24 @@ async def test_trace_costs_the_same_round_trips_for_more_artifacts(api: Api) -> 
     # The trace is one statement (cypher/trace/lineage.cypher); + the descendants'
     # products, batched into one: 2, whatever the number of artifacts.
     assert one == four == 2
+
+
+async def test_four_lists_deep_cost_one_statement_for_more_artifacts(api: Api) -> None:
+    small, large = SmallOrg(), SmallOrg()
+    await ingest(api.store, parse_objects(delivered_epic(small, 1)))
+    few, few_data = await trips(api, DEEP)
+    await ingest(api.store, parse_objects(delivered_epic(large, 4)))
+    many, many_data = await trips(api, DEEP)
+
+    def commits(data: dict[str, Any]) -> int:
+        return sum(
+            len(child["commits"])
+            for product in data["products"]["edges"]
+            for item in product["node"]["workItems"]["edges"]
+            for child in item["node"]["children"]
+        )
+
+    assert (commits(few_data), commits(many_data)) == (1, 5)
+    # Products, their work items, the items' children and the children's commits in one
+    # composed statement (api/graphql/compose.py); one per list before: 4.
+    assert few == many == 1
