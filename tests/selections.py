@@ -4,7 +4,8 @@ the composed statement that must answer each (graph/read/compose.py).
 A selection is a list (`products`, `teams`...) of a few nodes with up to three levels of
 relation fields below it, up to three per level: paged ones with random `first` and
 `after`, ones whose items wrap the node (`skills { skill { ... } level }`), some under an
-alias (the same relation twice) or in an inline fragment. Its `shape` is what
+alias (the same relation twice) or in an inline fragment, a page's arguments as
+literals or variables. Its `shape` is what
 api/graphql/compose.py must plan: the relations in document order, the same relation
 and page under two aliases merged.
 """
@@ -44,12 +45,16 @@ class Selection:
     first: int
     body: str
     branches: Branches
+    #: Variables the body uses: name -> (GraphQL type, value).
+    variables: dict[str, tuple[str, Any]]
 
     def document(self, *, composed: bool = True) -> str:
         """The query; not `composed`: the same under `@include(if: true)`, which leaves
         it to the resolvers and their loaders (a directive is never composed)."""
         directive = "" if composed else " @include(if: true)"
+        declared = ", ".join(f"${name}: {type_}" for name, (type_, _) in self.variables.items())
         return (
+            f"query{f'({declared})' if declared else ''} "
             f"{{ {self.root}(first: {self.first}){directive} {{ "
             f"edges {{ cursor node {{ {self.body} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
         )
@@ -75,7 +80,11 @@ DrawFn = Callable[[st.SearchStrategy[Any]], Any]
 
 
 def node_selection(
-    draw: DrawFn, type_: str, depth: int, aliases: Iterator[int]
+    draw: DrawFn,
+    type_: str,
+    depth: int,
+    aliases: Iterator[int],
+    variables: dict[str, tuple[str, Any]],
 ) -> tuple[str, Branches]:
     """Fields on an object of `type_` at `depth` below the list: its key and relations
     (aliases numbered through the document: fields of one name merge, so one alias must
@@ -91,16 +100,22 @@ def node_selection(
     for i, name in enumerate(chosen):
         relation = RELATIONS[(type_, name)]
         traversal = relation.traversal
-        body, below = node_selection(draw, type_name(traversal), depth + 1, aliases)
+        body, below = node_selection(draw, type_name(traversal), depth + 1, aliases, variables)
         # Two pages of one field with different arguments need aliases (or conflict).
         again = traversal.value.page and name in chosen[:i]
         alias = f"a{next(aliases)}: " if again or draw(st.booleans()) else ""
         first, after = 0, None
         if traversal.value.page:
             first, after = draw(st.integers(1, 4)), draw(st.sampled_from(AFTER))
-            cursor = "" if after is None else f', after: "{encode_cursor(after)}"'
+            cursor = None if after is None else encode_cursor(after)
+            if draw(st.booleans()):  # the arguments as variables
+                k = next(aliases)
+                variables[f"f{k}"], variables[f"c{k}"] = ("Int!", first), ("String", cursor)
+                arguments = f"first: $f{k}, after: $c{k}"
+            else:
+                arguments = f"first: {first}" + (f', after: "{cursor}"' if cursor else "")
             text = (
-                f"{alias}{name}(first: {first}{cursor}) {{ totalCount "
+                f"{alias}{name}({arguments}) {{ totalCount "
                 f"pageInfo {{ hasNextPage }} edges {{ cursor node {{ {body} }} }} }}"
             )
         elif relation.via is not None:
@@ -119,5 +134,11 @@ def selections(draw: DrawFn) -> Selection:
     """A random selection below a random top-level list."""
     root = draw(st.sampled_from(sorted(ROOTS)))
     node_type = TYPES[ROOTS[root]].__name__
-    body, branches = node_selection(draw, node_type, 0, itertools.count())
-    return Selection(root, draw(st.integers(1, 3)), body, branches)
+    variables: dict[str, tuple[str, Any]] = {}
+    body, branches = node_selection(draw, node_type, 0, itertools.count(), variables)
+    return Selection(root, draw(st.integers(1, 3)), body, branches, variables)
+
+
+def values(selection: Selection) -> dict[str, Any]:
+    """The variables' values to send with the document."""
+    return {name: value for name, (_, value) in selection.variables.items()}

@@ -22,7 +22,7 @@ from graph import demo
 from graph.ingest.service import ingest
 from graph.read.compose import compose
 from tests.api.conftest import Api
-from tests.selections import EXAMPLES, Selection, selections
+from tests.selections import EXAMPLES, Selection, selections, values
 
 pytestmark = pytest.mark.db
 
@@ -37,9 +37,9 @@ async def demo_api(api: Api) -> AsyncIterator[Api]:
     yield api
 
 
-async def trips(api: Api, query: str) -> tuple[int, dict[str, Any]]:
+async def trips(api: Api, query: str, **variables: Any) -> tuple[int, dict[str, Any]]:
     before = api.store.round_trips
-    data = await api.graphql(query)
+    data = await api.graphql(query, **variables)
     return api.store.round_trips - before, data
 
 
@@ -54,12 +54,14 @@ async def test_a_random_selection_answers_in_one_statement_as_the_loaders_do(
     demo_api: Api, selection: Selection
 ) -> None:
     hits = compose.cache_info().hits
-    composed_trips, composed = await trips(demo_api, selection.document())
+    composed_trips, composed = await trips(demo_api, selection.document(), **values(selection))
     # The statement of the selection's shape was the one built (or found) for it.
     compose(selection.shape)
     assert compose.cache_info().hits >= hits + 1
     assert composed_trips == 1
-    loaded_trips, loaded = await trips(demo_api, selection.document(composed=False))
+    loaded_trips, loaded = await trips(
+        demo_api, selection.document(composed=False), **values(selection)
+    )
     assert composed == loaded
     assert loaded_trips >= 2
 
