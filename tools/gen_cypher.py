@@ -344,6 +344,7 @@ FAMILIES: tuple[Family, ...] = (
         lambda: (traversal_context(t) for t in Traversal if t.value.page),
     ),
     Family("compose/root", "compose/root/{snake}", _labels(Label.WORK_ITEM)),
+    Family("compose/one", "compose/one/{snake}", _labels()),
 )
 
 

@@ -1,12 +1,14 @@
-"""A top-level list and the relation fields below it, answered in one statement.
+"""A top-level list, or one node, and the relation fields below it in one statement.
 
 `ComposedReads` is a schema extension that sees each top-level list field (`products`,
-`valueStreams`, ... of `Query`) before its resolver runs. When the selection below the
-list's nodes holds relation fields, it plans the tree of relations selected (`plan`),
-reads the list and all of them in one composed statement (graph/read/compose.py),
-primes the request's DataLoaders with every parent's answer, and answers the list
-itself. The relation resolvers then run unchanged and find their answers in the loaders:
-the SDL, the resolvers and their answers stay what they were; only the round trips go.
+`valueStreams`, ... of `Query`) and each field of one node (`node(id)`,
+`workItem(key)`) before its resolver runs. When the selection below holds relation
+fields, it plans the tree of relations selected (`plan`, `plan_one`), reads the list or
+node and all of them in one composed statement (graph/read/compose.py), primes the
+request's DataLoaders with every parent's answer, and answers the list itself (a node's
+resolver runs, and finds its node in the primed node loader). The relation resolvers
+then run unchanged and find their answers in the loaders: the SDL, the resolvers and
+their answers stay what they were; only the round trips go.
 
 What is composed: relation fields (`RELATIONS`: the fields that follow a `Traversal`),
 nested to any depth, with their arguments (a paged relation's `first` and `after`),
@@ -19,6 +21,7 @@ composed, and its resolver reads what it needs.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,12 +40,18 @@ from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.extensions import SchemaExtension
 
 from api.graphql.context import Context
-from api.graphql.types.base import DEFAULT_PAGE, Connection, decode_cursor, page_size
+from api.graphql.types.base import (
+    DEFAULT_PAGE,
+    Connection,
+    decode_cursor,
+    page_size,
+    split_global_id,
+)
 from graph.errors import InvalidArgument
 from graph.model import Label
 from graph.model import Traversal as T
 from graph.read import compose
-from graph.read.compose import Branch, Root
+from graph.read.compose import Branch, One, Root
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,11 @@ RELATIONS: Mapping[tuple[str, str], Relation] = {
     ("Feedback", "products"): Relation(T.FEEDBACK_PRODUCTS),
     ("Feedback", "ledTo"): Relation(T.FEEDBACK_LED_TO),
 }
+
+#: The fields of `Query` answering one node (api/graphql/areas/browse.py), by the
+#: argument naming it: their resolvers read it through the node loader, which a
+#: composition primes before they run.
+SINGLE: Mapping[str, str] = {"workItem": "key", "node": "id"}
 
 #: The top-level lists of `Query` (api/graphql/areas/browse.py) a composition starts from.
 ROOTS: Mapping[str, Label] = {
@@ -249,6 +263,43 @@ def branches(
     )
 
 
+def plan_one(info: ResolveInfo, arguments: Mapping[str, Any]) -> One | None:
+    """The composed read of the one node being resolved and the relations below it, or
+    None when there is nothing to compose."""
+    # Imported here: api.graphql.types.convert imports every module of types.
+    from api.graphql.types.convert import TYPES
+
+    argument = SINGLE.get(info.field_name)
+    if argument is None or info.path.prev is not None or info.parent_type.name != "Query":
+        return None
+    value = arguments.get(argument)
+    if not isinstance(value, str) or any(f.directives for f in info.field_nodes):
+        return None
+    if info.field_name == "workItem":
+        label, key = Label.WORK_ITEM, value
+    else:
+        parsed = split_global_id(value)
+        if parsed is None:
+            return None
+        label, key = parsed
+    sets = [f.selection_set for f in info.field_nodes if f.selection_set is not None]
+    try:
+        children = branches(Selection(info), TYPES[label].__name__, sets)
+    except (NotComposed, InvalidArgument):
+        return None
+    return One(label, key, children) if children else None
+
+
+async def answer_one(one: One, resolve: Callable[[], Any], context: Context) -> Any:
+    """The node's field as its resolver answers it, once the node and its relations are
+    read in one statement and primed into the request's loaders."""
+    composed = await compose.read_one(context.store, one)
+    context.loaders.prime_node(one.label, one.id, composed.nodes[0] if composed.nodes else None)
+    context.loaders.prime(composed.found)
+    result = resolve()
+    return await result if inspect.isawaitable(result) else result
+
+
 async def answer(info: ResolveInfo, root: Root) -> Connection[Any]:
     """The top-level list, its relations read in the same statement and primed into the
     request's loaders."""
@@ -276,8 +327,13 @@ class ComposedReads(SchemaExtension):
         *args: str,
         **kwargs: Any,
     ) -> Any:
-        if info.path.prev is None and info.field_name in ROOTS:
-            planned = plan(info, kwargs)
-            if planned is not None:
-                return answer(info, planned)
+        if info.path.prev is None:
+            if info.field_name in ROOTS:
+                planned = plan(info, kwargs)
+                if planned is not None:
+                    return answer(info, planned)
+            elif info.field_name in SINGLE:
+                one = plan_one(info, kwargs)
+                if one is not None:
+                    return answer_one(one, lambda: _next(root, info, *args, **kwargs), info.context)
         return _next(root, info, *args, **kwargs)

@@ -92,6 +92,10 @@ class Loaders:
             else:
                 self.related(branch.traversal).prime(each.parent, each.answer)
 
+    def prime_node(self, label: Label, key: str, node: Node | None) -> None:
+        """Give the node loader what a composed read of one node found (None: no node)."""
+        self.node(label).prime(key, node)
+
     def flow(self) -> DataLoader[FlowQuery, FlowData]:
         """Flow-metrics data by scope, window and filters, loaded once per request."""
         if self._flow is None:

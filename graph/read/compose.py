@@ -43,7 +43,7 @@ from graph.read.relations import Related, RelatedPage
 
 #: The variables and parameters every fragment may use; the composer suffixes them.
 VARIABLES = ("p", "n", "r", "m", "rel", "items", "below", "page", "related", "total")
-PARAMETERS = ("first", "after", "count")
+PARAMETERS = ("first", "after", "count", "id")
 #: The line of a fragment before which its children's subqueries go.
 BELOW = "[] AS below"
 
@@ -84,6 +84,19 @@ class Root:
         return (self.label, tuple(c.shape for c in self.children))
 
 
+@dataclass(frozen=True)
+class One:
+    """The node of `label` with id `id` (if any), and the relations `children` below it."""
+
+    label: Label
+    id: str
+    children: tuple[Branch, ...] = ()
+
+    @property
+    def shape(self) -> RootShape:
+        return (self.label, tuple(c.shape for c in self.children))
+
+
 Shape = tuple[Traversal, tuple["Shape", ...]]
 RootShape = tuple[Label, tuple[Shape, ...]]
 
@@ -93,9 +106,11 @@ def fragment(traversal: Traversal) -> Query:
     return cypher(f"compose/{traversal.name.lower()}")
 
 
-def root_statement(label: Label) -> Query:
-    """The root of a top-level list of `label`: `compose/root/<label>`."""
-    return cypher(f"compose/root/{re.sub(r'(?<!^)(?=[A-Z])', '_', label.value).lower()}")
+def root_statement(label: Label, single: bool = False) -> Query:
+    """The root of a top-level list of `label`, `compose/root/<label>`, or of one node of
+    it by id (`single`), `compose/one/<label>`."""
+    kind = "one" if single else "root"
+    return cypher(f"compose/{kind}/{re.sub(r'(?<!^)(?=[A-Z])', '_', label.value).lower()}")
 
 
 def _code(query: Query) -> list[str]:
@@ -152,10 +167,10 @@ def _nest(lines: list[str], k: int, children: Sequence[Shape], numbers: _Numberi
     return [*lines[:at], *nested, below_line, *lines[at + 1 :]]
 
 
-def _parts(shape: RootShape) -> Iterator[str]:
+def _parts(shape: RootShape, single: bool) -> Iterator[str]:
     """The catalogue names the statement of `shape` is made of, root first, in pre-order."""
     label, children = shape
-    yield root_statement(label).name
+    yield root_statement(label, single).name
 
     def walk(below: tuple[Shape, ...]) -> Iterator[str]:
         for traversal, deeper in below:
@@ -166,29 +181,32 @@ def _parts(shape: RootShape) -> Iterator[str]:
 
 
 @lru_cache(maxsize=SHAPES)
-def compose(shape: RootShape) -> Query:
+def compose(shape: RootShape, single: bool = False) -> Query:
     """The one statement answering a root and its branches (by their shape): the root's
-    body with every branch's fragment nested by the rule of this module's docstring."""
+    body with every branch's fragment nested by the rule of this module's docstring. The
+    root is a list of its label, or one node of it by id if `single`."""
     label, children = shape
     numbers = _Numbering()
     k = numbers.take()
-    lines = _nest(_suffixed(_code(root_statement(label)), k, None), k, children, numbers)
-    parts = list(_parts(shape))
+    root = _code(root_statement(label, single))
+    lines = _nest(_suffixed(root, k, None), k, children, numbers)
+    parts = list(_parts(shape, single))
     digest = hashlib.sha1("\n".join(lines).encode()).hexdigest()[:12]
     header = [
         "// cardinality: one",
         "// Composed by graph/read/compose.py from " + ", ".join(dict.fromkeys(parts)) + ".",
     ]
-    return parse(f"compose/{label.value}-{digest}", "\n".join([*header, *lines]))
+    kind = "One" if single else ""
+    return parse(f"compose/{kind}{label.value}-{digest}", "\n".join([*header, *lines]))
 
 
-def parameters(root: Root) -> dict[str, Any]:
+def parameters(root: Root | One) -> dict[str, Any]:
     """The values of the statement of `root.shape`, part by part in pre-order."""
-    params: dict[str, Any] = {
-        "first_0": root.first + 1,
-        "after_0": root.after,
-        "count_0": root.count,
-    }
+    params: dict[str, Any] = (
+        {"id_0": root.id}
+        if isinstance(root, One)
+        else {"first_0": root.first + 1, "after_0": root.after, "count_0": root.count}
+    )
     numbers = _Numbering(1)
 
     def walk(branches: tuple[Branch, ...]) -> None:
@@ -233,6 +251,17 @@ async def read(store: GraphStore, root: Root) -> Composed:
         node = node_from(properties, labels)
         out.nodes.append(node)
         _take(out.found, node.id, root.children, below)
+    return out
+
+
+async def read_one(store: GraphStore, one: One) -> Composed:
+    """Read one node and its branches in one statement (no node: no `nodes`)."""
+    rows = await store.read(compose(one.shape, single=True), **parameters(one))
+    out = Composed([], False)
+    for properties, labels, below in collected(rows, "related_0"):
+        node = node_from(properties, labels)
+        out.nodes.append(node)
+        _take(out.found, node.id, one.children, below)
     return out
 
 

@@ -132,3 +132,30 @@ async def test_a_list_s_total_is_counted_in_the_same_statement(demo_api: Api) ->
         "pageInfo": {"hasNextPage": False},
         "edges": [],
     }
+
+
+async def test_one_node_and_the_relations_below_it_in_one_statement(demo_api: Api) -> None:
+    page = await demo_api.graphql(
+        "{ products(first: 1) { edges { node { workItems(first: 50) { edges { node { key"
+        " children { key } } } } } } } }"
+    )
+    items = page["products"]["edges"][0]["node"]["workItems"]["edges"]
+    parent = next(e["node"]["key"] for e in items if e["node"]["children"])
+    by_key = """query($key: String!) { workItem(key: $key) { key title
+      children { key commits { key repository { key } } stageHistory { stage { key } } }
+      product { key valueStreams { key } } } }"""
+    by_id = """query($id: ID!) { node(id: $id) { id ... on WorkItem { key
+      children { key pullRequests { key } } } ... on Product { valueStreams { key } } } }"""
+    for query, variables in (
+        (by_key, {"key": parent}),
+        (by_id, {"id": f"WorkItem:{parent}"}),
+        (by_key, {"key": "no-such-item"}),
+    ):
+        one, composed = await trips(demo_api, query, **variables)
+        loaders = query.replace("(key: $key)", "(key: $key) @include(if: true)").replace(
+            "(id: $id)", "(id: $id) @include(if: true)"
+        )
+        _, loaded = await trips(demo_api, loaders, **variables)
+        assert one == 1
+        assert composed == loaded
+    assert composed == {"workItem": None}

@@ -105,6 +105,10 @@ def test_every_relation_below_every_list_at_depths_1_to_3_passes_neo4j_5_analysi
     reached = {t.value.end for t in Traversal}
     nested = {t for d, t in at_depth if d > 1}
     assert nested == {t for t in Traversal if t.value.start in reached}
+    # Below one node (`node`, `workItem`): every relation from it, work items' too.
+    for traversal in Traversal:
+        shape = chain(traversal.value.start, (traversal,))
+        statements[f"one {shape}"] = compose(shape, single=True).text
     linted = lint(statements)
     problems = [
         f"{name}:{d['line'] + 1}:{d['character'] + 1}: {d['message']}\n{statements[name]}"
