@@ -5,7 +5,8 @@ Random selections (tests/selections.py) run on a demo organisation twice: as sen
 the composition answers in one round trip, and under `@include(if: true)`, which it
 leaves to the resolvers and their DataLoaders (one batched statement per relation). The
 answers must be equal, and the statement composed must be the one of the selection's
-shape. tests/unit/test_compose.py checks the same selections with Neo4j 5's analysis.
+shape. tests/unit/test_compose.py checks selections of the same generator with Neo4j 5's
+analysis.
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ def test_a_composed_statement_is_a_catalogue_query() -> None:
 
 
 def test_random_selections_compose_to_statements_neo4j_5_accepts() -> None:
-    # The same examples tests/api/test_compose.py runs on the database (derandomized).
+    # Selections of the generator tests/api/test_compose.py runs on the database.
     statements: dict[str, str] = {}
 
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
