@@ -18,7 +18,10 @@ and measures, sides interleaved run by run after a warm-up, the same number of r
 
 - `nested`: products -> value streams -> stages (ids, names, order, state). Identical
   structural question on all three sides; ratios vsgraph/peer and vsgraph/floor.
-- `nested+metrics`: the same with each value stream's flow metrics (vsgraph only: neither
+- `deep`: four lists deep, paged where the API pages: products(first: 20) -> a page of
+  20 work items each -> their children -> the children's commits; vsgraph and the peer
+  (no floor). Latency p50/p95 and the ratio.
+- `nested+metrics`: `nested` with each value stream's flow metrics (vsgraph only: neither
   the peer nor a single statement computes them). Reported, no ratio.
 - `trace`: `trace(workItemId)` over --trace-items work items (features and stories spread
   over all products); the peer answers the same ids by nesting relations
@@ -118,6 +121,14 @@ TRACE = """query($id: ID!) { trace(workItemId: $id) {
 PEER_NESTED = """{ products(sort: [{ id: ASC }]) { id name
   valueStreams(sort: [{ id: ASC }]) {
     id name stages(sort: [{ order: ASC }]) { id name order state } } } }"""
+#: Four lists deep, each paged where the API pages: products, a page of each one's work
+#: items, their children, the children's commits (the API has no list of a stage's
+#: items, and the schema stays as it is).
+DEEP = """{ products(first: 20) { edges { node { key
+  workItems(first: 20) { edges { node { key children { key commits { key } } } } } } } } }"""
+PEER_DEEP = """{ products(limit: 20, sort: [{ id: ASC }]) { id
+  workItems(limit: 20, sort: [{ id: ASC }]) { id
+    children(sort: [{ id: ASC }]) { id commits { id } } } } }"""
 PEER_TRACE = (PEER_DIR / "trace.graphql").read_text()
 FLOOR_NESTED = (FLOOR_DIR / "nested.cypher").read_text()
 FLOOR_TRACE = (FLOOR_DIR / "trace.cypher").read_text()
@@ -305,6 +316,39 @@ def floor_nested(rows: list[dict[str, Any]]) -> list[tuple[str, list[tuple[str, 
     return [
         (r["id"], [(v["id"], [s["id"] for s in v["stages"]]) for v in r["valueStreams"]])
         for r in rows
+    ]
+
+
+Deep = list[tuple[str, list[tuple[str, list[tuple[str, list[str]]]]]]]
+
+
+def vsgraph_deep(data: dict[str, Any]) -> Deep:
+    # Commits in id order: the API gives them by authoredAt, which the peer does not see.
+    return [
+        (
+            p["key"],
+            [
+                (
+                    w["key"],
+                    [(c["key"], sorted(m["key"] for m in c["commits"])) for c in w["children"]],
+                )
+                for w in (e["node"] for e in p["workItems"]["edges"])
+            ],
+        )
+        for p in (e["node"] for e in data["products"]["edges"])
+    ]
+
+
+def peer_deep(data: dict[str, Any]) -> Deep:
+    return [
+        (
+            p["id"],
+            [
+                (w["id"], [(c["id"], sorted(m["id"] for m in c["commits"])) for c in w["children"]])
+                for w in p["workItems"]
+            ],
+        )
+        for p in data["products"]
     ]
 
 
@@ -537,6 +581,8 @@ async def compare(
     expected = vsgraph_nested(await sides.vsgraph(NESTED))
     same("nested", "peer", expected, peer_nested(await sides.peer(PEER_NESTED)))
     same("nested", "floor", expected, floor_nested(await sides.floor(FLOOR_NESTED)))
+    deep = vsgraph_deep(await sides.vsgraph(DEEP))
+    same("deep", "peer", deep, peer_deep(await sides.peer(PEER_DEEP)))
     for item in trace_items:
         want = vsgraph_trace(await sides.vsgraph(TRACE, id=item))
         same(f"trace {item}", "peer", want, peer_trace(await sides.peer(PEER_TRACE, id=item)))
@@ -546,6 +592,10 @@ async def compare(
         "vsgraph": lambda _: sides.vsgraph(NESTED),
         "peer": lambda _: sides.peer(PEER_NESTED),
         "floor": lambda _: sides.floor(FLOOR_NESTED),
+    }
+    deep_sides: dict[str, Callable[[int], Awaitable[object]]] = {
+        "vsgraph": lambda _: sides.vsgraph(DEEP),
+        "peer": lambda _: sides.peer(PEER_DEEP),
     }
     trace_sides: dict[str, Callable[[int], Awaitable[object]]] = {
         "vsgraph": lambda i: sides.vsgraph(TRACE, id=trace_items[i % len(trace_items)]),
@@ -557,12 +607,14 @@ async def compare(
     }
     # Warm-up (not timed): every query on every side, the trace over all its items.
     await interleaved(warmup, nested_sides, Timings())
+    await interleaved(warmup, deep_sides, Timings())
     await interleaved(min(warmup, metrics_runs), metrics_side, Timings())
     await interleaved(max(warmup, len(trace_items)), trace_sides, Timings())
 
     latency: dict[str, Any] = {}
     for name, query_sides, rounds in (
         ("nested", nested_sides, runs),
+        ("deep", deep_sides, runs),
         ("nested+metrics", metrics_side, metrics_runs),
         ("trace", trace_sides, max(runs, len(trace_items))),
     ):
@@ -573,6 +625,7 @@ async def compare(
     trace_trips = {await sides.trips_of(TRACE, id=item) for item in trace_items}
     trips = {
         "nested": await sides.trips_of(NESTED),
+        "deep": await sides.trips_of(DEEP),
         "nested+metrics": await sides.trips_of(NESTED_METRICS, to=WINDOW_END),
         "trace": sorted(trace_trips),
     }

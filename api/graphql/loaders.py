@@ -1,4 +1,5 @@
-"""Per-request DataLoaders: every relation field batches its parents into one query."""
+"""Per-request DataLoaders: every relation field batches its parents into one query, unless
+a composed read (api/graphql/compose.py) primed its answers already."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from graph.metrics.flow import FlowData, FlowQuery
 from graph.metrics.flow_queries import load_flow_data_many
 from graph.model import Label, Node, Traversal
 from graph.read import entities, relations
+from graph.read.compose import Found
 from graph.read.relations import Related, RelatedPage
 from graph.runner import Runner, inline
 
@@ -79,6 +81,23 @@ class Loaders:
 
             self._pages[key] = DataLoader(load_fn=load)
         return self._pages[key]
+
+    def prime(self, found: Sequence[Found]) -> None:
+        """Give the relation loaders what a composed read answered (api/graphql/compose.py):
+        each branch's answer for each parent, under the key its resolver loads, so the
+        resolvers find them without a statement of their own."""
+        for each in found:
+            branch = each.branch
+            if isinstance(each.answer, RelatedPage):
+                self.page(branch.traversal, branch.first, branch.after).prime(
+                    each.parent, each.answer
+                )
+            else:
+                self.related(branch.traversal).prime(each.parent, each.answer)
+
+    def prime_node(self, label: Label, key: str, node: Node | None) -> None:
+        """Give the node loader what a composed read of one node found (None: no node)."""
+        self.node(label).prime(key, node)
 
     def flow(self) -> DataLoader[FlowQuery, FlowData]:
         """Flow-metrics data by scope, window and filters, loaded once per request."""

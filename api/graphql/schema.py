@@ -28,6 +28,7 @@ from api.graphql.areas import (
     tokens,
     trace,
 )
+from api.graphql.compose import ComposedReads
 from api.graphql.limits import Limits, RequestLimits
 from api.graphql.permissions import IntrospectionForAdmins
 from api.graphql.types.base import MAX_PAGE
@@ -98,6 +99,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         # beside the cached validation, never as a rule of it (api/graphql/limits.py).
         lambda: RequestLimits(limits),
         lambda: MaskErrors(should_mask_error=_should_mask),
+        # A top-level list and the relation fields below it in one statement.
+        ComposedReads,
     ]
     if not settings.introspection:
         extensions.append(IntrospectionForAdmins)

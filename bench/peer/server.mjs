@@ -55,6 +55,7 @@ export const typeDefs = /* GraphQL */ `
         key: String
         businessLines: [BusinessLine!]! @relationship(type: "OWNS", direction: IN)
         valueStreams: [ValueStream!]! @relationship(type: "HAS_VALUE_STREAM", direction: OUT)
+        workItems: [WorkItem!]! @relationship(type: "FOR_PRODUCT", direction: IN)
     }
 
     type ValueStream @node {

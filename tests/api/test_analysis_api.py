@@ -458,14 +458,15 @@ async def test_skill_matrices_of_many_teams_cost_what_one_does(api: Api) -> None
         return api.store.round_trips - before, data["node"]["teams"]
 
     await ingest(api.store, parse_objects([*records, *team(1)]))
-    # node 1 + product teams 1 + team skills 1 + skills 1 + people 1 = 5, with SmallOrg's
-    # own team (no members: an empty matrix) and team 1.
+    # node and product teams in one composed statement 1 (api/graphql/compose.py; 2
+    # before) + team skills 1 + skills 1 + people 1 = 4, with SmallOrg's own team (no
+    # members: an empty matrix) and team 1.
     few, teams = await cost()
-    assert few == 5
+    assert few == 4
     assert len(teams) == 2
     await ingest(api.store, parse_objects([*team(2), *team(3), *team(4)]))
     many, teams = await cost()
-    assert many == few  # the same 5 for five teams
+    assert many == few  # the same 4 for five teams
     matrices = {t["key"]: t["skillMatrix"] for t in teams}
     assert len(matrices) == 5
     assert matrices[org.id("team")] == {"skills": [], "best": [], "rows": []}

@@ -22,6 +22,9 @@ NESTED = """{ products(first: 500) { edges { node {
 NESTED_METRICS = """{ products(first: 500) { edges { node {
   key valueStreams { key stages { key }
     flowMetrics(to: "2025-02-01T00:00:00Z") { flowVelocity flowLoad } } } } } }"""
+# The suite's `deep`: four lists deep, paged where the API pages.
+DEEP = """{ products(first: 20) { edges { node { key
+  workItems(first: 20) { edges { node { key children { key commits { key } } } } } } } } }"""
 # The suite's trace, plus one relation field below it (batched by a DataLoader).
 TRACE = """query($id: ID!) { trace(workItemId: $id) {
   item { key } businessLine { key } product { key } ancestors { key }
@@ -105,9 +108,10 @@ async def test_nested_list_costs_the_same_round_trips_for_more_products(api: Api
 
     assert len(few_data["products"]["edges"]) == 2
     assert len(many_data["products"]["edges"]) == 7
-    # products page (not counted: no totalCount), value streams of all products, stages
-    # of all streams
-    assert few == many == 3
+    # One composed statement (api/graphql/compose.py): the products page, the value
+    # streams of every product and the stages of every stream (it was one statement per
+    # depth, 3, before the composition).
+    assert few == many == 1
 
 
 async def test_a_list_counts_only_when_asked_for_its_total(api: Api) -> None:
@@ -138,9 +142,9 @@ async def test_nested_list_with_flow_metrics_costs_the_same_for_more_streams(api
     many, many_data = await trips(api, NESTED_METRICS)
     assert len(few_data["products"]["edges"]) == 2
     assert len(many_data["products"]["edges"]) == 7
-    # The nested list's 3, then every stream's flow data in the same 2 statements
-    # (stages; moving items with resting counts): 5, for 2 streams or 7.
-    assert few == many == 5
+    # The nested list's 1 (composed), then every stream's flow data in the same 2
+    # statements (stages; moving items with resting counts): 3, for 2 streams or 7.
+    assert few == many == 3
 
 
 async def test_trace_costs_the_same_round_trips_for_more_artifacts(api: Api) -> None:
@@ -160,3 +164,24 @@ async def test_trace_costs_the_same_round_trips_for_more_artifacts(api: Api) -> 
     # The trace is one statement (cypher/trace/lineage.cypher); + the descendants'
     # products, batched into one: 2, whatever the number of artifacts.
     assert one == four == 2
+
+
+async def test_four_lists_deep_cost_one_statement_for_more_artifacts(api: Api) -> None:
+    small, large = SmallOrg(), SmallOrg()
+    await ingest(api.store, parse_objects(delivered_epic(small, 1)))
+    few, few_data = await trips(api, DEEP)
+    await ingest(api.store, parse_objects(delivered_epic(large, 4)))
+    many, many_data = await trips(api, DEEP)
+
+    def commits(data: dict[str, Any]) -> int:
+        return sum(
+            len(child["commits"])
+            for product in data["products"]["edges"]
+            for item in product["node"]["workItems"]["edges"]
+            for child in item["node"]["children"]
+        )
+
+    assert (commits(few_data), commits(many_data)) == (1, 5)
+    # Products, their work items, the items' children and the children's commits in one
+    # composed statement (api/graphql/compose.py); one per list before: 4.
+    assert few == many == 1
