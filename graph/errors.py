@@ -63,3 +63,8 @@ class StoreUnavailable(GraphError):
 
 class QueryTimeout(GraphError):
     """Raised when a read takes longer than the configured timeout and is abandoned."""
+
+
+class QueryTooLarge(GraphError):
+    """Raised when the database refuses a read for the memory it needs (the embedded
+    database's query heap budget), after the retries a busy moment deserves."""

@@ -22,6 +22,7 @@ composed, and its resolver reads what it needs.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,7 @@ from api.graphql.types.base import (
     page_size,
     split_global_id,
 )
-from graph.errors import InvalidArgument
+from graph.errors import InvalidArgument, QueryTooLarge
 from graph.model import Label
 from graph.model import Traversal as T
 from graph.read import compose
@@ -63,6 +64,8 @@ class Relation:
     traversal: T
     via: str | None = None
 
+
+log = logging.getLogger(__name__)
 
 #: Every relation field of the schema by (GraphQL type, field): what its resolver
 #: follows (tests/api/test_compose.py checks each resolver names this traversal).
@@ -290,24 +293,40 @@ def plan_one(info: ResolveInfo, arguments: Mapping[str, Any]) -> One | None:
     return One(label, key, children) if children else None
 
 
-async def answer_one(one: One, resolve: Callable[[], Any], context: Context) -> Any:
-    """The node's field as its resolver answers it, once the node and its relations are
-    read in one statement and primed into the request's loaders."""
-    composed = await compose.read_one(context.store, one)
-    context.loaders.prime_node(one.label, one.id, composed.nodes[0] if composed.nodes else None)
-    context.loaders.prime(composed.found)
+async def _resolved(resolve: Callable[[], Any]) -> Any:
     result = resolve()
     return await result if inspect.isawaitable(result) else result
 
 
-async def answer(info: ResolveInfo, root: Root) -> Connection[Any]:
+async def answer_one(one: One, resolve: Callable[[], Any], context: Context) -> Any:
+    """The node's field as its resolver answers it, once the node and its relations are
+    read in one statement and primed into the request's loaders (or, if the database
+    refuses that statement for its size, as the resolvers read it, depth by depth)."""
+    try:
+        composed = await compose.read_one(context.store, one)
+    except QueryTooLarge:
+        log.warning("composed read of %s too large; answered depth by depth", one.label)
+        return await _resolved(resolve)
+    context.loaders.prime_node(one.label, one.id, composed.nodes[0] if composed.nodes else None)
+    context.loaders.prime(composed.found)
+    return await _resolved(resolve)
+
+
+async def answer(info: ResolveInfo, root: Root, resolve: Callable[[], Any]) -> Any:
     """The top-level list, its relations read in the same statement and primed into the
-    request's loaders."""
+    request's loaders. A statement the database refuses for its size (the embedded
+    database holds every nested page's sort at once: products → 20 work items each, by
+    id, at 1,000,000 work items) is left to the resolvers, one statement per depth, each
+    of which sorts one page at a time."""
     # Imported here: api.graphql.types.convert imports every module of types.
     from api.graphql.types.convert import TYPES
 
     context: Context = info.context
-    composed = await compose.read(context.store, root)
+    try:
+        composed = await compose.read(context.store, root)
+    except QueryTooLarge:
+        log.warning("composed read of %s too large; answered depth by depth", root.label)
+        return await _resolved(resolve)
     context.loaders.prime(composed.found)
     kind = TYPES[root.label]
     items = [kind.from_domain(n) for n in composed.nodes]
@@ -331,7 +350,7 @@ class ComposedReads(SchemaExtension):
             if info.field_name in ROOTS:
                 planned = plan(info, kwargs)
                 if planned is not None:
-                    return answer(info, planned)
+                    return answer(info, planned, lambda: _next(root, info, *args, **kwargs))
             elif info.field_name in SINGLE:
                 one = plan_one(info, kwargs)
                 if one is not None:

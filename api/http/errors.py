@@ -6,7 +6,7 @@
 | `OverflowError`: a value past what Python holds    | 400    | `{"written": false, "error"}` |
 | `NotFound`: an id, or an export, that is not there | 404    | `{"error"}` |
 | `InvalidInput`: records that fail validation       | 422    | `{"written": false, "problems"}` |
-| `StoreUnavailable`, `QueryTimeout`: no answer      | 503    | `{"error"}` |
+| `StoreUnavailable`, `QueryTimeout`, `QueryTooLarge`: no answer | 503 | `{"error"}` |
 
 `HANDLERS` is installed as the app's exception handlers (api/app.py), so a route raises
 and never translates. A webhook's answers name the event and places in its payload
@@ -28,6 +28,7 @@ from graph.errors import (
     NotFound,
     Problem,
     QueryTimeout,
+    QueryTooLarge,
     StoreUnavailable,
 )
 
@@ -88,4 +89,5 @@ HANDLERS: Mapping[type[Exception], Handler] = {
     InvalidInput: invalid_input,
     StoreUnavailable: store_unavailable,
     QueryTimeout: store_unavailable,
+    QueryTooLarge: store_unavailable,
 }

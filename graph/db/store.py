@@ -45,7 +45,7 @@ from graph.db.locks import KeyLocks
 from graph.db.queries import Query, catalogue, cypher
 from graph.db.read_gate import ReadGate, read_key
 from graph.db.wire import from_db, to_db
-from graph.errors import QueryTimeout, StoreUnavailable
+from graph.errors import QueryTimeout, QueryTooLarge, StoreUnavailable
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -178,6 +178,9 @@ class WriteConflict(Exception):
 
 #: Times a read is sent again after a transient error (as `execute_read` would retry).
 _READ_RETRIES = 3
+#: How the embedded database says a read needs more than its query heap budget (as a
+#: transient error: other queries may be holding the budget).
+_HEAP_BUDGET = "Query heap budget exceeded"
 
 
 async def _auto_read(
@@ -191,8 +194,13 @@ async def _auto_read(
             result = await session.run(neo4j.Query(text, timeout=timeout), params)
             # items(), not data(): see _run.
             return [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
-        except TransientError:
+        except TransientError as error:
             if attempt == _READ_RETRIES:
+                if _HEAP_BUDGET in (error.message or ""):
+                    raise QueryTooLarge(
+                        "the database refused this read for the memory it needs; ask for "
+                        "less: a smaller `first`, fewer nested lists or a shorter time range"
+                    ) from error
                 raise
             await asyncio.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable: the last attempt returns or raises")

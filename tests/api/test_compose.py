@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 
 from api.graphql.types.base import encode_cursor
 from graph import demo
+from graph.errors import QueryTooLarge
 from graph.ingest.service import ingest
+from graph.read import compose as compose_module
 from graph.read.compose import compose
 from tests.api.conftest import Api
 from tests.selections import EXAMPLES, Selection, selections, values
@@ -160,3 +162,23 @@ async def test_one_node_and_the_relations_below_it_in_one_statement(demo_api: Ap
         assert one == 1
         assert composed == loaded
     assert composed == {"workItem": None}
+
+
+async def test_a_composed_read_refused_for_its_size_is_answered_depth_by_depth(
+    demo_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 1,000,000 work items the embedded database refused `deep` (twelve products'
+    # pages of work items sorted at once) for its query heap budget; the store raises
+    # QueryTooLarge then. Injected here: the database under test is too small to refuse.
+    deep = """{ products(first: 20) { edges { node { key
+      workItems(first: 20) { edges { node { key children { key commits { key } } } } } } } } }"""
+    one, composed = await trips(demo_api, deep)
+
+    async def refused(*_: object) -> None:
+        raise QueryTooLarge("the database refused this read for the memory it needs")
+
+    monkeypatch.setattr(compose_module, "read", refused)
+    depth_by_depth, answered = await trips(demo_api, deep)
+    assert one == 1 and depth_by_depth > 1
+    assert answered == composed
+    assert answered["products"]["edges"][0]["node"]["workItems"]["edges"]
