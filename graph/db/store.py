@@ -181,6 +181,8 @@ _READ_RETRIES = 3
 #: How the embedded database says a read needs more than its query heap budget (as a
 #: transient error: other queries may be holding the budget).
 _HEAP_BUDGET = "Query heap budget exceeded"
+#: Times a read refused for the heap budget is sent again before it is found too large.
+_HEAP_RETRIES = 1
 
 
 async def _auto_read(
@@ -195,12 +197,14 @@ async def _auto_read(
             # items(), not data(): see _run.
             return [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
         except TransientError as error:
+            # Out of heap budget twice: the read itself is too large, not the moment busy
+            # (each refused attempt costs about as much as the read would).
+            if _HEAP_BUDGET in (error.message or "") and attempt >= _HEAP_RETRIES:
+                raise QueryTooLarge(
+                    "the database refused this read for the memory it needs; ask for "
+                    "less: a smaller `first`, fewer nested lists or a shorter time range"
+                ) from error
             if attempt == _READ_RETRIES:
-                if _HEAP_BUDGET in (error.message or ""):
-                    raise QueryTooLarge(
-                        "the database refused this read for the memory it needs; ask for "
-                        "less: a smaller `first`, fewer nested lists or a shorter time range"
-                    ) from error
                 raise
             await asyncio.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable: the last attempt returns or raises")
