@@ -304,6 +304,20 @@ HAND_WRITTEN = {
     "ingest/nodes/upsert_deployment": "merges stored and incoming statuses",
 }
 
+
+def _traversals(kind: str) -> Callable[[], Iterable[Context]]:
+    """The traversals a relation template of `kind` is stamped out for: `page`d ones,
+    those that `either` way (`also`), and the plain ones that `follow`."""
+
+    def wanted(t: Traversal) -> bool:
+        spec = t.value
+        return {"page": bool(spec.page), "either": bool(spec.also)}.get(
+            kind, not (spec.page or spec.also)
+        )
+
+    return lambda: (traversal_context(t) for t in Traversal if wanted(t))
+
+
 FAMILIES: tuple[Family, ...] = (
     Family("nodes/by_ids", "nodes/by_ids/{snake}", _labels()),
     Family("nodes/count", "nodes/count/{snake}", _labels(Label.WORK_ITEM)),
@@ -344,37 +358,12 @@ FAMILIES: tuple[Family, ...] = (
         lambda: (rel_context(spec) for spec in RELATIONSHIPS),
     ),
     Family("schema/id_unique", "schema/{number}_{snake}_id_unique", _schema),
-    Family(
-        "relations/follow",
-        "relations/{name}",
-        lambda: (traversal_context(t) for t in Traversal if not (t.value.page or t.value.also)),
-    ),
-    Family(
-        "relations/either",
-        "relations/{name}",
-        lambda: (traversal_context(t) for t in Traversal if t.value.also),
-    ),
-    Family(
-        "relations/page",
-        "relations/{name}",
-        lambda: (traversal_context(t) for t in Traversal if t.value.page),
-    ),
-    # The fragments graph/read/compose.py nests into one statement per GraphQL list: the
-    # same traversals for one parent, and the top-level lists they hang from.
-    Family(
-        "compose/follow",
-        "compose/{name}",
-        lambda: (traversal_context(t) for t in Traversal if not (t.value.page or t.value.also)),
-    ),
-    Family(
-        "compose/either",
-        "compose/{name}",
-        lambda: (traversal_context(t) for t in Traversal if t.value.also),
-    ),
-    Family(
-        "compose/page",
-        "compose/{name}",
-        lambda: (traversal_context(t) for t in Traversal if t.value.page),
+    # The batched relation statements, and the fragments graph/read/compose.py nests into
+    # one statement per GraphQL list: the same traversals, for many parents or for one.
+    *(
+        Family(f"{room}/{kind}", f"{room}/{{name}}", _traversals(kind))
+        for room in ("relations", "compose")
+        for kind in ("follow", "either", "page")
     ),
     Family("compose/root", "compose/root/{snake}", _labels(Label.WORK_ITEM)),
     Family("compose/one", "compose/one/{snake}", _labels()),
