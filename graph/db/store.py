@@ -22,6 +22,7 @@ so that further calls fail at once until the database answers again.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -99,6 +100,31 @@ _PREPARING: ContextVar[bool] = ContextVar("vsg_preparing", default=False)
 #: Set (per task) for reads that go ahead of requests' reads: see GraphStore.priority.
 _PRIORITY: ContextVar[bool] = ContextVar("vsg_priority", default=False)
 
+#: Set (per task) while statements are timed: see `statement_times`.
+_TIMES: ContextVar[dict[str, list[float]] | None] = ContextVar("vsg_statement_times", default=None)
+
+
+@contextmanager
+def statement_times() -> Iterator[dict[str, list[float]]]:
+    """Time every statement the current task (and the tasks it starts) runs inside the
+    block: {statement text: [times run, seconds until its last row]}. For profiling
+    (bench/ingest.py --profile); `catalogue()` names the texts."""
+    times: dict[str, list[float]] = {}
+    token = _TIMES.set(times)
+    try:
+        yield times
+    finally:
+        _TIMES.reset(token)
+
+
+def _timed(text: str, began: float) -> None:
+    times = _TIMES.get()
+    if times is not None:
+        spent = times.setdefault(text, [0, 0.0])
+        spent[0] += 1
+        spent[1] += time.perf_counter() - began
+
+
 #: What a client is told while the database cannot be reached. The detailed reason names
 #: hosts and ports, so it goes to the log and to `GET /healthz` only.
 UNAVAILABLE = "the database is unavailable; try again in a few seconds (GET /healthz says why)"
@@ -165,10 +191,13 @@ def _check(query: Query, params: Mapping[str, Any]) -> None:
 
 
 async def _run(tx: AsyncManagedTransaction, text: str, params: dict[str, Any]) -> list[Row]:
+    began = time.perf_counter()
     result = await tx.run(text, params)
     # items(), not data(): data() walks every value once more to convert graph types,
     # which from_db does anyway.
-    return [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
+    rows = [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
+    _timed(text, began)
+    return rows
 
 
 class WriteConflict(Exception):
@@ -193,9 +222,12 @@ async def _auto_read(
     server's own limit (Neo4j enforces it; the caller keeps its own deadline too)."""
     for attempt in range(_READ_RETRIES + 1):
         try:
+            began = time.perf_counter()
             result = await session.run(neo4j.Query(text, timeout=timeout), params)
             # items(), not data(): see _run.
-            return [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
+            rows = [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
+            _timed(text, began)
+            return rows
         except TransientError as error:
             # Out of heap budget twice: the read itself is too large, not the moment busy
             # (each refused attempt costs about as much as the read would).
