@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum, StrEnum, unique
 from typing import Any
 
@@ -287,8 +287,28 @@ LAST_MOVED_AT = "lastMovedAt"
 VISIT_STAGES = "visitStages"
 VISIT_ENTRIES = "visitEntries"
 VISIT_EXITS = "visitExits"
+#: The current stage and the month (UTC) of `lastMovedAt` in one indexed value,
+#: "<stage id>@<yyyy-mm>" (`stage_month`): a window's items of a done stage are the few
+#: months since the window began, found by index without reading the years of items
+#: resting there since before it (graph/metrics/flow_queries.py).
+STAGE_MONTH = "stageMonth"
 #: Every derived work-item property, in the order ingest writes them.
-WORK_ITEM_DERIVED = (CURRENT_STAGE, LAST_MOVED_AT, VISIT_STAGES, VISIT_ENTRIES, VISIT_EXITS)
+WORK_ITEM_DERIVED = (
+    CURRENT_STAGE,
+    LAST_MOVED_AT,
+    STAGE_MONTH,
+    VISIT_STAGES,
+    VISIT_ENTRIES,
+    VISIT_EXITS,
+)
+
+
+def stage_month(stage: str, at: datetime) -> str:
+    """The STAGE_MONTH value of an item in `stage` that last moved `at` (naive: UTC)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC)
+    return f"{stage}@{at.year:04d}-{at.month:02d}"
+
 
 #: Labels whose display name lives in `title` rather than `name`.
 TITLED = frozenset({Label.WORK_ITEM, Label.PULL_REQUEST, Label.INCIDENT, Label.FEEDBACK})

@@ -16,7 +16,7 @@ from graph.analysis.load import MemberSkill, StreamWork, load_stream_work, load_
 from graph.db.store import GraphStore
 from graph.metrics import dora, dora_queries
 from graph.metrics.flow import FlowData, FlowQuery
-from graph.metrics.flow_queries import load_flow_data_many
+from graph.metrics.flow_queries import count_resting_many, load_flow_data_many
 from graph.model import Label, Node, Traversal
 from graph.read import entities, relations
 from graph.read.compose import Found
@@ -39,6 +39,7 @@ class Loaders:
     _related: dict[Traversal, DataLoader[str, list[Related]]] = field(default_factory=dict)
     _pages: dict[tuple[Any, ...], DataLoader[str, RelatedPage]] = field(default_factory=dict)
     _flow: DataLoader[FlowQuery, FlowData] | None = None
+    _resting: DataLoader[FlowQuery, dict[str, int]] | None = None
     _stream_work: DataLoader[FlowQuery, StreamWork] | None = None
     _team_skills: DataLoader[str, list[MemberSkill]] | None = None
     _lead_times: dict[tuple[str, str], DataLoader[str, dora.Change | None]] = field(
@@ -100,15 +101,28 @@ class Loaders:
         self.node(label).prime(key, node)
 
     def flow(self) -> DataLoader[FlowQuery, FlowData]:
-        """Flow-metrics data by scope, window and filters, loaded once per request."""
+        """Flow-metrics data by scope, window and filters, loaded once per request,
+        without the items resting in a done stage since before the window (`resting`)."""
         if self._flow is None:
 
             async def load(queries: Sequence[FlowQuery]) -> list[FlowData]:
-                # Every scope of the request in the same three statements as one.
-                return await load_flow_data_many(self.store, queries)
+                # Every scope of the request in the same two statements as one.
+                return await load_flow_data_many(self.store, queries, resting=False)
 
             self._flow = DataLoader(load_fn=load)
         return self._flow
+
+    def resting(self) -> DataLoader[FlowQuery, dict[str, int]]:
+        """By scope, window and filters: the items resting in a done stage since before
+        the window's first month, per stage (`FlowData.with_resting`); counted only for
+        the fields that count a done stage (stageMetrics, cfd)."""
+        if self._resting is None:
+
+            async def load(queries: Sequence[FlowQuery]) -> list[dict[str, int]]:
+                return await count_resting_many(self.store, queries)
+
+            self._resting = DataLoader(load_fn=load)
+        return self._resting
 
     def stream_work(self) -> DataLoader[FlowQuery, StreamWork]:
         """A value stream's work (items, owners, blocking links) by the flow query of its

@@ -1,15 +1,17 @@
 // cardinality: one
 // The candidates for a value stream's throughput: its work items now in one of its done
-// stages ($doneStages) since $start or later (the entry into the done stage they are
-// still in), of one of $kinds (labels) and $flowTypes, with their visit columns (every
+// stages since $start or later (the entry into the done stage they are still in), found
+// by $doneMonths (the done stages' "<stage id>@<yyyy-mm>" keys from $start's month on:
+// graph/model.py STAGE_MONTH, not the stages' whole history), of one of $kinds (labels)
+// and $flowTypes, with their visit columns (every
 // visit: the caller keeps those to the stream's stages entered before the window's end).
 // One row {items}, a list in metrics/load_visits' item shape (id, kind, flowType, owner
 // team, blockers, visit stage ids, entries, exits in epoch milliseconds, -1 while open,
 // outcome, resolution), so that the flow metrics' own rules (graph/metrics/flow.py: done time, discarded outcomes) decide
 // which were delivered in the window. The flow-item level leaves nested items out as
 // load_visits does: $underParent [kind, parent kind], $overChild [kind, child kind].
-UNWIND $doneStages AS stageId
-MATCH (w:WorkItem {currentStage: stageId})
+UNWIND $doneMonths AS key
+MATCH (w:WorkItem {stageMonth: key})
 WHERE w.lastMovedAt >= $start
   AND w.flowType IN $flowTypes
   AND any(label IN labels(w) WHERE label IN $kinds)

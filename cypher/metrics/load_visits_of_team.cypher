@@ -1,7 +1,9 @@
 // cardinality: rows
-// metrics/load_visits for team scopes ({team, stages, openStages, start, kinds,
+// metrics/load_visits for team scopes ({team, stages, openStages, since, kinds,
 // flowTypes, underParent, overChild}): the same rows, of the work items the team OWNS
-// that are now in one of the scope's stages.
+// that are now in one of the scope's stages, other than those in a done stage since
+// before `since` (the first instant of the window's first month: those load_visits
+// leaves to metrics/count_resting).
 // Why this shape: a team owns far fewer items than its value streams' stages hold, so
 // they are found from the team; the rest is load_visits'.
 UNWIND range(0, size($scopes) - 1) AS n
@@ -9,22 +11,19 @@ WITH n, $scopes[n] AS scope
 CALL (scope) {
   MATCH (:Team {id: scope.team})-[:OWNS]->(w:WorkItem)
   WHERE w.currentStage IN scope.stages
+    AND (w.currentStage IN scope.openStages OR w.lastMovedAt >= scope.since)
     AND w.flowType IN scope.flowTypes
     AND any(label IN labels(w) WHERE label IN scope.kinds)
     AND NOT (scope.underParent IS NOT NULL AND scope.underParent[0] IN labels(w)
              AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE scope.underParent[1] IN labels(p) })
     AND NOT (scope.overChild IS NOT NULL AND scope.overChild[0] IN labels(w)
              AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE scope.overChild[1] IN labels(c) })
-  WITH scope, w.currentStage AS stageId, w,
-       w.lastMovedAt < scope.start AND NOT w.currentStage IN scope.openStages AS resting
-  WITH stageId, count(CASE WHEN resting THEN w END) AS resting,
-       collect(CASE WHEN resting THEN null ELSE [
-         w.id, head([label IN labels(w) WHERE label IN scope.kinds]), w.flowType,
-         COLLECT { MATCH (w)<-[:OWNS]-(o:Team) RETURN o.id ORDER BY o.id LIMIT 1 }[0],
-         [(w)-[:BLOCKED_BY]->(b:WorkItem) | b.id],
-         coalesce(w.visitStages, []), coalesce(w.visitEntries, []), coalesce(w.visitExits, []),
-         w.outcome, w.resolution
-       ] END) AS items
-  RETURN collect([stageId, resting, items]) AS stages
+  RETURN collect([
+    w.id, head([label IN labels(w) WHERE label IN scope.kinds]), w.flowType,
+    COLLECT { MATCH (w)<-[:OWNS]-(o:Team) RETURN o.id ORDER BY o.id LIMIT 1 }[0],
+    [(w)-[:BLOCKED_BY]->(b:WorkItem) | b.id],
+    coalesce(w.visitStages, []), coalesce(w.visitEntries, []), coalesce(w.visitExits, []),
+    w.outcome, w.resolution
+  ]) AS items
 }
-RETURN n, stages
+RETURN n, items

@@ -58,8 +58,10 @@ from graph.runner import Runner, inline
 
 
 async def flow_data(store: GraphStore, value_stream: str, window: Window) -> FlowData:
-    """The value stream's flow data over the window (the metrics' own loader)."""
-    return await load_flow_data(store, FlowQuery(ScopeKind.VALUE_STREAM, value_stream, window))
+    """The value stream's flow data over the window (the metrics' own loader), without
+    the CFD's resting items: no analysis counts them."""
+    query = FlowQuery(ScopeKind.VALUE_STREAM, value_stream, window)
+    return await load_flow_data(store, query, resting=False)
 
 
 def constraints_of(value_stream: str, data: FlowData) -> Constraints:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from graph.db.queries import cypher
-from graph.db.store import GraphStore
+from graph.db.store import GraphStore, collected
 from graph.ingest.history import Fact, FactKind
 from graph.ingest.plan import Plan, plan_histories
 from graph.ingest.service import StoreLookup, write_plan
@@ -21,6 +21,8 @@ LIST_APPLIED = cypher("migrations/list_applied")
 RECORD_APPLIED = cypher("migrations/record_applied")
 ITEMS_WITHOUT_HISTORY = cypher("migrations/find_items_without_history")
 SET_VISIT_COLUMNS = cypher("migrations/set_visit_columns")
+LIST_STAGES = cypher("migrations/list_stages")
+SET_STAGE_MONTH = cypher("migrations/set_stage_month")
 
 #: Work items re-read per transaction by a migration.
 CHUNK = 5000
@@ -55,6 +57,14 @@ async def set_visit_columns(store: GraphStore) -> None:
         pass
 
 
+async def set_stage_months(store: GraphStore) -> None:
+    """Give every work item in a stage, written before ingest kept it, its stageMonth
+    (graph/model.py, STAGE_MONTH), from its currentStage and lastMovedAt."""
+    for stage in collected(await store.read(LIST_STAGES), "stages"):
+        while (await store.write(SET_STAGE_MONTH, stage=stage, first=COLUMNS_CHUNK))[0]["items"]:
+            pass
+
+
 #: Every data migration, in the order they run; never renamed, never removed.
 MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     # 001 once derived currentStage/lastMovedAt from the visits; 002 derives them with
@@ -62,6 +72,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     ("001_work_item_whereabouts", derive_histories),
     ("002_work_item_state_log", derive_histories),
     ("003_work_item_visit_columns", set_visit_columns),
+    ("004_work_item_stage_month", set_stage_months),
 )
 
 

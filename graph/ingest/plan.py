@@ -29,6 +29,7 @@ from graph.model import (
     DEFAULT_FLOW_TYPE,
     LAST_MOVED_AT,
     RELATIONSHIP_INDEX,
+    STAGE_MONTH,
     VISIT_ENTRIES,
     VISIT_EXITS,
     VISIT_STAGES,
@@ -36,6 +37,7 @@ from graph.model import (
     RelSpec,
     RelType,
     WorkItemKind,
+    stage_month,
 )
 from graph.times import micros
 
@@ -240,6 +242,11 @@ def _whereabouts(derived: Derived, log: list[str]) -> dict[str, Any]:
         STATE_LOG: log,
         CURRENT_STAGE: derived.current_stage,
         LAST_MOVED_AT: derived.last_moved_at,
+        STAGE_MONTH: (
+            None
+            if derived.current_stage is None or derived.last_moved_at is None
+            else stage_month(derived.current_stage, derived.last_moved_at)
+        ),
         VISIT_STAGES: [v.stage for v in visits],
         VISIT_ENTRIES: [_millis(v.entered_at) for v in visits],
         VISIT_EXITS: [OPEN_VISIT if v.exited_at is None else _millis(v.exited_at) for v in visits],

@@ -31,7 +31,9 @@ formula; the rules that shape all of them:
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -226,8 +228,10 @@ class FlowData:
     `history` holds the items that were somewhere other than a done stage during the
     window or moved in it, with their visits to the scope's stages entered before its
     end; `resting` counts, per done stage, the items that sat in it through the whole
-    window (done before it and not reopened in it): they only add to the CFD and to WIP
-    of that stage, so they are counted by the database, not loaded.
+    window (done before it and not reopened in it): they only add to that stage's count
+    (its WIP in `stage_metrics`, its band of the CFD), so they are counted by the
+    database, not loaded, and only when those are asked for
+    (graph/metrics/flow_queries.py: without them, `resting` holds only the loaded ones).
     """
 
     window: Window
@@ -270,6 +274,13 @@ class FlowData:
             micros(window.end),
         )
         return cls(window, tuple(stages), history, dict(resting or {}), flow_types)
+
+    def with_resting(self, counts: Mapping[str, int]) -> FlowData:
+        """This data with more resting items: those counted apart, by done stage
+        (graph/metrics/flow_queries.py, `count_resting_many`)."""
+        merged = Counter(self.resting)
+        merged.update(counts)
+        return dataclasses.replace(self, resting=dict(merged))
 
     @cached_property
     def items(self) -> tuple[FlowItem, ...]:

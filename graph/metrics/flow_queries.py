@@ -4,22 +4,27 @@ for any number of scopes (a nested list of value streams costs what one does).
 A scope is a set of stages: a value stream's, a product's value streams', or those of
 the value streams of the products a team contributes to (a team's scope counts only the
 items it OWNS). Its items are the work items *now* in one of its stages: ingest keeps
-each item's `currentStage` and `lastMovedAt` (docs/graph-model.md), indexed, so a scope's
-items are found without walking every visit its stages ever had, and its visits as
-columns on the item, so they are read with it.
+each item's `currentStage`, `lastMovedAt` and `stageMonth` (the two in one value:
+docs/graph-model.md), indexed, and its visits as columns on the item, so a window's
+items are found without walking every visit its stages ever had, and their visits are
+read with them.
 
-Where each item was when the window began splits them, in the same pass:
+Where each item was when the window began splits them:
 
-- moved since the window began, or still in a stage other than a done one: loaded with
-  their visits (metrics/load_visits), of which those to the scope's stages entered
-  before the window's end are kept;
-- in a done stage since before the window began: they rest there through the whole
-  window and add only to that stage's CFD and WIP, so they are counted, not loaded.
+- now in a stage other than a done one, or in a done stage it entered in the window's
+  first month or later: loaded with their visits (metrics/load_visits, by `currentStage`
+  and by `stageMonth`), of which those to the scope's stages entered before the window's
+  end are kept;
+- in a done stage since before the window's first month: they rest there through the
+  whole window and add only to that stage's count (its WIP, its CFD band), so they are
+  not read at all, but counted (metrics/count_resting) when those are asked for
+  (`resting=True`; the analyses never ask).
 
 Of the loaded items, those whose visits all ended before the window (they left and came
 back after it) are dropped, and those resting in a done stage through the window (they
-moved only after it) are counted with the resting ones. The cost follows the scope's
-items and the window's activity, not the length of the history.
+entered it in the first month, before the window began, or moved only after the window)
+are counted with the resting ones. The cost follows the window's activity, not the length
+of the history.
 """
 
 from __future__ import annotations
@@ -29,12 +34,13 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
 import numpy as np
 
-from graph.db.queries import cypher
+from graph.db.queries import Query, cypher
 from graph.db.store import GraphStore, collected
 from graph.metrics.flow import (
     DEFAULT_KINDS,
@@ -47,7 +53,14 @@ from graph.metrics.flow import (
     discarded_by_tool,
 )
 from graph.metrics.flow_history import NEVER, History, ItemFacts
-from graph.model import FlowItemLevel, FlowType, Outcome, StageState, WorkItemKind
+from graph.model import (
+    FlowItemLevel,
+    FlowType,
+    Outcome,
+    StageState,
+    WorkItemKind,
+    stage_month,
+)
 from graph.times import micros
 
 STAGES = {
@@ -57,6 +70,11 @@ STAGES = {
 }
 VISITS = cypher("metrics/load_visits")
 VISITS_OF_TEAM = cypher("metrics/load_visits_of_team")
+RESTING = cypher("metrics/count_resting")
+RESTING_OF_TEAM = cypher("metrics/count_resting_of_team")
+#: A done stage's items are read by `stageMonth` up to this long after now (or after the
+#: window's end, if later): a source's clock a little ahead of ours loses no item.
+_MONTHS_AHEAD = timedelta(days=31)
 
 _KIND = {k.value: k for k in WorkItemKind}
 _FLOW_TYPE = {t.value: t for t in FlowType}
@@ -184,6 +202,20 @@ async def _stages(
     }
 
 
+def _month_start(at: datetime) -> datetime:
+    at = at.astimezone(UTC)
+    return datetime(at.year, at.month, 1, tzinfo=UTC)
+
+
+def _months(since: datetime, until: datetime) -> list[datetime]:
+    """The first instants of the months from `since`'s to `until`'s, both included."""
+    months, month = [], _month_start(since)
+    while month <= until:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def _scope(
     query: FlowQuery,
     stages: tuple[FlowStage, ...],
@@ -192,11 +224,17 @@ def _scope(
 ) -> dict[str, Any]:
     """What metrics/load_visits takes of a scope (and the forecasts' item statements)."""
     ids = [s.id for s in stages]
+    done = [s.id for s in stages if s.state is StageState.DONE]
     nested = NESTED[level]
+    since = _month_start(query.window.start)
+    until = max(query.window.end, datetime.now(UTC)) + _MONTHS_AHEAD
     scope: dict[str, Any] = {
         "stages": ids,
         "openStages": [s.id for s in stages if s.state is not StageState.DONE],
-        "doneStages": [s.id for s in stages if s.state is StageState.DONE],
+        "doneStages": done,
+        # Items in a done stage: those that entered it since `since` are read by month.
+        "since": since,
+        "doneMonths": [stage_month(s, m) for s in done for m in _months(since, until)],
         "start": query.window.start,
         "kinds": [k.value for k in kinds],
         "flowTypes": [t.value for t in query.flow_types],
@@ -211,66 +249,124 @@ def _scope(
     return scope
 
 
-async def load_flow_data_many(store: GraphStore, queries: Sequence[FlowQuery]) -> list[FlowData]:
-    """The stages, moving items and resting counts of several scopes and windows, in
-    the same round trips as one: the stages first, then every scope's items and resting
-    counts (team scopes side by side with the others, as they start from the team)."""
+async def load_flow_data_many(
+    store: GraphStore, queries: Sequence[FlowQuery], *, resting: bool = True
+) -> list[FlowData]:
+    """The stages, the window's items and (with `resting`) the resting counts of several
+    scopes and windows, in the same round trips as one: the stages first, then every
+    scope's items and resting counts (team scopes side by side with the others, as they
+    start from the team). Without `resting` the items resting in a done stage since
+    before the window's first month are not counted: only a done stage's count needs
+    them (its WIP, its CFD band; `count_resting_many` counts them apart)."""
     found = await _stages(store, queries)
-    none = _Scope((), None)
-    scopes_of = [found.get((q.scope, q.id), none) for q in queries]
-    counted = [resolve(q, scope.level) for q, scope in zip(queries, scopes_of, strict=True)]
-    scoped = [(q, scope.stages) for q, scope in zip(queries, scopes_of, strict=True)]
-    teams = [n for n, (q, s) in enumerate(scoped) if s and q.scope is ScopeKind.TEAM]
-    others = [n for n, (q, s) in enumerate(scoped) if s and q.scope is not ScopeKind.TEAM]
-    families = [
-        (st, members) for st, members in ((VISITS_OF_TEAM, teams), (VISITS, others)) if members
-    ]
+    scoped = _scoped(queries, found)
+    items_of = _families(scoped, VISITS_OF_TEAM, VISITS)
+    counts_of = _families(scoped, RESTING_OF_TEAM, RESTING) if resting else []
     answers = await asyncio.gather(
         *(
-            store.read(statement, scopes=[_scope(*scoped[n], *counted[n]) for n in members])
-            for statement, members in families
+            store.read(statement, scopes=[scoped[n].parameters for n in members])
+            for statement, members in (*items_of, *counts_of)
         )
     )
     moving: dict[int, list[Any]] = defaultdict(list)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for (_, members), rows in zip(families, answers, strict=True):
+    for (_, members), rows in zip(items_of, answers[: len(items_of)], strict=True):
         for row in rows:
-            n = members[row["n"]]
-            for stage, resting, items in row["stages"]:
-                moving[n] += items
-                if resting:
-                    counts[n][stage] = int(resting)
+            moving[members[row["n"]]] += row["items"]
+    counts = _counts(counts_of, answers[len(items_of) :])
     out = []
-    for n, (query, scope_stages) in enumerate(scoped):
-        level, kinds = counted[n]
-        if not scope_stages:
+    for n, (query, each) in enumerate(zip(queries, scoped, strict=True)):
+        if not each.stages:
             empty = FlowData.of(query.window, (), (), {}, query.flow_types)
-            out.append(dataclasses.replace(empty, level=level, kinds=kinds))
+            out.append(dataclasses.replace(empty, level=each.level, kinds=each.kinds))
             continue
-        history, resting = _in_window(
-            _history(query, scope_stages, moving.get(n, [])),
-            scope_stages,
+        history, rest = _in_window(
+            _history(query, each.stages, moving.get(n, [])),
+            each.stages,
             micros(query.window.start),
             micros(query.window.end),
         )
-        resting.update(counts[n])
+        rest.update(counts.get(n, {}))
         out.append(
             FlowData(
                 query.window,
-                scope_stages,
+                each.stages,
                 history,
-                dict(resting),
+                dict(rest),
                 query.flow_types,
-                level=level,
-                kinds=kinds,
+                level=each.level,
+                kinds=each.kinds,
             )
         )
     return out
 
 
-async def load_flow_data(store: GraphStore, query: FlowQuery) -> FlowData:
-    """The stages, moving items and resting counts of a scope over a window."""
-    return (await load_flow_data_many(store, [query]))[0]
+async def count_resting_many(
+    store: GraphStore, queries: Sequence[FlowQuery]
+) -> list[dict[str, int]]:
+    """Per query, by done stage: the items resting there since before the window's first
+    month, which `load_flow_data_many(..., resting=False)` leaves out (`FlowData.with_resting`
+    adds them)."""
+    scoped = _scoped(queries, await _stages(store, queries))
+    counts_of = _families(scoped, RESTING_OF_TEAM, RESTING)
+    answers = await asyncio.gather(
+        *(
+            store.read(statement, scopes=[scoped[n].parameters for n in members])
+            for statement, members in counts_of
+        )
+    )
+    counts = _counts(counts_of, list(answers))
+    return [counts.get(n, {}) for n in range(len(queries))]
+
+
+@dataclass(frozen=True)
+class _Scoped:
+    """A query's scope as the item statements take it."""
+
+    stages: tuple[FlowStage, ...]
+    level: FlowItemLevel
+    kinds: tuple[WorkItemKind, ...]
+    team: bool
+    parameters: dict[str, Any]
+
+
+def _scoped(
+    queries: Sequence[FlowQuery], found: dict[tuple[ScopeKind, str], _Scope]
+) -> list[_Scoped]:
+    out = []
+    for q in queries:
+        scope = found.get((q.scope, q.id), _Scope((), None))
+        level, kinds = resolve(q, scope.level)
+        parameters = _scope(q, scope.stages, level, kinds) if scope.stages else {}
+        out.append(_Scoped(scope.stages, level, kinds, q.scope is ScopeKind.TEAM, parameters))
+    return out
+
+
+def _families(
+    scoped: Sequence[_Scoped], of_team: Query, of_stages: Query
+) -> list[tuple[Query, list[int]]]:
+    """The statements to run and the queries (by place) each runs for: team scopes start
+    from the team, the others from their stages; scopes without stages run nothing."""
+    teams = [n for n, s in enumerate(scoped) if s.stages and s.team]
+    others = [n for n, s in enumerate(scoped) if s.stages and not s.team]
+    return [(st, members) for st, members in ((of_team, teams), (of_stages, others)) if members]
+
+
+def _counts(
+    families: Sequence[tuple[Query, list[int]]], answers: Sequence[list[Any]]
+) -> dict[int, dict[str, int]]:
+    """metrics/count_resting's rows, by query place and stage."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for (_, members), rows in zip(families, answers, strict=True):
+        for row in rows:
+            for stage, resting in row["stages"]:
+                counts[members[row["n"]]][stage] = int(resting)
+    return counts
+
+
+async def load_flow_data(store: GraphStore, query: FlowQuery, *, resting: bool = True) -> FlowData:
+    """The stages, the window's items and (with `resting`) the resting counts of a scope
+    over a window."""
+    return (await load_flow_data_many(store, [query], resting=resting))[0]
 
 
 # ---------------------------------------------------------------------------------------

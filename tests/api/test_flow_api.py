@@ -72,9 +72,10 @@ async def test_value_stream_fields_answer(api: Api) -> None:
     org = await load(api)
     before = api.store.round_trips
     vs = await metrics(api, f"ValueStream:{org.id('vs')}", **WEEK)
-    # node, then one flow load shared by the four fields (stages, then items with resting
-    # counts), then the stages and work items the answer names, each batched once.
-    assert api.store.round_trips - before == 5
+    # node, then one flow load shared by the four fields (stages, then the window's items)
+    # beside the resting counts stageMetrics and cfd share (stages, then counts), then
+    # the stages and work items the answer names, each batched once.
+    assert api.store.round_trips - before == 7
 
     m = vs["flowMetrics"]
     assert (m["from"], m["to"]) == ("2025-03-03T00:00:00+00:00", "2025-03-10T00:00:00+00:00")

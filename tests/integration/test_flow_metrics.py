@@ -24,7 +24,7 @@ from graph.metrics.flow import (
     flow_metrics,
     stage_metrics,
 )
-from graph.metrics.flow_queries import load_flow_data
+from graph.metrics.flow_queries import count_resting_many, load_flow_data
 from graph.model import FlowType, WorkItemKind
 from tests.factories import Record, SmallOrg, node, rel, state
 
@@ -116,11 +116,20 @@ async def test_value_stream_flow_metrics(store: GraphStore, org: SmallOrg) -> No
 async def test_only_what_the_window_needs_is_loaded(store: GraphStore, org: SmallOrg) -> None:
     before = store.round_trips
     data = await load_flow_data(store, query(org))
-    # stages, then the moving items and resting counts in one pass.
-    assert store.round_trips - before == 2
+    # stages, then the window's items and the resting counts side by side.
+    assert store.round_trips - before == 3
     ids = sorted(i.id.removeprefix(org.id("")) for i in data.items)
     assert ids == ["defect1", "story1", "story2", "story3", "story4", "story5"]
     assert data.resting == {org.stage("done"): 1}
+    # Without the resting counts (the analyses): one statement less, the same items, and
+    # the resting item is neither read nor counted until counted apart.
+    before = store.round_trips
+    bare = await load_flow_data(store, query(org), resting=False)
+    assert store.round_trips - before == 2
+    assert sorted(i.id for i in bare.items) == sorted(i.id for i in data.items)
+    assert bare.resting == {}
+    counted = await count_resting_many(store, [query(org)])
+    assert bare.with_resting(counted[0]).resting == data.resting
     # story4's Done visit (03-12) is after the window: not loaded.
     story4 = next(i for i in data.items if i.id == org.id("story4"))
     assert [v.stage for v in story4.visits] == [org.stage("dev"), org.stage("review")]

@@ -94,3 +94,37 @@ async def test_items_written_before_visit_columns_get_them_from_their_visits(
     assert await store.read(VISIT_COLUMNS, id=item) == written
     assert await store.read(VISIT_COLUMNS, id=idle) == [{"stages": [], "entries": [], "exits": []}]
     assert await prepare(store) == []
+
+
+STAGE_MONTH = parse(
+    "test/stage_month",
+    "// cardinality: one\nMATCH (w:WorkItem {id: $id}) RETURN w.stageMonth AS key",
+)
+FORGET_STAGE_MONTH = parse(
+    "test/forget_stage_month",
+    "// cardinality: write\n"
+    "MATCH (w:WorkItem) REMOVE w.stageMonth "
+    "WITH count(w) AS items MATCH (m:Migration {id: '004_work_item_stage_month'}) "
+    "DETACH DELETE m",
+)
+
+
+async def test_items_written_before_stage_months_get_them_from_where_they_are(
+    store: GraphStore,
+) -> None:
+    org = SmallOrg()
+    item, idle = org.id("story1"), org.id("story2")
+    await prepare(store)
+    # The later move first, then an earlier one in another month: re-derived, the key
+    # follows the later move (in January, UTC, though its offset puts it in February).
+    await load(store, [*org.records(), state(item, "2025-02-01T00:30:00+01:00", state="In Review")])
+    await load(store, [state(item, "2024-12-20T09:00:00Z", state="In Progress")])
+    assert await store.read(STAGE_MONTH, id=item) == [{"key": f"{org.stage('review')}@2025-01"}]
+
+    await store.write(FORGET_STAGE_MONTH)
+    assert await store.read(STAGE_MONTH, id=item) == [{"key": None}]
+    assert await prepare(store) == ["004_work_item_stage_month"]
+    # What ingest wrote, from currentStage and lastMovedAt; none for an item in no stage.
+    assert await store.read(STAGE_MONTH, id=item) == [{"key": f"{org.stage('review')}@2025-01"}]
+    assert await store.read(STAGE_MONTH, id=idle) == [{"key": None}]
+    assert await prepare(store) == []

@@ -4,8 +4,8 @@
 // MERGE, and every property written out rather than `SET n += row.properties`: the
 // embedded database writes it several times faster. An absent property is null, and
 // CREATE stores no null. The properties are the model's (graph/model.py), then the
-// derived ones (currentStage, lastMovedAt, the visit columns) and stateLog: its state
-// history.
+// derived ones (currentStage, lastMovedAt, stageMonth, the visit columns) and stateLog:
+// its state history.
 UNWIND $rows AS row
 CREATE (n:WorkItem:Story {
   id: row.id,
@@ -21,6 +21,7 @@ CREATE (n:WorkItem:Story {
   outcome: row.properties.outcome,
   currentStage: row.properties.currentStage,
   lastMovedAt: row.properties.lastMovedAt,
+  stageMonth: row.properties.stageMonth,
   visitStages: row.properties.visitStages,
   visitEntries: row.properties.visitEntries,
   visitExits: row.properties.visitExits,
