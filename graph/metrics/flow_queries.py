@@ -1,5 +1,6 @@
 """Loading what the flow metrics need (graph/metrics/flow.py) from the graph, in two queries
-for any number of scopes (a nested list of value streams costs what one does).
+(three with the resting counts) for any number of scopes (a nested list of value streams
+costs what one does).
 
 A scope is a set of stages: a value stream's, a product's value streams', or those of
 the value streams of the products a team contributes to (a team's scope counts only the
