@@ -324,7 +324,7 @@ async def load_done_times(
     statement = DONE_TIMES[scope]
     given = {"id": id, **item_parameters(query, stages, level, counted)}
     params = {k: v for k, v in given.items() if k in statement.parameters}
-    rows = await store.read(statement, **params)
+    rows = await store.read_plain(statement, **params)  # ids, numbers, lists of them
     items = collected(rows, "items")
     return sorted(delivered(flow_data_of(query, stages, items, level, counted)).values())
 

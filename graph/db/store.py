@@ -214,18 +214,27 @@ _HEAP_BUDGET = "Query heap budget exceeded"
 _HEAP_RETRIES = 1
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 async def _auto_read(
-    session: neo4j.AsyncSession, text: str, params: dict[str, Any], timeout: float | None
+    session: neo4j.AsyncSession,
+    text: str,
+    params: dict[str, Any],
+    timeout: float | None,
+    convert: Callable[[Any], Any] = from_db,
 ) -> list[Row]:
     """One read statement, auto-commit: what `execute_read` does with one round trip less
     (0.4 against 0.9 ms for a trivial read on the embedded database). `timeout` is the
-    server's own limit (Neo4j enforces it; the caller keeps its own deadline too)."""
+    server's own limit (Neo4j enforces it; the caller keeps its own deadline too);
+    `convert` makes each value plain Python (`wire.from_db`, or nothing for `read_plain`)."""
     for attempt in range(_READ_RETRIES + 1):
         try:
             began = time.perf_counter()
             result = await session.run(neo4j.Query(text, timeout=timeout), params)
             # items(), not data(): see _run.
-            rows = [{k: from_db(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
+            rows = [{k: convert(v) for k, v in record.items()} async for record in result]  # type: ignore[no-untyped-call]
             _timed(text, began)
             return rows
         except TransientError as error:
@@ -480,19 +489,34 @@ class GraphStore:
 
         A request's read passes the read gate (graph/db/read_gate.py): it may wait for a
         slot, and it may be answered by an identical read already in flight."""
+        return await self._gated_read(query, params, from_db)
+
+    async def read_plain(self, query: Query, **params: Any) -> list[Row]:
+        """`read`, for a statement whose answer holds only strings, numbers, booleans,
+        nulls and lists and maps of them (no temporal value, node or path): its rows as
+        the driver decodes them, not walked again by `wire.from_db`. For answers of
+        hundreds of thousands of values (a flow read's items: 1.4 s of Python for the
+        127,885 items of twelve value streams at 1,000,000 work items)."""
+        return await self._gated_read(query, params, _as_is)
+
+    async def _gated_read(
+        self, query: Query, params: Mapping[str, Any], convert: Callable[[Any], Any]
+    ) -> list[Row]:
         _check(query, params)
         query.check_read()
         self._gate()
         # Preparing the database is not a request: no request's time limit applies.
         if _PREPARING.get():
-            rows = await self._read(query, params, None, self._driver)
+            rows = await self._read(query, params, None, self._driver, convert)
         elif _PRIORITY.get():
-            rows = await self._read(query, params, self.read_timeout, self._write_driver)
+            rows = await self._read(query, params, self.read_timeout, self._write_driver, convert)
         else:
+            # A plain read shares only with plain reads: its rows are not converted.
+            name = query.name if convert is from_db else query.name + "\nplain"
             rows = await self.reads.read(
-                read_key(query.name, params),
+                read_key(name, params),
                 self.write_epoch,
-                lambda: self._read(query, params, self.read_timeout, self._driver),
+                lambda: self._read(query, params, self.read_timeout, self._driver, convert),
                 self.read_timeout,
             )
         return query.check_rows(rows)
@@ -503,6 +527,7 @@ class GraphStore:
         params: Mapping[str, Any],
         timeout: float | None,
         driver: neo4j.AsyncDriver,
+        convert: Callable[[Any], Any] = from_db,
     ) -> list[Row]:
         self.round_trips += 1
         try:
@@ -511,7 +536,9 @@ class GraphStore:
                     async with driver.session(
                         database=self.database, default_access_mode=neo4j.READ_ACCESS
                     ) as session:
-                        return await _auto_read(session, query.text, to_db(params), timeout)
+                        return await _auto_read(
+                            session, query.text, to_db(params), timeout, convert
+                        )
         except TimeoutError:
             if not deadline.expired():
                 raise

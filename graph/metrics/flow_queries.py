@@ -265,7 +265,8 @@ async def load_flow_data_many(
     counts_of = _families(scoped, RESTING_OF_TEAM, RESTING) if resting else []
     answers = await asyncio.gather(
         *(
-            store.read(statement, scopes=[scoped[n].parameters for n in members])
+            # Plain answers (ids, numbers, lists of them): not walked again in Python.
+            store.read_plain(statement, scopes=[scoped[n].parameters for n in members])
             for statement, members in (*items_of, *counts_of)
         )
     )
@@ -311,7 +312,7 @@ async def count_resting_many(
     counts_of = _families(scoped, RESTING_OF_TEAM, RESTING)
     answers = await asyncio.gather(
         *(
-            store.read(statement, scopes=[scoped[n].parameters for n in members])
+            store.read_plain(statement, scopes=[scoped[n].parameters for n in members])
             for statement, members in counts_of
         )
     )

@@ -4,8 +4,9 @@ statement, a write in between keeps them apart, and priority reads pass a full g
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
-from graph.db.queries import cypher
+from graph.db.queries import cypher, parse
 from graph.db.store import Connection, GraphStore, Row
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
@@ -85,3 +86,26 @@ async def test_an_ingest_batch_takes_a_read_slot_while_it_writes(
         assert gated.reads.capacity == 2  # and given back after it
     finally:
         await gated.close()
+
+
+NAMES_AND_TIMES = parse(
+    "test/names_and_times",
+    "// cardinality: rows\n"
+    "MATCH (p:Product) RETURN p.id AS id, [p.name, size(p.id)] AS facts, "
+    "datetime('2025-01-02T03:04:05Z') AS at ORDER BY id",
+)
+
+
+async def test_a_plain_read_answers_as_the_driver_decodes_and_shares_only_with_its_kind(
+    store: GraphStore,
+) -> None:
+    await ingest(store, parse_objects([product("p1"), product("p2")]))
+    converted, plain = await asyncio.gather(
+        store.read(NAMES_AND_TIMES), store.read_plain(NAMES_AND_TIMES)
+    )
+    # Plain values are the same either way; a temporal value is converted by `read`
+    # only (read_plain is for answers without one).
+    assert [(r["id"], r["facts"]) for r in plain] == [(r["id"], r["facts"]) for r in converted]
+    assert plain[0]["facts"] == ["p1", 2]
+    assert converted[0]["at"] == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert not isinstance(plain[0]["at"], datetime)
