@@ -3,8 +3,8 @@
 // stages since $start or later (the entry into the done stage they are still in), found
 // by $doneMonths (the done stages' "<stage id>@<yyyy-mm>" keys from $start's month on:
 // graph/model.py STAGE_MONTH, not the stages' whole history), of one of $kinds (labels)
-// and $flowTypes, with their visit columns (every
-// visit: the caller keeps those to the stream's stages entered before the window's end).
+// and $flowTypes, with their visit columns (every visit: the caller keeps those to the
+// stream's stages entered before the window's end).
 // One row {items}, a list in metrics/load_visits' item shape (id, kind, flowType, owner
 // team, blockers, visit stage ids, entries, exits in epoch milliseconds, -1 while open,
 // outcome, resolution), so that the flow metrics' own rules (graph/metrics/flow.py: done time, discarded outcomes) decide
