@@ -141,7 +141,8 @@ async def _dora(request: Request, store: GraphStore, fmt: str) -> Response:
         or runtime(request).settings.production_pattern
     )
     await _known(store, Label.PRODUCT, id)
-    rows = [dora_row(id, await product_dora(store, id, window, environment, pattern))]
+    found = await product_dora(store, id, window, environment, pattern, details=False)
+    rows = [dora_row(id, found)]  # figures only: no change is listed
     if fmt == "json":
         return JSONResponse(rows)  # what `vsg dora --format json` prints
     return _csv(csv_text(rows, DORA_COLUMNS), f"dora-{id}.csv")

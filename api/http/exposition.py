@@ -118,7 +118,10 @@ async def graph_figures(
         [
             ProductFigures(
                 row["product"],
-                await product_dora(store, row["product"], window, PRODUCTION, production_pattern),
+                # Figures only: no change is exported.
+                await product_dora(
+                    store, row["product"], window, PRODUCTION, production_pattern, details=False
+                ),
             )
             for row in await store.read(PRODUCTS, limit=MAX_SCOPES)
         ]

@@ -363,6 +363,16 @@ def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / HOUR
 
 
+def span(change: ShippedChange, deployed_at: datetime) -> tuple[datetime, datetime]:
+    """Where a change's lead time starts and ends: from the earlier of its first commit
+    and its pull request's opening, to its deployment, or to its merge when the
+    deployment finished before it."""
+    opened, merged = change.opened_at, change.merged_at
+    start = change.first_commit_at if opened is None else min(change.first_commit_at, opened)
+    end = merged if merged is not None and deployed_at < merged else deployed_at
+    return start, end
+
+
 def measure(change: ShippedChange, deployed_at: datetime, excluded: bool) -> Change:
     """One change's lead time and breakdown, by the rules where timestamps disagree
     (docs/metrics.md): the start is the earliest of the first commit and the PR's
@@ -371,13 +381,11 @@ def measure(change: ShippedChange, deployed_at: datetime, excluded: bool) -> Cha
     from the opening."""
     findings: list[Finding] = []
     opened, merged = change.opened_at, change.merged_at
-    start = change.first_commit_at if opened is None else min(change.first_commit_at, opened)
+    start, end = span(change, deployed_at)
     if opened is not None and change.first_commit_at > opened:
         findings.append(Finding.COMMIT_AFTER_OPENED)
-    end = deployed_at
     if merged is not None and deployed_at < merged:
         findings.append(Finding.DEPLOYED_BEFORE_MERGE)
-        end = merged
     if change.pull_request is not None and merged is None:
         findings.append(Finding.NO_MERGE_TIME)
     if opened is not None and merged is not None and merged < opened:
@@ -430,15 +438,14 @@ def listed_at(deployments: Sequence[DeploymentFact]) -> dict[str, list[datetime]
     return out
 
 
-def changes_of(
+def first_shipped(
     deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
-) -> list[Change]:
+) -> list[tuple[datetime, ShippedChange]]:
     """Every change first shipped by a successful deployment in the window (by the
-    commit graph or by a deployment's commit list, whichever shipped it first), measured;
-    latest deployment first."""
+    commit graph or by a deployment's commit list, whichever shipped it first), with
+    when that deployment finished."""
     finished = {d.id: d.finished_at for d in deployments if d.finished_at and d.succeeded}
     listings = listed_at(deployments)
-    firsts = first_deployments(deployments)
     earliest: dict[str, tuple[datetime, ShippedChange]] = {}
     for change in changes:
         at = finished.get(change.deployment)
@@ -450,30 +457,56 @@ def changes_of(
         # Two entries for one deployment: the graph's wins over the list's.
         if held is None or (at, change.listed) < (held[0], held[1].listed):
             earliest[change.key] = (at, change)
+    return list(earliest.values())
+
+
+def changes_of(
+    deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
+) -> list[Change]:
+    """Every change first shipped by a successful deployment in the window, measured;
+    latest deployment first."""
+    firsts = first_deployments(deployments)
     measured = [
         measure(change, at, change.deployment in firsts and not change.listed)
-        for at, change in earliest.values()
+        for at, change in first_shipped(deployments, changes, window)
     ]
     measured.sort(key=lambda c: (c.deployed_at, c.key), reverse=True)
     return measured
 
 
 def lead_time(
-    deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
+    deployments: Sequence[DeploymentFact],
+    changes: Sequence[ShippedChange],
+    window: Window,
+    details: bool = True,
 ) -> LeadTime:
-    """Lead time for changes first shipped by a successful deployment in the window."""
-    measured = changes_of(deployments, changes, window)
-    hours = [c.hours for c in measured if not c.excluded]
-    findings = Counter(f for c in measured for f in c.findings)
+    """Lead time for changes first shipped by a successful deployment in the window.
+    Without `details` only the counts, median, p85 and level: no change is measured
+    beyond its span (`per_change` empty, `findings` None), so `changes` may come without
+    titles and reviews (dora/find_changes with $details false)."""
+    if details:
+        measured = changes_of(deployments, changes, window)
+        hours = [c.hours for c in measured if not c.excluded]
+        total = len(measured)
+    else:
+        firsts = first_deployments(deployments)
+        shipped = first_shipped(deployments, changes, window)
+        counted = (
+            span(change, at)
+            for at, change in shipped
+            if change.deployment not in firsts or change.listed
+        )
+        hours = [_hours(end - start) for start, end in counted]
+        total, measured = len(shipped), []
     median = percentile(hours, 0.5)
     return LeadTime(
         len(hours),
-        len(measured) - len(hours),
+        total - len(hours),
         median,
         percentile(hours, P85),
         lead_time_level(median),
         tuple(measured),
-        dict(findings),
+        dict(Counter(f for c in measured for f in c.findings)) if details else None,
     )
 
 
@@ -507,13 +540,15 @@ def four_keys(
     deployments: Sequence[DeploymentFact],
     changes: Sequence[ShippedChange],
     incidents: Sequence[IncidentFact],
+    details: bool = True,
 ) -> Dora:
-    """The four keys from the scope's facts."""
+    """The four keys from the scope's facts; without `details`, lead time's counts and
+    figures only (`lead_time`)."""
     return Dora(
         window,
         environment,
         deployment_frequency(deployments, window),
-        lead_time(deployments, changes, window),
+        lead_time(deployments, changes, window, details),
         change_failure_rate(deployments, window),
         time_to_restore(incidents, window),
     )

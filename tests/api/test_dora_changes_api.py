@@ -50,3 +50,50 @@ async def test_per_change_lead_times_with_their_breakdown(api: Api) -> None:
     assert staging["node"]["dora"]["leadTime"]["findings"] == [
         {"finding": "first deployment finished before the merge", "count": 1}
     ]
+
+
+#: perChange asked through a named fragment and findings through an inline one: the
+#: resolver must still read the changes with their reviews (`details_selected`).
+THROUGH_FRAGMENTS = """
+query($id: ID!) {
+  node(id: $id) { ... on Product {
+    dora(from: "2025-03-01T00:00:00Z", to: "2025-03-31T00:00:00Z", environment: "Staging") {
+      ...Lead
+    }
+  } }
+}
+fragment Lead on DoraMetrics {
+  leadTime { changes ... on LeadTime { findings { count } } ...Changes }
+}
+fragment Changes on LeadTime { perChange { pickupHours pullRequest { title } } }
+"""
+
+FIGURES_ONLY = """
+query($id: ID!, $env: String!) {
+  node(id: $id) { ... on Product {
+    dora(from: "2025-03-01T00:00:00Z", to: "2025-03-31T00:00:00Z", environment: $env) {
+      leadTime { changes excluded medianHours p85Hours level }
+    }
+  } }
+}
+"""
+
+
+async def test_the_breakdown_is_read_when_asked_through_fragments(api: Api) -> None:
+    p = uuid.uuid4().hex[:6]
+    await ingest(api.store, parse_objects(records(p)))
+    data = await api.graphql(THROUGH_FRAGMENTS, id=f"Product:{p}-product")
+    lt = data["node"]["dora"]["leadTime"]
+    assert lt["perChange"] == [{"pickupHours": 24.0, "pullRequest": {"title": "Pay by card"}}]
+    assert lt["findings"] == [{"count": 1}]
+
+
+async def test_figures_alone_equal_those_read_with_the_changes(api: Api) -> None:
+    p = uuid.uuid4().hex[:6]
+    await ingest(api.store, parse_objects(records(p)))
+    for env in ("PRODUCTION", "Staging"):
+        figures = await api.graphql(FIGURES_ONLY, id=f"Product:{p}-product", env=env)
+        detailed = await api.graphql(QUERY, id=f"Product:{p}-product", env=env)
+        alone, full = figures["node"]["dora"]["leadTime"], detailed["node"]["dora"]["leadTime"]
+        assert alone["changes"] == full["changes"] and alone["changes"] > 0
+        assert alone["medianHours"] == full["medianHours"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -156,6 +157,9 @@ def test_lead_time_counts_each_change_once_and_excludes_the_first_deployment() -
     assert result.median_hours == pytest.approx(36.0)
     assert result.p85_hours == pytest.approx(67.8)
     assert result.level is H
+    # The figures alone (no per-change list, no findings) are the same figures.
+    figures = lead_time(deployments, changes, window, details=False)
+    assert figures == replace(result, per_change=(), findings=None)
 
 
 def test_a_change_first_shipped_before_the_window_is_not_counted() -> None:

@@ -126,16 +126,27 @@ class Connection(Generic[T]):
         )
 
 
-def selects(info: Info, name: str) -> bool:
-    """Whether the request selects the field `name` directly under the field being
-    resolved (through fragments too, whatever their type conditions and directives: when
-    in doubt, yes)."""
-    pending: list[Selection] = [s for field in info.selected_fields for s in field.selections]
+def selects(info: Info, *path: str) -> bool:
+    """Whether the request selects the field at `path` under the field being resolved:
+    `selects(info, "totalCount")` a direct child, `selects(info, "leadTime", "perChange")`
+    a grandchild (through fragments too, whatever their type conditions and directives:
+    when in doubt, yes)."""
+    level: list[Selection] = [s for field in info.selected_fields for s in field.selections]
+    for name in path:
+        matches = [field for field in _fields(level) if field.name == name]
+        if not matches:
+            return False
+        level = [s for field in matches for s in field.selections]
+    return True
+
+
+def _fields(selections: Sequence[Selection]) -> list[SelectedField]:
+    """The fields among `selections`, those inside fragments included."""
+    pending, fields = list(selections), []
     while pending:
         selection = pending.pop()
         if isinstance(selection, SelectedField):
-            if selection.name == name:
-                return True
+            fields.append(selection)
         else:
             pending += selection.selections
-    return False
+    return fields

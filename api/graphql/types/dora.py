@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.graphql.context import Info
-from api.graphql.types.base import page_size
+from api.graphql.types.base import page_size, selects
 from graph.metrics import dora, dora_queries
 from graph.metrics.flow import Window
 from graph.model import Label
@@ -313,8 +313,16 @@ async def product_dora(
         window(start, end),
         environment,
         production_pattern(info, pattern),
+        details=details_selected(info),
     )
     return DoraMetrics.from_domain(found)
+
+
+def details_selected(info: Info) -> bool:
+    """Whether the request asks for what only a lead time's changes give: the changes
+    themselves or the findings counted over them. Without either, the changes are read
+    without titles and reviews (graph.metrics.dora_queries.product_dora)."""
+    return any(selects(info, "leadTime", field) for field in ("perChange", "findings"))
 
 
 async def repositories_dora(
@@ -332,6 +340,7 @@ async def repositories_dora(
         window(start, end),
         environment,
         production_pattern(info, pattern),
+        details=details_selected(info),
     )
     return DoraMetrics.from_domain(found)
 
