@@ -11,7 +11,7 @@ WHERE w IS NOT NULL
   AND any(label IN labels(w) WHERE label IN $kinds)
   AND NOT EXISTS { (w)-[v:IN_STAGE]->(s:Stage) WHERE s.state = 'done' AND v.exitedAt IS NULL }
   AND NOT ($underParent IS NOT NULL AND $underParent[0] IN labels(w)
-           AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE $underParent[1] IN labels(p) })
+           AND $underParent[1] IN coalesce(w.parentKinds, []))
   AND NOT ($overChild IS NOT NULL AND $overChild[0] IN labels(w)
-           AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE $overChild[1] IN labels(c) })
+           AND $overChild[1] IN coalesce(w.childKinds, []))
 RETURN count(w) AS open

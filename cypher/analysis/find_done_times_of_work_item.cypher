@@ -12,9 +12,9 @@ WHERE w.currentStage IN $doneStages
   AND w.flowType IN $flowTypes
   AND any(label IN labels(w) WHERE label IN $kinds)
   AND NOT ($underParent IS NOT NULL AND $underParent[0] IN labels(w)
-           AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE $underParent[1] IN labels(p) })
+           AND $underParent[1] IN coalesce(w.parentKinds, []))
   AND NOT ($overChild IS NOT NULL AND $overChild[0] IN labels(w)
-           AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE $overChild[1] IN labels(c) })
+           AND $overChild[1] IN coalesce(w.childKinds, []))
 RETURN collect([
          w.id, head([label IN labels(w) WHERE label IN $kinds]), w.flowType, null, [],
          coalesce(w.visitStages, []), coalesce(w.visitEntries, []), coalesce(w.visitExits, []),

@@ -15,9 +15,9 @@ CALL (scope) {
     AND w.flowType IN scope.flowTypes
     AND any(label IN labels(w) WHERE label IN scope.kinds)
     AND NOT (scope.underParent IS NOT NULL AND scope.underParent[0] IN labels(w)
-             AND EXISTS { MATCH (p:WorkItem)-[:PARENT_OF]->(w) WHERE scope.underParent[1] IN labels(p) })
+             AND scope.underParent[1] IN coalesce(w.parentKinds, []))
     AND NOT (scope.overChild IS NOT NULL AND scope.overChild[0] IN labels(w)
-             AND EXISTS { MATCH (w)-[:PARENT_OF]->(c:WorkItem) WHERE scope.overChild[1] IN labels(c) })
+             AND scope.overChild[1] IN coalesce(w.childKinds, []))
   RETURN collect([
     w.id, head([label IN labels(w) WHERE label IN scope.kinds]), w.flowType,
     COLLECT { MATCH (w)<-[:OWNS]-(o:Team) RETURN o.id ORDER BY o.id LIMIT 1 }[0],

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from graph.db.queries import cypher
 from graph.db.store import GraphStore, collected
+from graph.ingest.families import set_family_kinds
 from graph.ingest.history import Fact, FactKind
 from graph.ingest.plan import Plan, plan_histories
 from graph.ingest.service import StoreLookup, write_plan
@@ -23,6 +24,7 @@ ITEMS_WITHOUT_HISTORY = cypher("migrations/find_items_without_history")
 SET_VISIT_COLUMNS = cypher("migrations/set_visit_columns")
 LIST_STAGES = cypher("migrations/list_stages")
 SET_STAGE_MONTH = cypher("migrations/set_stage_month")
+FAMILY_ITEMS = cypher("migrations/find_family_items")
 
 #: Work items re-read per transaction by a migration.
 CHUNK = 5000
@@ -65,6 +67,13 @@ async def set_stage_months(store: GraphStore) -> None:
             pass
 
 
+async def derive_family_kinds(store: GraphStore) -> None:
+    """Give every work item with a parent or a child, written before ingest kept them,
+    its family kinds (graph/model.py PARENT_KINDS), as ingest derives them."""
+    ids = collected(await store.read(FAMILY_ITEMS), "ids")
+    await set_family_kinds(store, sorted(ids), batch_size=COLUMNS_CHUNK)
+
+
 #: Every data migration, in the order they run; never renamed, never removed.
 MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     # 001 once derived currentStage/lastMovedAt from the visits; 002 derives them with
@@ -73,6 +82,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     ("002_work_item_state_log", derive_histories),
     ("003_work_item_visit_columns", set_visit_columns),
     ("004_work_item_stage_month", set_stage_months),
+    ("005_work_item_family_kinds", derive_family_kinds),
 )
 
 

@@ -27,6 +27,7 @@ from graph.db.store import GraphStore, WriteConflict, lost_write_race
 from graph.errors import InvalidInput, Problem
 from graph.ingest.causes import attribute_incidents
 from graph.ingest.deployment_products import link_deployment_products
+from graph.ingest.families import derive_family_kinds
 from graph.ingest.history import Visit
 from graph.ingest.pending import ref_key
 from graph.ingest.plan import Existing, Lookup, Plan, StoredHistory, VisitChanges, build_plan
@@ -593,14 +594,16 @@ def _keys(records: list[Record]) -> list[str] | None:
 
 
 async def _derive(store: GraphStore, plan: Plan, batch_size: int, production_pattern: str) -> None:
-    """Recompute what the batch touched of the derived relationships (DORA): SHIPPED
-    from the commit graph, deployments' products, then inferred incident causes (among
-    the deployments to `production_pattern`'s environments, for production); each
-    writes only differences, in transactions of its own. They are not part of the
+    """Recompute what the batch touched of what is derived from relationships: SHIPPED
+    from the commit graph, deployments' products, the family kinds of the work items it
+    linked (graph/ingest/families.py), then inferred incident causes (among the
+    deployments to `production_pattern`'s environments, for production); each writes
+    only differences, in transactions of its own. They are not part of the
     batch's transaction: what an interruption leaves of them is recomputed by the
     retry of the batch."""
     await derive_shipped(store, plan, batch_size=batch_size)
     await link_deployment_products(store, plan, batch_size=batch_size)
+    await derive_family_kinds(store, plan, batch_size=batch_size)
     await attribute_incidents(
         store, plan, batch_size=batch_size, production_pattern=production_pattern
     )
