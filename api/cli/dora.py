@@ -188,15 +188,17 @@ async def results(
     pattern is `--production-pattern`, else `default_pattern` (the setting)."""
     window = Window.of(args.start, args.end, now)
     pattern = args.production_pattern or default_pattern
+    # The changes' titles and reviews are read only for --changes, which lists them.
+    details = bool(getattr(args, "changes", False))
     if args.repository:
         scope = ",".join(args.repository)
         found = await dora_queries.repositories_dora(
-            store, args.repository, window, args.environment, pattern
+            store, args.repository, window, args.environment, pattern, details
         )
         return [(scope, found)]
     products = args.product or await _products(store)
     return [
-        (p, await dora_queries.product_dora(store, p, window, args.environment, pattern))
+        (p, await dora_queries.product_dora(store, p, window, args.environment, pattern, details))
         for p in products
     ]
 
