@@ -292,14 +292,9 @@ VISIT_EXITS = "visitExits"
 #: months since the window began, found by index without reading the years of items
 #: resting there since before it (graph/metrics/flow_queries.py).
 STAGE_MONTH = "stageMonth"
-#: The kinds of a work item's parents and of its children (PARENT_OF), each a list in
-#: `WorkItemKind` order, absent when it has none: what the flow-item level asks of an
-#: item (a Story with a Feature parent, a Feature with Stories) is answered from the item
-#: itself, not by a traversal per item (graph/ingest/families.py derives them).
-PARENT_KINDS = "parentKinds"
-CHILD_KINDS = "childKinds"
 #: Every derived work-item property the new-node statements write, in the order ingest
-#: writes them (the family kinds are derived after the batch's relationships).
+#: writes them (the family kinds, `parentKinds` and `childKinds`, are derived after the
+#: batch's relationships: graph/ingest/families.py).
 WORK_ITEM_DERIVED = (
     CURRENT_STAGE,
     LAST_MOVED_AT,

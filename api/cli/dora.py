@@ -189,7 +189,7 @@ async def results(
     window = Window.of(args.start, args.end, now)
     pattern = args.production_pattern or default_pattern
     # The changes' titles and reviews are read only for --changes, which lists them.
-    details = bool(getattr(args, "changes", False))
+    details = bool(args.changes)
     if args.repository:
         scope = ",".join(args.repository)
         found = await dora_queries.repositories_dora(
@@ -201,13 +201,6 @@ async def results(
         (p, await dora_queries.product_dora(store, p, window, args.environment, pattern, details))
         for p in products
     ]
-
-
-async def collect(
-    store: GraphStore, args: argparse.Namespace, now: datetime
-) -> list[dict[str, Any]]:
-    """The rows `vsg dora` prints for its arguments."""
-    return [dora_row(scope, found) for scope, found in await results(store, args, now)]
 
 
 async def _unknown(store: GraphStore, label: Label, ids: Sequence[str]) -> list[str]:

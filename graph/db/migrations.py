@@ -69,7 +69,7 @@ async def set_stage_months(store: GraphStore) -> None:
 
 async def derive_family_kinds(store: GraphStore) -> None:
     """Give every work item with a parent or a child, written before ingest kept them,
-    its family kinds (graph/model.py PARENT_KINDS), as ingest derives them."""
+    its family kinds (graph/ingest/families.py), as ingest derives them."""
     ids = collected(await store.read(FAMILY_ITEMS), "ids")
     await set_family_kinds(store, sorted(ids), batch_size=COLUMNS_CHUNK)
 

@@ -1,5 +1,6 @@
 """A work item's family kinds, derived from PARENT_OF: the kinds of its parents
-(`parentKinds`) and of its children (`childKinds`), graph/model.py PARENT_KINDS.
+(`parentKinds`) and of its children (`childKinds`), each a list in `WorkItemKind` order,
+absent when it has none (docs/graph-model.md, derived properties).
 
 The flow-item level leaves nested items out of the flow metrics (a Story with a Feature
 parent when Features are the flow items, a Feature with Stories when Stories are:

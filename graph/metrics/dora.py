@@ -460,6 +460,12 @@ def first_shipped(
     return list(earliest.values())
 
 
+def excluded(change: ShippedChange, firsts: frozenset[str]) -> bool:
+    """Whether a change is left out of lead time: first shipped, through the commit graph,
+    by its repository's first tracked deployment (`firsts`: `first_deployments`)."""
+    return change.deployment in firsts and not change.listed
+
+
 def changes_of(
     deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
 ) -> list[Change]:
@@ -467,7 +473,7 @@ def changes_of(
     latest deployment first."""
     firsts = first_deployments(deployments)
     measured = [
-        measure(change, at, change.deployment in firsts and not change.listed)
+        measure(change, at, excluded(change, firsts))
         for at, change in first_shipped(deployments, changes, window)
     ]
     measured.sort(key=lambda c: (c.deployed_at, c.key), reverse=True)
@@ -491,11 +497,7 @@ def lead_time(
     else:
         firsts = first_deployments(deployments)
         shipped = first_shipped(deployments, changes, window)
-        counted = (
-            span(change, at)
-            for at, change in shipped
-            if change.deployment not in firsts or change.listed
-        )
+        counted = (span(change, at) for at, change in shipped if not excluded(change, firsts))
         hours = [_hours(end - start) for start, end in counted]
         total, measured = len(shipped), []
     median = percentile(hours, 0.5)

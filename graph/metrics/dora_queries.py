@@ -24,6 +24,7 @@ from graph.metrics.dora import (
     IncidentFact,
     ShippedChange,
     environment_pattern,
+    excluded,
     first_deployments,
     four_keys,
     measure,
@@ -260,5 +261,5 @@ async def pull_request_lead_times(
         )
         if entries:
             change = entries[0]
-            out[pr] = measure(change, at, deployment in firsts and not change.listed)
+            out[pr] = measure(change, at, excluded(change, firsts))
     return out

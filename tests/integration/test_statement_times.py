@@ -10,18 +10,15 @@ from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
 from graph.model import Label
 from graph.read.entities import COUNT
+from tests.factories import node
 
 COUNT_PRODUCTS = COUNT[Label.PRODUCT]
-
-
-def product(key: str) -> dict[str, object]:
-    return {"record": "node", "label": "Product", "id": key, "properties": {"name": key}}
 
 
 async def test_the_timer_counts_what_its_block_runs(store: GraphStore) -> None:
     await store.read(COUNT_PRODUCTS)
     with statement_times() as times:
-        await ingest(store, parse_objects([product("p1")]))
+        await ingest(store, parse_objects([node("Product", "p1", name="p1")]))
         await store.read(COUNT_PRODUCTS)
         await store.read(COUNT_PRODUCTS)
     await store.read(COUNT_PRODUCTS)
