@@ -3,7 +3,8 @@ and re-delivery (DESIGN.md §3b, docs/ingest.md "Convergence").
 
 Hypothesis generates an organisation with awkward state histories (reopen, skipped
 stages, two changes at one instant, two tool states of one stage, done without a start,
-direct `IN_STAGE` imports with exits, re-sent changes) and a repository whose pushes and
+direct `IN_STAGE` imports with exits, re-sent changes), blocker and parent links between
+its items, and a repository whose pushes and
 deployment statuses arrive as GitHub webhooks, and issues only Jira knows whose creation
 and status moves arrive as Jira webhooks. The reference graph is one import of all
 of it. Then the same facts are split into random batches, shuffled, and delivered each
@@ -145,7 +146,7 @@ def history(rnd: random.Random, org: SmallOrg, item: str) -> list[Record]:
 
 
 def work(rnd: random.Random, org: SmallOrg) -> list[Record]:
-    """Items of mixed kinds, their links and their state histories."""
+    """Items of mixed kinds, their links (blockers, parents) and their state histories."""
     out: list[Record] = []
     items = []
     for n in range(rnd.randint(3, 6)):
@@ -161,6 +162,10 @@ def work(rnd: random.Random, org: SmallOrg) -> list[Record]:
     for (kind_a, a), (kind_b, b) in itertools.pairwise(items):
         if rnd.random() < 0.4:
             out.append(rel("BLOCKED_BY", (kind_a, a), (kind_b, b)))
+        # Parents too: both ends' family kinds are derived from them after each batch
+        # (graph/ingest/families.py), and the flow-item level reads those.
+        if rnd.random() < 0.3:
+            out.append(rel("PARENT_OF", (kind_a, a), (kind_b, b)))
     return out
 
 
