@@ -74,8 +74,12 @@ async def test_value_stream_fields_answer(api: Api) -> None:
     vs = await metrics(api, f"ValueStream:{org.id('vs')}", **WEEK)
     # node, then one flow load shared by the four fields (stages, then the window's items)
     # beside the resting counts stageMetrics and cfd share (stages, then counts), then
-    # the stages and work items the answer names, each batched once.
-    assert api.store.round_trips - before == 7
+    # the stages and work items the answer names: 8 reads at most, whatever the number
+    # of items. Fewer are sent when they overlap in time: the two loaders' identical
+    # stages reads are answered once while both are in flight (graph/db/read_gate.py),
+    # and the named nodes' DataLoader batches depend on when their fields resolve (7 or
+    # 8 asked in runs here). So 6 to 8, by timing; a read per item would be many more.
+    assert 6 <= api.store.round_trips - before <= 8
 
     m = vs["flowMetrics"]
     assert (m["from"], m["to"]) == ("2025-03-03T00:00:00+00:00", "2025-03-10T00:00:00+00:00")
