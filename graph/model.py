@@ -45,6 +45,12 @@ API_TOKEN = "ApiToken"
 #: An internal label: a data migration that has run on this database
 #: (graph/db/migrations.py); unique `id`, constraint in cypher/schema/.
 MIGRATION = "Migration"
+#: An internal label, outside the model and never in a dump: one word (`word`, lower case)
+#: that some title of a title scan (`scan`: a work item kind, PullRequest, Incident or
+#: Feedback) held in a record ingest was given (graph/ingest/title_words.py); unique
+#: `id` (`scan:word`), constraint in cypher/schema/. A search asks them which scans could
+#: hold its text before it reads every title (graph/read/entities.py).
+TITLE_WORD = "TitleWord"
 
 
 class WorkItemKind(StrEnum):

@@ -327,6 +327,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("explore/neighbour_groups", "explore/neighbour_groups/{snake}", _grouped_labels),
     Family("explore/search/prefix_of", "explore/search/prefix_of_{snake}", _labels()),
     Family("explore/search/titles_of", "explore/search/titles_of_{snake}", _title_scans),
+    Family("migrations/titles_of", "migrations/titles_of_{snake}", _title_scans),
     Family(
         "explore/search/title_samples",
         "explore/search/title_samples",

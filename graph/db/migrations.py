@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from graph.db.queries import cypher
+from graph.db.queries import cypher, snake
 from graph.db.store import GraphStore, collected
 from graph.ingest.families import set_family_kinds
 from graph.ingest.history import Fact, FactKind
 from graph.ingest.plan import Plan, plan_histories
 from graph.ingest.service import StoreLookup, write_plan
+from graph.ingest.title_words import add_title_words, words
+from graph.read.entities import TITLE_SCANS
 
 LIST_APPLIED = cypher("migrations/list_applied")
 RECORD_APPLIED = cypher("migrations/record_applied")
@@ -25,11 +27,14 @@ SET_VISIT_COLUMNS = cypher("migrations/set_visit_columns")
 LIST_STAGES = cypher("migrations/list_stages")
 SET_STAGE_MONTH = cypher("migrations/set_stage_month")
 FAMILY_ITEMS = cypher("migrations/find_family_items")
+TITLES_OF = {scan: cypher(f"migrations/titles_of_{snake(scan)}") for scan in TITLE_SCANS}
 
 #: Work items re-read per transaction by a migration.
 CHUNK = 5000
 #: Work items given visit columns per transaction (a lighter write: three lists each).
 COLUMNS_CHUNK = 10_000
+#: Titles read per page by the title vocabulary's migration.
+TITLES_CHUNK = 100_000
 
 
 async def derive_histories(store: GraphStore) -> None:
@@ -74,6 +79,18 @@ async def derive_family_kinds(store: GraphStore) -> None:
     await set_family_kinds(store, sorted(ids), batch_size=COLUMNS_CHUNK)
 
 
+async def add_title_vocabulary(store: GraphStore) -> None:
+    """Give the title vocabulary (graph/ingest/title_words.py) the words of every stored
+    title, written before ingest kept it, a title scan at a time."""
+    for scan, query in TITLES_OF.items():
+        skip = 0
+        while titles := collected(await store.read(query, skip=skip, first=TITLES_CHUNK), "titles"):
+            found = sorted({w for title in titles if isinstance(title, str) for w in words(title)})
+            entries = [[f"{scan}:{word}", scan.value, word] for word in found]
+            await add_title_words(store, entries, batch_size=COLUMNS_CHUNK)
+            skip += len(titles)
+
+
 #: Every data migration, in the order they run; never renamed, never removed.
 MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     # 001 once derived currentStage/lastMovedAt from the visits; 002 derives them with
@@ -83,6 +100,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     ("003_work_item_visit_columns", set_visit_columns),
     ("004_work_item_stage_month", set_stage_months),
     ("005_work_item_family_kinds", derive_family_kinds),
+    ("006_title_vocabulary", add_title_vocabulary),
 )
 
 

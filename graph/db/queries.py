@@ -97,6 +97,12 @@ class Query:
         return rows
 
 
+def snake(name: str) -> str:
+    """A label's or kind's name as statement files spell it: `PullRequest` →
+    `pull_request` (the generated families, tools/gen_cypher.py)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def parse(name: str, text: str) -> Query:
     """Check one file's text is exactly one statement whose first line states its
     cardinality, and find its parameters."""

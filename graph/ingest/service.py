@@ -16,13 +16,12 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.db.queries import Query, cypher
+from graph.db.queries import Query, cypher, snake
 from graph.db.store import GraphStore, WriteConflict, lost_write_race
 from graph.errors import InvalidInput, Problem
 from graph.ingest.causes import attribute_incidents
@@ -34,31 +33,27 @@ from graph.ingest.plan import Existing, Lookup, Plan, StoredHistory, VisitChange
 from graph.ingest.records import NodeRecord, Record, Ref, RelationshipRecord, parse_objects
 from graph.ingest.shipped import derive_shipped
 from graph.ingest.stage_map import StageInfo, StageMap
+from graph.ingest.title_words import add_title_words, title_words
 from graph.metrics.dora import PRODUCTION_PATTERN, production_pattern_of
 from graph.model import RELATIONSHIPS, Label, RelSpec, WorkItemKind
 
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 # Bound at import, so a missing file fails at start-up rather than mid-import.
 UPSERT: dict[Label, Query] = {
-    label: cypher(f"ingest/nodes/upsert_{_snake(label)}")
+    label: cypher(f"ingest/nodes/upsert_{snake(label)}")
     for label in Label
     if label is not Label.WORK_ITEM
 }
-CREATE_WORK_ITEMS = {kind: cypher(f"ingest/nodes/create_{_snake(kind)}") for kind in WorkItemKind}
+CREATE_WORK_ITEMS = {kind: cypher(f"ingest/nodes/create_{snake(kind)}") for kind in WorkItemKind}
 # Nodes, relationships and visits the plan knows to be new are created outright: the
 # embedded database CREATEs several times faster than it MERGEs.
 INSERT: dict[Label | WorkItemKind, Query] = {
-    **{label: cypher(f"ingest/new_nodes/{_snake(label)}") for label in UPSERT},
-    **{kind: cypher(f"ingest/new_nodes/{_snake(kind)}") for kind in WorkItemKind},
+    **{label: cypher(f"ingest/new_nodes/{snake(label)}") for label in UPSERT},
+    **{kind: cypher(f"ingest/new_nodes/{snake(kind)}") for kind in WorkItemKind},
 }
 SET_WORK_ITEM_PROPERTIES = cypher("ingest/nodes/set_work_item_properties")
 LINK = {
     spec: cypher(
-        f"ingest/relationships/{spec.type.lower()}__{_snake(spec.start)}__{_snake(spec.end)}"
+        f"ingest/relationships/{spec.type.lower()}__{snake(spec.start)}__{snake(spec.end)}"
     )
     for spec in RELATIONSHIPS
 }
@@ -76,7 +71,7 @@ ANY_PENDING = cypher("ingest/pending/any")
 FORGET_PENDING = cypher("ingest/pending/forget")
 INSERT_LINK = {
     spec: cypher(
-        f"ingest/new_relationships/{spec.type.lower()}__{_snake(spec.start)}__{_snake(spec.end)}"
+        f"ingest/new_relationships/{spec.type.lower()}__{snake(spec.start)}__{snake(spec.end)}"
     )
     for spec in RELATIONSHIPS
 }
@@ -501,6 +496,9 @@ async def ingest(
                 store, parsed, problems, lookup, batch_size, skip_invalid, progress
             )
         report.add(_counts(plan))
+        # Every title's words, the batch's records' before same-id records were merged:
+        # what a search needs to know which titles could match (graph/ingest/title_words.py).
+        await add_title_words(store, title_words(parsed), batch_size=batch_size)
         async with store.derive_lock:
             await _derive(store, plan, batch_size, production_pattern)
             report.add(await _complete_pending(store, plan, lookup, batch_size, production_pattern))

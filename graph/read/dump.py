@@ -21,12 +21,11 @@ canonical JSON (sorted keys), so two dumps of one graph are equal byte for byte.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from graph.db.queries import Query, cypher
+from graph.db.queries import Query, cypher, snake
 from graph.db.store import GraphStore, Row
 from graph.ingest.history import STATE_LOG, as_record
 from graph.model import (
@@ -38,13 +37,8 @@ from graph.model import (
 )
 from graph.read.entities import COUNT, COUNT_WORK_ITEMS, LIST, LIST_WORK_ITEMS
 
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 RELATIONSHIPS: dict[Label, Query] = {
-    label: cypher(f"dump/relationships/{_snake(label)}") for label in Label
+    label: cypher(f"dump/relationships/{snake(label)}") for label in Label
 }
 PENDING = cypher("dump/pending")
 COUNT_PENDING = cypher("dump/count_pending")

@@ -7,32 +7,27 @@ DataLoaders can turn a nested query into one round trip per relation, not per pa
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.db.queries import Query, cypher
+from graph.db.queries import Query, cypher, snake
 from graph.db.store import GraphStore, Row, collected
+from graph.ingest.title_words import runs
 from graph.model import Label, Node, WorkItemKind
 
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-BY_IDS: dict[Label, Query] = {label: cypher(f"nodes/by_ids/{_snake(label)}") for label in Label}
+BY_IDS: dict[Label, Query] = {label: cypher(f"nodes/by_ids/{snake(label)}") for label in Label}
 LIST: dict[Label, Query] = {
-    label: cypher(f"nodes/list/{_snake(label)}") for label in Label if label is not Label.WORK_ITEM
+    label: cypher(f"nodes/list/{snake(label)}") for label in Label if label is not Label.WORK_ITEM
 }
 COUNT: dict[Label, Query] = {
-    label: cypher(f"nodes/count/{_snake(label)}") for label in Label if label is not Label.WORK_ITEM
+    label: cypher(f"nodes/count/{snake(label)}") for label in Label if label is not Label.WORK_ITEM
 }
 LIST_WORK_ITEMS = cypher("nodes/list_work_items")
 COUNT_WORK_ITEMS = cypher("nodes/count_work_items")
 SEARCH_KEYS = cypher("explore/search/keys")
 SEARCH_NAMES = cypher("explore/search/names")
-SEARCH_PREFIX = {label: cypher(f"explore/search/prefix_of_{_snake(label)}") for label in Label}
+SEARCH_PREFIX = {label: cypher(f"explore/search/prefix_of_{snake(label)}") for label in Label}
 #: The title scans a search may send, one per titled label and, for work items, one per
 #: kind (a label of its own; TITLED says which labels have titles), largest first in a
 #: typical organisation. Scans are the long part of a search and the database runs a few
@@ -43,8 +38,9 @@ TITLE_SCANS: tuple[Label | WorkItemKind, ...] = (
     WorkItemKind.DEBT, WorkItemKind.RISK, Label.FEEDBACK, WorkItemKind.EPIC,
     WorkItemKind.INITIATIVE, Label.INCIDENT,
 )  # fmt: skip
-SEARCH_TITLES = {scan: cypher(f"explore/search/titles_of_{_snake(scan)}") for scan in TITLE_SCANS}
+SEARCH_TITLES = {scan: cypher(f"explore/search/titles_of_{snake(scan)}") for scan in TITLE_SCANS}
 SEARCH_TITLE_SAMPLES = cypher("explore/search/title_samples")
+SEARCH_TITLE_WORDS = cypher("explore/search/find_title_word_scans")
 #: How many nodes of each title scan a search reads with its lookups, before any whole
 #: scan: a few ms each, and a word that one title in a hundred of some kind holds fills a
 #: page from them.
@@ -203,6 +199,13 @@ def _could_show(
     return len(exacts) + before < first
 
 
+def _possible_scans(rows: list[Row]) -> set[str]:
+    """The title scans whose vocabulary holds every run of the search's text (an answer
+    of explore/search/find_title_word_scans): only their titles can contain it."""
+    held = [set(scans) for _, scans in collected(rows, "runs")]
+    return set.intersection(*held) if held else set()
+
+
 def _by_key(rows: Iterable[list[Row]]) -> dict[tuple[Label, str], Node]:
     """The nodes of one-row `found` answers, by label and id."""
     nodes = (node_from(p, ls) for r in rows for p, ls in collected(r, "found"))
@@ -217,12 +220,15 @@ async def search(
     exact names, then label by label (`SEARCH_ORDER`) id matches before name matches.
 
     First the lookups: every id through an index, one statement per label, the names of
-    the organisation's few nodes, and the titles of the first `TITLE_SAMPLE` nodes of
-    each titled label the search wants (work items a kind at a time). Then, only where
+    the organisation's few nodes, the titles of the first `TITLE_SAMPLE` nodes of each
+    titled label the search wants (work items a kind at a time), and which title scans
+    have words holding the text's runs. Then, only where
     those cannot fill the page (`_could_show`: a key's prefix such as `pay-1` fills it
     with ids, a common word with sampled titles), whole title scans (no index answers
     CONTAINS: a second or so for a million work items), each stopping at `first`
-    matches, all at once so that they share the database's cores. An exact title is
+    matches, all at once so that they share the database's cores; and only of the scans
+    whose title vocabulary could hold the text (graph/ingest/title_words.py: text no
+    title holds reads no title at all). An exact title is
     found as far as the titles are read, as when a scan stops at `first` matches
     (docs/explorer.md)."""
     # Always a label list: the graph also holds internal nodes (sync cursors) that are no
@@ -236,15 +242,24 @@ async def search(
         if _wants(label, wanted):
             prefixes = {text, upper} if label is Label.WORK_ITEM else {text}
             reads += [store.read(SEARCH_PREFIX[label], prefix=p, **base) for p in prefixes]
+    text_runs = runs(text) if scans else None
     if scans:
         names = [s.value for s in scans]
         sampled = {"scans": names, "sample": TITLE_SAMPLE, "lower": lower, "first": first}
         reads.append(store.read(SEARCH_TITLE_SAMPLES, **sampled))
+    if text_runs:
+        reads.append(store.read(SEARCH_TITLE_WORDS, runs=text_runs))
     exact_rows, *found_rows = await asyncio.gather(*reads)
+    possible = _possible_scans(found_rows.pop()) if text_runs else None
     samples = found_rows.pop() if scans else []
     exacts, rank = _by_key([exact_rows]), _ranker(text)
     found = _by_key(found_rows) | _by_key([row] for row in samples)
-    needed = [s for s in scans if _could_show(s, exacts, found, rank, first)]
+    needed = [
+        s
+        for s in scans
+        if (possible is None or s.value in possible)
+        and _could_show(s, exacts, found, rank, first)
+    ]
     whole = await asyncio.gather(
         *(store.read(SEARCH_TITLES[s], lower=lower, first=first) for s in needed)
     )

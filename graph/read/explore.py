@@ -13,12 +13,11 @@ relationships, and sorting them by the other node's id read every one of those n
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.db.queries import Query, cypher
+from graph.db.queries import Query, cypher, snake
 from graph.db.store import GraphStore, Row
 from graph.model import Label, NeighbourGroup, Node, RelType, neighbour_groups
 from graph.read.entities import node_from
@@ -27,15 +26,11 @@ MAX_NEIGHBOURS = 200
 MAX_PATH_DEPTH = 6
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 GROUP_PAGE: dict[Label, Query] = {
-    label: cypher(f"explore/group_page/{_snake(label)}") for label in Label
+    label: cypher(f"explore/group_page/{snake(label)}") for label in Label
 }
 GROUPS: dict[Label, Query] = {
-    label: cypher(f"explore/neighbour_groups/{_snake(label)}") for label in Label
+    label: cypher(f"explore/neighbour_groups/{snake(label)}") for label in Label
 }
 SHORTEST_PATH = cypher("explore/shortest_path")
 

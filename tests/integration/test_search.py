@@ -3,11 +3,13 @@ titles, each kind of match in its place."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 
-from graph.db.queries import Query
+from graph.db.migrations import add_title_vocabulary
+from graph.db.queries import Query, parse, snake
 from graph.db.store import GraphStore, Row
 from graph.ingest.records import parse_objects
 from graph.ingest.service import ingest
@@ -35,7 +37,7 @@ async def graph(store: GraphStore) -> None:
     await ingest(store, parse_objects(records))
 
 
-TITLE_SCAN_NAMES = [entities._snake(scan) for scan in TITLE_SCANS]
+TITLE_SCAN_NAMES = [snake(scan) for scan in TITLE_SCANS]
 
 
 def keys(found: list[Node]) -> list[str]:
@@ -85,15 +87,22 @@ async def test_titles_are_read_whole_only_where_the_page_is_not_full(
     # Two results asked for: the ids ZX-1 and ZX-10 fill them, no title is read whole.
     assert keys(await search(store, "zx-1", None, 2)) == ["ZX-1", "ZX-10"]
     assert _whole_scans(names) == set()
-    # Three: ZX-2's title (a defect's) could be the third, so every titled label's
-    # titles are read whole (work items a kind at a time), as they are for a text no
-    # title holds.
+    # Three: ZX-2's title (a defect's) could be the third, so the titles that could
+    # hold "zx-1" are read whole: the defects', the one kind with titles with words
+    # holding "zx" and "1" (graph/ingest/title_words.py).
     names.clear()
     assert keys(await search(store, "zx-1", None, 3)) == ["ZX-1", "ZX-10", "ZX-2"]
-    assert "titles_of_defect" in _whole_scans(names)
+    assert _whole_scans(names) == {"titles_of_defect"}
+    # A text no title holds: no title is read whole.
     names.clear()
     assert await search(store, "zzqq", None, 3) == []
-    assert _whole_scans(names) == {f"titles_of_{n}" for n in TITLE_SCAN_NAMES}
+    assert _whole_scans(names) == set()
+    # Text the vocabulary cannot rule out (no letter or digit, or beyond ASCII): every
+    # titled label's titles are read whole (work items a kind at a time).
+    for text in ("::", "zürich"):
+        names.clear()
+        assert await search(store, text, None, 3) == []
+        assert _whole_scans(names) == {f"titles_of_{n}" for n in TITLE_SCAN_NAMES}
 
 
 async def test_titles_the_first_nodes_hold_fill_the_page_without_whole_scans(
@@ -105,13 +114,102 @@ async def test_titles_the_first_nodes_hold_fill_the_page_without_whole_scans(
     assert keys(await search(store, "checkout", None, 2)) == ["ZX", "AB-7"]
     assert _whole_scans(names) == set()
     # Three: more work items could come before the pull request found, so the work
-    # items' titles are read whole; nothing after them could (the page is full).
+    # items' titles that could hold "checkout" are read whole (the stories': no other
+    # kind's titles have the word); nothing after them could (the page is full).
     names.clear()
     assert keys(await search(store, "checkout", None, 3)) == ["ZX", "AB-7", "pr-9"]
-    kinds = {f"titles_of_{entities._snake(kind)}" for kind in WorkItemKind}
-    assert _whole_scans(names) == kinds
+    assert _whole_scans(names) == {"titles_of_story"}
     # With no titles read with the lookups, the whole scans find the same.
     monkeypatch.setattr(entities, "TITLE_SAMPLE", 0)
     names.clear()
     assert keys(await search(store, "checkout", None, 3)) == ["ZX", "AB-7", "pr-9"]
     assert "titles_of_pull_request" in _whole_scans(names)
+
+
+TITLES = {
+    "ZZ-1": "Fix: payments-API timeout (v2.3)",
+    "ZZ-2": "Über-fast checkout, Zürich",
+    "ZZ-3": "snake_case & CamelCase 42x",
+    "ZZ-4": "ends with punctuation!!",
+}
+VOCABULARY = parse(
+    "test/title_vocabulary",
+    "// cardinality: one\nMATCH (w:TitleWord) RETURN collect([w.id, w.scan, w.word]) AS words",
+)
+FORGET_VOCABULARY = parse(
+    "test/forget_title_vocabulary",
+    "// cardinality: write\nMATCH (w:TitleWord) DETACH DELETE w RETURN count(*) AS forgotten",
+)
+
+
+async def vocabulary(store: GraphStore) -> list[list[str]]:
+    [row] = await store.read(VOCABULARY)
+    return sorted(row["words"])
+
+
+async def test_every_substring_of_a_title_is_found_whatever_the_vocabulary_prunes(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vocabulary only rules out scans that cannot match: every piece of every title
+    (across punctuation, spaces, case and non-ASCII letters) still finds it, with no
+    title read with the lookups (every match from a whole scan)."""
+    created = "2025-01-01T00:00:00Z"
+    await ingest(
+        store,
+        parse_objects([node("Story", k, title=t, createdAt=created) for k, t in TITLES.items()]),
+    )
+    monkeypatch.setattr(entities, "TITLE_SAMPLE", 0)
+    rng = random.Random(7)
+    for key, title in TITLES.items():
+        pieces = {title, title.upper()}
+        for _ in range(12):
+            start = rng.randrange(len(title))
+            pieces.add(title[start : start + rng.randint(1, 9)])
+        for piece in pieces:
+            found = keys(await search(store, piece, [WorkItemKind.STORY.value], 10))
+            assert key in found, (piece, found)
+
+
+async def test_the_vocabulary_is_every_title_given_in_any_order(store: GraphStore) -> None:
+    """A renamed title's words stay (a search reads titles to find matches, and a stale
+    word only costs it a scan); the same records give the same words in any order or
+    split, and again change nothing."""
+    created = "2025-01-01T00:00:00Z"
+    first = node("Story", "ZZ-9", title="Alpha beta", createdAt=created)
+    second = node("Story", "ZZ-9", title="Gamma beta", createdAt=created)
+    pr = node("PullRequest", "pr-1", title="Alpha: delta", createdAt=created)
+    seen = []
+    for batches in ([[first, pr], [second]], [[second], [pr, first]], [[first, second, pr]]):
+        await store.write(FORGET_VOCABULARY)
+        for batch in batches:
+            await ingest(store, parse_objects(batch))
+        seen.append(await vocabulary(store))
+    assert (
+        seen[0]
+        == seen[1]
+        == seen[2]
+        == [
+            ["PullRequest:alpha", "PullRequest", "alpha"],
+            ["PullRequest:delta", "PullRequest", "delta"],
+            ["Story:alpha", "Story", "alpha"],
+            ["Story:beta", "Story", "beta"],
+            ["Story:gamma", "Story", "gamma"],
+        ]
+    )
+    await ingest(store, parse_objects([first, second, pr]))
+    assert await vocabulary(store) == seen[0]
+
+
+async def test_the_migration_gives_stored_titles_their_words(
+    store: GraphStore, graph: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database written before ingest kept the vocabulary gets the words of every
+    stored title from migration 006, as ingest would have given them."""
+    kept = await vocabulary(store)
+    assert ["Defect:zx", "Defect", "zx"] in kept
+    await store.write(FORGET_VOCABULARY)
+    monkeypatch.setattr(entities, "TITLE_SAMPLE", 0)
+    assert await search(store, "refund", None, 5) == []  # no words: every scan ruled out
+    await add_title_vocabulary(store)
+    assert await vocabulary(store) == kept
+    assert keys(await search(store, "refund", None, 5)) == ["ZX-10"]
