@@ -16,9 +16,11 @@
 // title is null and reviews empty: a lead time's hours need neither, only its
 // breakdown and findings do, and they cost a quarter of the statement at 1,000,000 work
 // items (a title and a traversal per change).
-// Why the branch commits are dropped before the rest is read: most shipped commits are
-// (38,661 of 60,423 for a product's quarter at 1,000,000 work items), and each row's
-// lookups cost more than the rows themselves.
+// Why the branch commits are dropped first, by their derived branchCommit
+// (graph/ingest/branch_commits.py): most shipped commits are (38,661 of 60,423 for a
+// product's quarter at 1,000,000 work items), and each row's lookups cost more than the
+// rows themselves; asking each commit for its pull requests by two traversals was half
+// of this statement there.
 UNWIND $deployments AS deploymentId
 MATCH (d:Deployment {id: deploymentId})
 CALL (d) {
@@ -29,9 +31,9 @@ CALL (d) {
   MATCH (c:Commit {id: listedId})
   RETURN c
 }
-OPTIONAL MATCH (pr:PullRequest)-[:MERGED_AS]->(c)
-WITH d, c, pr
-WHERE pr IS NOT NULL OR NOT EXISTS { (:PullRequest)-[:CONTAINS]->(c) }
+WITH d, c
+WHERE c.branchCommit IS NULL
+OPTIONAL MATCH (c)<-[:MERGED_AS]-(pr:PullRequest)
 OPTIONAL MATCH (pr)-[:CONTAINS]->(pc:Commit)
 WITH d, c, pr, min(pc.authoredAt) AS firstContained
 WITH d, c, pr,

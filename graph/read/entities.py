@@ -257,8 +257,7 @@ async def search(
     needed = [
         s
         for s in scans
-        if (possible is None or s.value in possible)
-        and _could_show(s, exacts, found, rank, first)
+        if (possible is None or s.value in possible) and _could_show(s, exacts, found, rank, first)
     ]
     whole = await asyncio.gather(
         *(store.read(SEARCH_TITLES[s], lower=lower, first=first) for s in needed)
