@@ -203,7 +203,8 @@ class ShippedChange:
     key: str
     deployment: str
     first_commit_at: datetime
-    #: finishedAt of every successful deployment to the environment that SHIPPED it
+    #: finishedAt of successful deployments to the environment that SHIPPED it: the
+    #: earliest is what counts (dora/find_changes sends only it; empty when none did)
     shipped_at: tuple[datetime, ...]
     #: The commit shipped (a pull request's merge commit).
     commit: str = ""

@@ -46,6 +46,11 @@ def _instant(us: int | None) -> datetime | None:
     return None if us is None else instant(us)
 
 
+def _column_instant(us: int | str) -> datetime | None:
+    """A time of a column of dora/find_changes: epoch microseconds, or '' for none."""
+    return None if us == "" else instant(int(us))
+
+
 def deployments_of(rows: list[Row]) -> list[DeploymentFact]:
     """The deployment facts of a `{deployments}` row (dora/find_*_deployments*)."""
     return [
@@ -81,29 +86,32 @@ async def _changes_of_deployments(
 ) -> list[ShippedChange]:
     """The changes the deployments (by id) shipped: dora/find_changes; without `details`,
     no titles or reviews (what a lead time's figures need, not its breakdown)."""
-    changes = []
     # A plain answer (ids, epoch microseconds): not walked again in Python.
-    rows = await store.read_plain(
+    [row] = await store.read_plain(
         CHANGES, deployments=list(ids), environment=pattern, details=details
     )
-    for row in collected(rows, "changes"):
-        (deployment, commit, pull_request, first, shipped, listed) = row[:6]
-        title, opened, merged, reviews = row[6:]
+    count = len(row["deployments"])
+    titles = row["titles"] or [""] * count
+    reviews = row["reviews"] or [[]] * count
+    changes = []
+    for i in range(count):
+        commit, pull_request = row["commits"][i], row["pullRequests"][i] or None
         # A branch commit is not among them: its pull request is the change.
         key = f"commit:{commit}" if pull_request is None else f"pr:{pull_request}"
+        shipped = row["shipped"][i]
         changes.append(
             ShippedChange(
                 key,
-                deployment,
-                instant(first),
-                tuple(instant(t) for t in shipped),
+                row["deployments"][i],
+                instant(row["firstCommits"][i]),
+                () if shipped == "" else (instant(shipped),),
                 commit=commit,
                 pull_request=pull_request,
-                title=title,
-                opened_at=_instant(opened),
-                merged_at=_instant(merged),
-                reviews=tuple(instant(t) for t in reviews),
-                listed=bool(listed),
+                title=titles[i] or None,
+                opened_at=_column_instant(row["opened"][i]),
+                merged_at=_column_instant(row["merged"][i]),
+                reviews=tuple(instant(t) for t in reviews[i]),
+                listed=bool(row["listed"][i]),
             )
         )
     return changes
