@@ -128,8 +128,9 @@ async def product_dora(
     """The four keys of a product: its deployments (FOR_PRODUCT or through its
     repositories) and the incidents affecting it, read for the window only: its
     deployments and incidents, the changes they shipped, and of the history before it
-    only what those need (`_needed_before`). The figures are those of the whole history
-    (graph/metrics/dora_reference.py, compared by tests/integration/test_dora_window.py).
+    only what those need (`_first_before`, `_listing_before`). The figures are those of
+    the whole history (graph/metrics/dora_reference.py, compared by
+    tests/integration/test_dora_window.py).
     Without `details`, lead time comes without its changes and findings
     (`graph.metrics.dora.lead_time`), for a quarter less of the reading."""
     pattern = environment_pattern(environment, production_pattern)
@@ -145,8 +146,13 @@ async def product_dora(
         ),
     )
     deployments = deployments_of(deployment_rows)
-    changes = await window_changes(store, deployments, window, pattern, details)
-    before = await _needed_before(store, bounds, deployments, changes)
+    # The first deployments before the window do not depend on the changes: read them
+    # beside the changes (the changes' listings before the window do).
+    changes, firsts = await asyncio.gather(
+        window_changes(store, deployments, window, pattern, details),
+        _first_before(store, bounds, deployments, window),
+    )
+    before = [*firsts, *await _listing_before(store, bounds, changes)]
     return four_keys(
         window,
         environment,
@@ -157,35 +163,40 @@ async def product_dora(
     )
 
 
-async def _needed_before(
+async def _first_before(
     store: GraphStore,
     bounds: Mapping[str, object],
     deployments: Sequence[DeploymentFact],
-    changes: Sequence[ShippedChange],
+    window: Window,
 ) -> list[DeploymentFact]:
-    """The product's deployments before the window that its figures depend on; the rest
-    cannot change them. Deployment frequency and change failure rate count the window's
-    successful deployments only, and time to restore the incidents created or resolved
-    in it. Lead time counts the changes the window's deployments shipped, each once,
-    with the first deployment that shipped it, so it needs: the deployments before the
-    window whose commit list names one of those changes' commits (they shipped it
-    first: the change is not the window's); and, for each repository whose deployment in
-    the window shipped a change through the commit graph, one successful deployment
-    before the window if any, since only a repository's first tracked deployment
-    excludes its changes (`first_deployments`)."""
-    repository = {d.id: d.repository for d in deployments}
-    chains = {repository[c.deployment] for c in changes if not c.listed}
+    """Of each repository with a successful deployment in the window, one successful
+    deployment before the window, if any: since only a repository's first tracked
+    deployment excludes the changes it ships (`first_deployments`), that is all the
+    history before the window that exclusion needs. (Deployment frequency and change
+    failure rate count the window's successful deployments only, and time to restore the
+    incidents created or resolved in it.) A repository whose deployments in the window
+    shipped no change through the commit graph needs none, but one more true deployment
+    of the history changes no figure, and asking for it does not wait for the changes."""
+    chains = {d.repository for d in deployments if d.succeeded_in(window)}
+    if not chains:
+        return []
+    repositories = sorted(r for r in chains if r is not None)
+    rows = await store.read(
+        CHAIN_BEFORE, **bounds, repositories=repositories, unattached=None in chains
+    )
+    return deployments_of(rows)
+
+
+async def _listing_before(
+    store: GraphStore, bounds: Mapping[str, object], changes: Sequence[ShippedChange]
+) -> list[DeploymentFact]:
+    """The deployments before the window whose commit list names a commit of the
+    window's changes: they shipped it first, so the change is not the window's. Lead
+    time counts each change once, with the first deployment that shipped it."""
     commits = sorted({c.commit for c in changes})
-    reads = []
-    if chains:
-        repositories = sorted(r for r in chains if r is not None)
-        unattached = None in chains
-        reads.append(
-            store.read(CHAIN_BEFORE, **bounds, repositories=repositories, unattached=unattached)
-        )
-    if commits:
-        reads.append(store.read(LISTING_BEFORE, **bounds, commits=commits))
-    return [d for rows in await asyncio.gather(*reads) for d in deployments_of(rows)]
+    if not commits:
+        return []
+    return deployments_of(await store.read(LISTING_BEFORE, **bounds, commits=commits))
 
 
 async def repositories_dora(
