@@ -159,7 +159,8 @@ def requests(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[Request
     return [
         ("home", "value streams by product", docs["home"]["QUERY"], {"first": 500}),
         ("dashboard", "value streams (selector)", dashboard["STREAMS"], {}),
-        ("dashboard", f"{s['stream']}: map, constraint, DORA", dashboard["STREAM"], window),
+        ("dashboard", f"{s['stream']}: map, constraint", dashboard["STREAM"], window),
+        ("dashboard", f"{s['product']}: DORA", dashboard["DORA"], window),
         ("dashboard", f"{s['stream']}: flow figures", dashboard["FLOW"], flow),
         (
             "dashboard",
@@ -260,6 +261,7 @@ def page_loads(docs: dict[str, dict[str, str]], s: dict[str, Any]) -> list[PageL
             [
                 [
                     (dashboard["STREAM"], window),
+                    (dashboard["DORA"], window),
                     (dashboard["FLOW"], flow),
                     (dashboard["FORECAST"], ahead),
                 ]

@@ -24,7 +24,7 @@ SUBJECTS = {
 def test_every_document_of_every_page_is_read_whole_and_valid() -> None:
     docs = pages()
     assert {"DETAILS", "GROUPS", "PATH", "SEARCH", "TRACE", "INLINE_0"} <= docs["explorer"].keys()
-    assert {"STREAMS", "STREAM", "FLOW", "FORECAST"} <= docs["dashboard"].keys()
+    assert {"STREAMS", "STREAM", "DORA", "FLOW", "FORECAST"} <= docs["dashboard"].keys()
     assert {"QUERY"} <= docs["home"].keys()
     assert {"Q_CONSTRAINT", "Q_SKILLS", "Q_RECOMMENDATIONS", "RAISE"} <= docs["analysis"].keys()
     for page, found in docs.items():
@@ -41,8 +41,9 @@ def test_the_timed_requests_cover_every_page_with_their_variables() -> None:
     assert {page for page, *_ in asked} == {"home", "dashboard", "analysis", "explorer"}
     by_what = {what: variables for _, what, _, variables in asked}
     assert by_what["search 'pay-1' (a key's prefix)"] == {"text": "pay-1"}
-    dashboard = by_what["payments-value-stream: map, constraint, DORA"]
+    dashboard = by_what["payments-value-stream: map, constraint"]
     assert dashboard["id"] == "ValueStream:payments-value-stream"
+    assert by_what["payments: DORA"] == dashboard
     assert datetime.fromisoformat(dashboard["to"]) == datetime(2026, 1, 1, tzinfo=UTC)
     assert by_what["payments-value-stream: flow figures"]["scope"] == dashboard["id"]
     assert by_what["path PAY-12 → CHK-3"] == {"from": "WorkItem:PAY-12", "to": "WorkItem:CHK-3"}
