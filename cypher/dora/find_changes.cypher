@@ -21,7 +21,7 @@
 // items (21,762 changes) everything here is computed in 0.45 s, and a list per change
 // took 0.6 s more to send and decode; columns of plain values take 0.3 s.
 // Why the branch commits are dropped first, by their derived branchCommit
-// (graph/ingest/branch_commits.py): most shipped commits are (38,661 of 60,423 for that
+// (graph/ingest/commit_flags.py): most shipped commits are (38,661 of 60,423 for that
 // quarter), and asking each commit for its pull requests by two traversals was half of
 // what this statement computes.
 UNWIND $deployments AS deploymentId

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from graph.db.queries import cypher, snake
 from graph.db.store import GraphStore, collected
-from graph.ingest.branch_commits import set_branch_commits
+from graph.ingest.commit_flags import set_commit_flags
 from graph.ingest.families import set_family_kinds
 from graph.ingest.history import Fact, FactKind
 from graph.ingest.plan import Plan, plan_histories
@@ -28,7 +28,7 @@ SET_VISIT_COLUMNS = cypher("migrations/set_visit_columns")
 LIST_STAGES = cypher("migrations/list_stages")
 SET_STAGE_MONTH = cypher("migrations/set_stage_month")
 FAMILY_ITEMS = cypher("migrations/find_family_items")
-BRANCH_COMMITS = cypher("migrations/find_pull_request_commits")
+FLAGGED_COMMITS = cypher("migrations/find_linked_commits")
 TITLES_OF = {scan: cypher(f"migrations/titles_of_{snake(scan)}") for scan in TITLE_SCANS}
 
 #: Work items re-read per transaction by a migration.
@@ -93,12 +93,12 @@ async def add_title_vocabulary(store: GraphStore) -> None:
             skip += len(titles)
 
 
-async def derive_branch_commits(store: GraphStore) -> None:
-    """Give every branch commit (one a pull request contains but none was merged as),
-    written before ingest kept the flag, its `branchCommit` (graph/ingest/branch_commits.py)
-    as ingest derives it."""
-    ids = collected(await store.read(BRANCH_COMMITS), "ids")
-    await set_branch_commits(store, sorted(ids), batch_size=COLUMNS_CHUNK)
+async def derive_commit_flags(store: GraphStore) -> None:
+    """Give every commit with a pull request or a work item, written before ingest kept
+    its flags, its `branchCommit` and `implementsWork` (graph/ingest/commit_flags.py) as
+    ingest derives them."""
+    ids = collected(await store.read(FLAGGED_COMMITS), "ids")
+    await set_commit_flags(store, sorted(ids), [], batch_size=COLUMNS_CHUNK)
 
 
 #: Every data migration, in the order they run; never renamed, never removed.
@@ -111,7 +111,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[GraphStore], Awaitable[None]]], ...] = (
     ("004_work_item_stage_month", set_stage_months),
     ("005_work_item_family_kinds", derive_family_kinds),
     ("006_title_vocabulary", add_title_vocabulary),
-    ("007_branch_commits", derive_branch_commits),
+    ("007_commit_flags", derive_commit_flags),
 )
 
 

@@ -24,8 +24,8 @@ from typing import Any
 from graph.db.queries import Query, cypher, snake
 from graph.db.store import GraphStore, WriteConflict, lost_write_race
 from graph.errors import InvalidInput, Problem
-from graph.ingest.branch_commits import derive_branch_commits
 from graph.ingest.causes import attribute_incidents
+from graph.ingest.commit_flags import derive_commit_flags
 from graph.ingest.deployment_products import link_deployment_products
 from graph.ingest.families import derive_family_kinds
 from graph.ingest.history import Visit
@@ -595,8 +595,8 @@ def _keys(records: list[Record]) -> list[str] | None:
 async def _derive(store: GraphStore, plan: Plan, batch_size: int, production_pattern: str) -> None:
     """Recompute what the batch touched of what is derived from relationships: SHIPPED
     from the commit graph, deployments' products, the family kinds of the work items it
-    linked (graph/ingest/families.py), the branch-commit flags of the commits its pull
-    requests link (graph/ingest/branch_commits.py), then inferred incident causes (among the
+    linked (graph/ingest/families.py), the flags of the commits it linked
+    (graph/ingest/commit_flags.py), then inferred incident causes (among the
     deployments to `production_pattern`'s environments, for production); each writes
     only differences, in transactions of its own. They are not part of the
     batch's transaction: what an interruption leaves of them is recomputed by the
@@ -604,7 +604,7 @@ async def _derive(store: GraphStore, plan: Plan, batch_size: int, production_pat
     await derive_shipped(store, plan, batch_size=batch_size)
     await link_deployment_products(store, plan, batch_size=batch_size)
     await derive_family_kinds(store, plan, batch_size=batch_size)
-    await derive_branch_commits(store, plan, batch_size=batch_size)
+    await derive_commit_flags(store, plan, batch_size=batch_size)
     await attribute_incidents(
         store, plan, batch_size=batch_size, production_pattern=production_pattern
     )

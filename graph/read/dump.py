@@ -6,7 +6,7 @@ gives the same graph, because everything left out is derived again from what is 
 
 - every node of the model with the properties the model lists for its label
   (`node_properties`), not `currentStage`, `lastMovedAt` or `stateLog`, nor the
-  internal labels (Migration, ApiToken, SyncCursor, Pending);
+  internal labels (Migration, ApiToken, SyncCursor, Pending, TitleWord);
 - every relationship but the derived ones: `IN_STAGE` visits, `SHIPPED`, and
   `CAUSED_BY {inferred: true}`;
 - each work item's state log, one state record per entry (`history.as_record`);
