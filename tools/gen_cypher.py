@@ -329,6 +329,11 @@ FAMILIES: tuple[Family, ...] = (
     Family("explore/search/titles_of", "explore/search/titles_of_{snake}", _title_scans),
     Family("migrations/titles_of", "migrations/titles_of_{snake}", _title_scans),
     Family(
+        "migrations/ids_of",
+        "migrations/ids_of_{snake}",
+        lambda: (label_context(label) for label in (Label.PULL_REQUEST, Label.WORK_ITEM)),
+    ),
+    Family(
         "explore/search/title_samples",
         "explore/search/title_samples",
         _one(lambda: {"scans": list(_title_scans())}),

@@ -19,6 +19,7 @@ from graph.ingest.history import Fact, FactKind
 from graph.ingest.plan import Plan, plan_histories
 from graph.ingest.service import StoreLookup, write_plan
 from graph.ingest.title_words import add_title_words, words
+from graph.model import Label
 from graph.read.entities import TITLE_SCANS
 
 LIST_APPLIED = cypher("migrations/list_applied")
@@ -28,7 +29,10 @@ SET_VISIT_COLUMNS = cypher("migrations/set_visit_columns")
 LIST_STAGES = cypher("migrations/list_stages")
 SET_STAGE_MONTH = cypher("migrations/set_stage_month")
 FAMILY_ITEMS = cypher("migrations/find_family_items")
-FLAGGED_COMMITS = cypher("migrations/find_linked_commits")
+IDS_OF = {
+    label: cypher(f"migrations/ids_of_{snake(label)}")
+    for label in (Label.PULL_REQUEST, Label.WORK_ITEM)
+}
 TITLES_OF = {scan: cypher(f"migrations/titles_of_{snake(scan)}") for scan in TITLE_SCANS}
 
 #: Work items re-read per transaction by a migration.
@@ -96,9 +100,16 @@ async def add_title_vocabulary(store: GraphStore) -> None:
 async def derive_commit_flags(store: GraphStore) -> None:
     """Give every commit with a pull request or a work item, written before ingest kept
     its flags, its `branchCommit` and `implementsWork` (graph/ingest/commit_flags.py) as
-    ingest derives them."""
-    ids = collected(await store.read(FLAGGED_COMMITS), "ids")
-    await set_commit_flags(store, sorted(ids), [], batch_size=COLUMNS_CHUNK)
+    ingest derives them: the commits of each pull request, then those implementing each
+    work item, a page of them at a time."""
+    for label, query in IDS_OF.items():
+        skip = 0
+        while ids := collected(await store.read(query, skip=skip, first=COLUMNS_CHUNK), "ids"):
+            if label is Label.PULL_REQUEST:
+                await set_commit_flags(store, pull_requests=ids, batch_size=COLUMNS_CHUNK)
+            else:
+                await set_commit_flags(store, items=ids, batch_size=COLUMNS_CHUNK)
+            skip += len(ids)
 
 
 #: Every data migration, in the order they run; never renamed, never removed.

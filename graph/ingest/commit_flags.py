@@ -24,6 +24,8 @@ split or re-delivery.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from graph.db.queries import cypher
 from graph.db.store import GraphStore
 from graph.ingest.plan import Plan
@@ -50,17 +52,23 @@ def linked(plan: Plan) -> tuple[list[str], list[str]]:
 
 
 async def set_commit_flags(
-    store: GraphStore, commits: list[str], pull_requests: list[str], *, batch_size: int
+    store: GraphStore,
+    commits: Sequence[str] = (),
+    pull_requests: Sequence[str] = (),
+    items: Sequence[str] = (),
+    *,
+    batch_size: int,
 ) -> int:
-    """Recompute the flags of the commits `commits` and of the commits of the pull
-    requests `pull_requests`; return how many changed (a transaction per `batch_size`
-    ids of each)."""
+    """Recompute the flags of the commits `commits`, of the commits of the pull requests
+    `pull_requests` and of the commits that implement the work items `items`; return how
+    many changed (a transaction per `batch_size` ids of each)."""
     changed = 0
-    for start in range(0, max(len(commits), len(pull_requests)), batch_size):
+    for start in range(0, max(len(commits), len(pull_requests), len(items)), batch_size):
         rows = await store.write(
             SET_COMMIT_FLAGS,
-            ids=commits[start : start + batch_size],
-            pullRequests=pull_requests[start : start + batch_size],
+            ids=list(commits[start : start + batch_size]),
+            pullRequests=list(pull_requests[start : start + batch_size]),
+            items=list(items[start : start + batch_size]),
         )
         changed += int(rows[0]["commits"])
     return changed

@@ -1,6 +1,6 @@
 // cardinality: write
-// Gives each commit of $ids, and each commit a pull request of $pullRequests CONTAINS or
-// was MERGED_AS, its flags (docs/graph-model.md, derived properties), from its
+// Gives each commit of $ids, each commit a pull request of $pullRequests CONTAINS or was
+// MERGED_AS, and each commit that IMPLEMENTS a work item of $items, its flags (docs/graph-model.md, derived properties), from its
 // relationships as they are now: branchCommit, true when a pull request CONTAINS it and
 // none was MERGED_AS it; implementsWork, true when it IMPLEMENTS a work item, itself or
 // through a pull request that CONTAINS it or was MERGED_AS it; each absent otherwise.
@@ -20,6 +20,10 @@ CALL () {
   UNION
   UNWIND $pullRequests AS pullRequestId
   MATCH (:PullRequest {id: pullRequestId})-[:CONTAINS|MERGED_AS]->(c:Commit)
+  RETURN c
+  UNION
+  UNWIND $items AS itemId
+  MATCH (:WorkItem {id: itemId})<-[:IMPLEMENTS]-(c:Commit)
   RETURN c
 }
 WITH c,
