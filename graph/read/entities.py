@@ -220,17 +220,16 @@ async def search(
     exact names, then label by label (`SEARCH_ORDER`) id matches before name matches.
 
     First the lookups: every id through an index, one statement per label, the names of
-    the organisation's few nodes, the titles of the first `TITLE_SAMPLE` nodes of each
-    titled label the search wants (work items a kind at a time), and which title scans
-    have words holding the text's runs. Then, only where
+    the organisation's few nodes, and the titles of the first `TITLE_SAMPLE` nodes of
+    each titled label the search wants (work items a kind at a time). Then, only where
     those cannot fill the page (`_could_show`: a key's prefix such as `pay-1` fills it
     with ids, a common word with sampled titles), whole title scans (no index answers
     CONTAINS: a second or so for a million work items), each stopping at `first`
     matches, all at once so that they share the database's cores; and only of the scans
-    whose title vocabulary could hold the text (graph/ingest/title_words.py: text no
-    title holds reads no title at all). An exact title is
-    found as far as the titles are read, as when a scan stops at `first` matches
-    (docs/explorer.md)."""
+    whose title vocabulary could hold the text, asked in a round of its own then
+    (graph/ingest/title_words.py: text no title holds reads no title at all). An exact
+    title is found as far as the titles are read, as when a scan stops at `first`
+    matches (docs/explorer.md)."""
     # Always a label list: the graph also holds internal nodes (sync cursors) that are no
     # part of the model and must not turn up.
     wanted = list(labels) if labels else [label.value for label in Label]
@@ -242,23 +241,20 @@ async def search(
         if _wants(label, wanted):
             prefixes = {text, upper} if label is Label.WORK_ITEM else {text}
             reads += [store.read(SEARCH_PREFIX[label], prefix=p, **base) for p in prefixes]
-    text_runs = runs(text) if scans else None
     if scans:
         names = [s.value for s in scans]
         sampled = {"scans": names, "sample": TITLE_SAMPLE, "lower": lower, "first": first}
         reads.append(store.read(SEARCH_TITLE_SAMPLES, **sampled))
-    if text_runs:
-        reads.append(store.read(SEARCH_TITLE_WORDS, runs=text_runs))
     exact_rows, *found_rows = await asyncio.gather(*reads)
-    possible = _possible_scans(found_rows.pop()) if text_runs else None
     samples = found_rows.pop() if scans else []
     exacts, rank = _by_key([exact_rows]), _ranker(text)
     found = _by_key(found_rows) | _by_key([row] for row in samples)
-    needed = [
-        s
-        for s in scans
-        if (possible is None or s.value in possible) and _could_show(s, exacts, found, rank, first)
-    ]
+    needed = [s for s in scans if _could_show(s, exacts, found, rank, first)]
+    # Asked only now, when a whole scan is wanted: a key or a common word fills the page
+    # from the lookups, and asking every time cost a key's search 0.1 s at 1,000,000.
+    if needed and (text_runs := runs(text)):
+        possible = _possible_scans(await store.read(SEARCH_TITLE_WORDS, runs=text_runs))
+        needed = [s for s in needed if s.value in possible]
     whole = await asyncio.gather(
         *(store.read(SEARCH_TITLES[s], lower=lower, first=first) for s in needed)
     )
