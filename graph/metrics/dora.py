@@ -31,16 +31,18 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from graph.errors import InvalidArgument
 from graph.metrics.flow import Window
 from graph.metrics.stats import P85, percentile
 from graph.model import DeploymentStatus
 from graph.settings import DEFAULT_PRODUCTION_PATTERN, production_regex
+from graph.times import EPOCH, instant
 
 PRODUCTION = "production"
 #: Which environment names are production when `production` is asked for: DevLake's
@@ -48,6 +50,9 @@ PRODUCTION = "production"
 #: The organisation's own is the setting `VSG_PRODUCTION_PATTERN` (graph/settings.py).
 PRODUCTION_PATTERN = DEFAULT_PRODUCTION_PATTERN
 HOUR = 3600.0
+#: A time as the lead time's rules compare it: an aware datetime, or microseconds since
+#: the epoch (the figures alone, computed on `ChangeColumns` as they are read).
+Instant = TypeVar("Instant", datetime, int)
 WEEK_DAYS = 7
 MONTH_DAYS = 30
 
@@ -218,6 +223,64 @@ class ShippedChange:
     listed: bool = False
 
 
+#: A time of a `ChangeColumns` column: microseconds since the epoch, '' for none.
+ColumnTime = int | str
+
+
+def _time(value: ColumnTime) -> int | None:
+    return None if value == "" else int(value)
+
+
+@dataclass(frozen=True)
+class ChangeColumns:
+    """The changes some deployments shipped, as dora/find_changes answers them: one list
+    per field, in step, one entry per change (see `ShippedChange`); pull requests and
+    times '' where a change has none, times in microseconds since the epoch. Titles and
+    reviews are empty lists when read without the details. The figures alone
+    (`lead_time_figures`) are computed on these as they are; `changes()` makes them
+    `ShippedChange`s for the breakdown."""
+
+    deployments: Sequence[str] = ()
+    commits: Sequence[str] = ()
+    pull_requests: Sequence[str] = ()
+    first_commits: Sequence[int] = ()
+    shipped: Sequence[ColumnTime] = ()
+    listed: Sequence[bool] = ()
+    opened: Sequence[ColumnTime] = ()
+    merged: Sequence[ColumnTime] = ()
+    titles: Sequence[str] = field(default=())
+    reviews: Sequence[Sequence[int]] = field(default=())
+
+    def key(self, i: int) -> str:
+        """Change `i`'s key: its pull request, else its commit."""
+        pull_request = self.pull_requests[i]
+        return f"pr:{pull_request}" if pull_request else f"commit:{self.commits[i]}"
+
+    def changes(self) -> list[ShippedChange]:
+        """Every change as a `ShippedChange`."""
+        out = []
+        for i, deployment in enumerate(self.deployments):
+            shipped, opened, merged = (
+                _time(t[i]) for t in (self.shipped, self.opened, self.merged)
+            )
+            out.append(
+                ShippedChange(
+                    self.key(i),
+                    deployment,
+                    instant(self.first_commits[i]),
+                    () if shipped is None else (instant(shipped),),
+                    commit=self.commits[i],
+                    pull_request=self.pull_requests[i] or None,
+                    title=(self.titles[i] if self.titles else "") or None,
+                    opened_at=None if opened is None else instant(opened),
+                    merged_at=None if merged is None else instant(merged),
+                    reviews=tuple(instant(t) for t in self.reviews[i]) if self.reviews else (),
+                    listed=bool(self.listed[i]),
+                )
+            )
+        return out
+
+
 class Finding(StrEnum):
     """A timestamp rule that fired on a change (docs/metrics.md, lead time)."""
 
@@ -360,18 +423,28 @@ def first_deployments(deployments: Sequence[DeploymentFact]) -> frozenset[str]:
     return frozenset(id for _, id in first.values())
 
 
+def _micros(at: datetime) -> int:
+    return (at - EPOCH) // timedelta(microseconds=1)
+
+
 def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / HOUR
 
 
-def span(change: ShippedChange, deployed_at: datetime) -> tuple[datetime, datetime]:
-    """Where a change's lead time starts and ends: from the earlier of its first commit
-    and its pull request's opening, to its deployment, or to its merge when the
-    deployment finished before it."""
-    opened, merged = change.opened_at, change.merged_at
-    start = change.first_commit_at if opened is None else min(change.first_commit_at, opened)
-    end = merged if merged is not None and deployed_at < merged else deployed_at
+def _bounds(
+    first: Instant, opened: Instant | None, merged: Instant | None, deployed: Instant
+) -> tuple[Instant, Instant]:
+    """Where a lead time starts and ends: from the earlier of the first commit and the
+    pull request's opening, to the deployment, or to the merge when the deployment
+    finished before it."""
+    start = first if opened is None else min(first, opened)
+    end = merged if merged is not None and deployed < merged else deployed
     return start, end
+
+
+def span(change: ShippedChange, deployed_at: datetime) -> tuple[datetime, datetime]:
+    """Where a change's lead time starts and ends (`_bounds`)."""
+    return _bounds(change.first_commit_at, change.opened_at, change.merged_at, deployed_at)
 
 
 def measure(change: ShippedChange, deployed_at: datetime, excluded: bool) -> Change:
@@ -439,26 +512,54 @@ def listed_at(deployments: Sequence[DeploymentFact]) -> dict[str, list[datetime]
     return out
 
 
+def _first_shipping(
+    rows: Iterable[tuple[str, str, str, Sequence[int], bool]],
+    finished: Mapping[str, int],
+    listings: Mapping[str, Sequence[int]],
+    window: tuple[int, int],
+) -> list[tuple[int, int]]:
+    """Of rows (change key, deployment, commit, shipped at, listed), each change first
+    shipped by a successful deployment in the window `[start, end)` (by the commit graph
+    or by a deployment's commit list, whichever shipped it first), once: when that
+    deployment finished (`finished`, successful deployments only) and the row's index.
+    `listings`: per commit, when the deployments whose commit list names it finished.
+    Times in microseconds since the epoch."""
+    start, end = window
+    earliest: dict[str, tuple[int, bool, int]] = {}
+    for i, (key, deployment, commit, shipped_at, listed) in enumerate(rows):
+        at = finished.get(deployment)
+        shipped = [*shipped_at, *listings.get(commit, ())]
+        # Counted once, with the first deployment that shipped it, if that one is here.
+        if at is None or not start <= at < end or at != min(shipped, default=at):
+            continue
+        held = earliest.get(key)
+        # Two entries for one deployment: the graph's wins over the list's.
+        if held is None or (at, listed) < (held[0], held[1]):
+            earliest[key] = (at, listed, i)
+    return [(at, i) for at, _, i in earliest.values()]
+
+
+def _shipping_facts(
+    deployments: Sequence[DeploymentFact], window: Window
+) -> tuple[dict[str, int], dict[str, list[int]], tuple[int, int]]:
+    """What `_first_shipping` needs of the deployments and the window, in microseconds."""
+    finished = {d.id: _micros(d.finished_at) for d in deployments if d.finished_at and d.succeeded}
+    listings = {c: [_micros(at) for at in times] for c, times in listed_at(deployments).items()}
+    return finished, listings, (_micros(window.start), _micros(window.end))
+
+
 def first_shipped(
     deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
 ) -> list[tuple[datetime, ShippedChange]]:
     """Every change first shipped by a successful deployment in the window (by the
     commit graph or by a deployment's commit list, whichever shipped it first), with
     when that deployment finished."""
-    finished = {d.id: d.finished_at for d in deployments if d.finished_at and d.succeeded}
-    listings = listed_at(deployments)
-    earliest: dict[str, tuple[datetime, ShippedChange]] = {}
-    for change in changes:
-        at = finished.get(change.deployment)
-        shipped = [*change.shipped_at, *listings.get(change.commit, ())]
-        # Counted once, with the first deployment that shipped it, if that one is here.
-        if at is None or at not in window or at != min(shipped, default=at):
-            continue
-        held = earliest.get(change.key)
-        # Two entries for one deployment: the graph's wins over the list's.
-        if held is None or (at, change.listed) < (held[0], held[1].listed):
-            earliest[change.key] = (at, change)
-    return list(earliest.values())
+    rows = (
+        (c.key, c.deployment, c.commit, [_micros(at) for at in c.shipped_at], c.listed)
+        for c in changes
+    )
+    found = _first_shipping(rows, *_shipping_facts(deployments, window))
+    return [(instant(at), changes[i]) for at, i in found]
 
 
 def excluded(change: ShippedChange, firsts: frozenset[str]) -> bool:
@@ -513,6 +614,41 @@ def lead_time(
     )
 
 
+def lead_time_figures(
+    deployments: Sequence[DeploymentFact], columns: ChangeColumns, window: Window
+) -> LeadTime:
+    """`lead_time` without details, on the changes as read: the same rules
+    (`_first_shipping`, `excluded`, `_bounds`) on microseconds, with no `ShippedChange`
+    made (at 1,000,000 work items, 21,762 of them and their datetimes were a fifth of a
+    product's DORA request)."""
+    rows = (
+        (columns.key(i), deployment, columns.commits[i], _shipped(columns.shipped[i]), listed)
+        for i, (deployment, listed) in enumerate(
+            zip(columns.deployments, columns.listed, strict=True)
+        )
+    )
+    found = _first_shipping(rows, *_shipping_facts(deployments, window))
+    firsts = first_deployments(deployments)
+    hours = []
+    for at, i in found:
+        if columns.deployments[i] in firsts and not columns.listed[i]:
+            continue  # `excluded`
+        start, end = _bounds(
+            columns.first_commits[i], _time(columns.opened[i]), _time(columns.merged[i]), at
+        )
+        hours.append((end - start) / (HOUR * 1_000_000))
+    median = percentile(hours, 0.5)
+    return LeadTime(
+        len(hours), len(found) - len(hours), median, percentile(hours, P85),
+        lead_time_level(median), (), None,
+    )  # fmt: skip
+
+
+def _shipped(value: ColumnTime) -> tuple[int, ...]:
+    time = _time(value)
+    return () if time is None else (time,)
+
+
 def change_failure_rate(deployments: Sequence[DeploymentFact], window: Window) -> ChangeFailureRate:
     """Successful deployments in the window with an incident, over all of them."""
     counted = [d for d in deployments if d.succeeded_in(window)]
@@ -544,14 +680,16 @@ def four_keys(
     changes: Sequence[ShippedChange],
     incidents: Sequence[IncidentFact],
     details: bool = True,
+    lead: LeadTime | None = None,
 ) -> Dora:
     """The four keys from the scope's facts; without `details`, lead time's counts and
-    figures only (`lead_time`)."""
+    figures only (`lead_time`); `lead`, when given, is the lead time already measured
+    (`lead_time_figures`), and `changes` are not read."""
     return Dora(
         window,
         environment,
         deployment_frequency(deployments, window),
-        lead_time(deployments, changes, window, details),
+        lead or lead_time(deployments, changes, window, details),
         change_failure_rate(deployments, window),
         time_to_restore(incidents, window),
     )

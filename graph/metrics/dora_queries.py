@@ -19,14 +19,18 @@ from graph.metrics.dora import (
     PRODUCTION,
     PRODUCTION_PATTERN,
     Change,
+    ChangeColumns,
     DeploymentFact,
     Dora,
     IncidentFact,
+    LeadTime,
     ShippedChange,
     environment_pattern,
     excluded,
     first_deployments,
     four_keys,
+    lead_time,
+    lead_time_figures,
     measure,
 )
 from graph.metrics.flow import Window
@@ -44,11 +48,6 @@ DEPLOYMENT_INCIDENTS = cypher("dora/find_deployment_incidents")
 
 def _instant(us: int | None) -> datetime | None:
     return None if us is None else instant(us)
-
-
-def _column_instant(us: int | str) -> datetime | None:
-    """A time of a column of dora/find_changes: epoch microseconds, or '' for none."""
-    return None if us == "" else instant(int(us))
 
 
 def deployments_of(rows: list[Row]) -> list[DeploymentFact]:
@@ -75,7 +74,7 @@ async def window_changes(
     window: Window,
     pattern: str,
     details: bool = True,
-) -> list[ShippedChange]:
+) -> ChangeColumns:
     """The changes the deployments that succeeded in the window shipped."""
     ids = [d.id for d in deployments if d.succeeded_in(window)]
     return await _changes_of_deployments(store, ids, pattern, details)
@@ -83,38 +82,29 @@ async def window_changes(
 
 async def _changes_of_deployments(
     store: GraphStore, ids: Sequence[str], pattern: str, details: bool = True
-) -> list[ShippedChange]:
-    """The changes the deployments (by id) shipped: dora/find_changes; without `details`,
-    no titles or reviews (what a lead time's figures need, not its breakdown)."""
+) -> ChangeColumns:
+    """The changes the deployments (by id) shipped: dora/find_changes, its columns as
+    they come; without `details`, no titles or reviews (what a lead time's figures need,
+    not its breakdown)."""
     # A plain answer (ids, epoch microseconds): not walked again in Python.
     [row] = await store.read_plain(
         CHANGES, deployments=list(ids), environment=pattern, details=details
     )
-    count = len(row["deployments"])
-    titles = row["titles"] or [""] * count
-    reviews = row["reviews"] or [[]] * count
-    changes = []
-    for i in range(count):
-        commit, pull_request = row["commits"][i], row["pullRequests"][i] or None
-        # A branch commit is not among them: its pull request is the change.
-        key = f"commit:{commit}" if pull_request is None else f"pr:{pull_request}"
-        shipped = row["shipped"][i]
-        changes.append(
-            ShippedChange(
-                key,
-                row["deployments"][i],
-                instant(row["firstCommits"][i]),
-                () if shipped == "" else (instant(shipped),),
-                commit=commit,
-                pull_request=pull_request,
-                title=titles[i] or None,
-                opened_at=_column_instant(row["opened"][i]),
-                merged_at=_column_instant(row["merged"][i]),
-                reviews=tuple(instant(t) for t in reviews[i]),
-                listed=bool(row["listed"][i]),
-            )
-        )
-    return changes
+    return ChangeColumns(
+        row["deployments"], row["commits"], row["pullRequests"], row["firstCommits"],
+        row["shipped"], row["listed"], row["opened"], row["merged"], row["titles"],
+        row["reviews"],
+    )  # fmt: skip
+
+
+def _lead_time(
+    deployments: Sequence[DeploymentFact], columns: ChangeColumns, window: Window, details: bool
+) -> LeadTime:
+    """The lead time of the changes read: measured change by change for the details,
+    else its figures on the columns as read (`lead_time_figures`)."""
+    if details:
+        return lead_time(deployments, columns.changes(), window, details)
+    return lead_time_figures(deployments, columns, window)
 
 
 async def product_dora(
@@ -148,19 +138,14 @@ async def product_dora(
     deployments = deployments_of(deployment_rows)
     # The first deployments before the window do not depend on the changes: read them
     # beside the changes (the changes' listings before the window do).
-    changes, firsts = await asyncio.gather(
+    columns, firsts = await asyncio.gather(
         window_changes(store, deployments, window, pattern, details),
         _first_before(store, bounds, deployments, window),
     )
-    before = [*firsts, *await _listing_before(store, bounds, changes)]
-    return four_keys(
-        window,
-        environment,
-        [*before, *deployments],
-        changes,
-        incidents_of(incident_rows),
-        details,
-    )
+    facts = [*firsts, *await _listing_before(store, bounds, columns.commits), *deployments]
+    incidents = incidents_of(incident_rows)
+    lead = _lead_time(facts, columns, window, details)
+    return four_keys(window, environment, facts, (), incidents, details, lead)
 
 
 async def _first_before(
@@ -188,12 +173,13 @@ async def _first_before(
 
 
 async def _listing_before(
-    store: GraphStore, bounds: Mapping[str, object], changes: Sequence[ShippedChange]
+    store: GraphStore, bounds: Mapping[str, object], shipped: Sequence[str]
 ) -> list[DeploymentFact]:
     """The deployments before the window whose commit list names a commit of the
-    window's changes: they shipped it first, so the change is not the window's. Lead
-    time counts each change once, with the first deployment that shipped it."""
-    commits = sorted({c.commit for c in changes})
+    window's changes (`shipped`): they shipped it first, so the change is not the
+    window's. Lead time counts each change once, with the first deployment that
+    shipped it."""
+    commits = sorted(set(shipped))
     if not commits:
         return []
     return deployments_of(await store.read(LISTING_BEFORE, **bounds, commits=commits))
@@ -215,11 +201,12 @@ async def repositories_dora(
             REPOSITORY_DEPLOYMENTS, repositories=list(repositories), environment=pattern
         )
     )
-    changes = await window_changes(store, deployments, window, pattern, details)
+    columns = await window_changes(store, deployments, window, pattern, details)
     incidents = incidents_of(
         await store.read(DEPLOYMENT_INCIDENTS, deployments=[d.id for d in deployments])
     )
-    return four_keys(window, environment, deployments, changes, incidents, details)
+    lead = _lead_time(deployments, columns, window, details)
+    return four_keys(window, environment, deployments, (), incidents, details, lead)
 
 
 async def pull_request_lead_times(
@@ -269,7 +256,7 @@ async def pull_request_lead_times(
         return {}
     deployments = sorted({id for _, _, id in first.values()})
     found: dict[str, list[ShippedChange]] = {}
-    for change in await _changes_of_deployments(store, deployments, pattern):
+    for change in (await _changes_of_deployments(store, deployments, pattern)).changes():
         if change.pull_request is not None:
             found.setdefault(change.pull_request, []).append(change)
     out: dict[str, Change] = {}

@@ -41,5 +41,5 @@ async def product_dora_from_history(
         ),
     )
     deployments = deployments_of(deployment_rows)
-    changes = await window_changes(store, deployments, window, pattern)
+    changes = (await window_changes(store, deployments, window, pattern)).changes()
     return four_keys(window, environment, deployments, changes, incidents_of(incident_rows))
