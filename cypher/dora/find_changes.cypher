@@ -5,18 +5,18 @@
 // one outside every pull request (pullRequest null); a branch commit (one a pull request
 // CONTAINS, not merged as one) is left out: its pull request is the change, through its
 // merge commit. One row of columns, a list each with one entry per change, in step:
-// deployments (the id), commits, pullRequests (null for a commit outside them);
-// firstCommits: the earliest authoredAt of the pull request's commits (the merge
-// commit's own when it lists none), else the commit's; shipped: the earliest finishedAt
-// of the successful deployments to an environment matching $environment (a regular
-// expression, any case of `success`) that SHIPPED the commit (null when none did);
-// listed: whether the deployment's commit list names it; titles: the pull request's,
-// else the commit's message; opened, merged: the pull request's createdAt and mergedAt;
-// reviews: a list per change, the submittedAt of its REVIEWED. Times in epoch
-// microseconds; '' where there is no value (collect() would leave a null out and the
-// columns out of step). With $details false, titles and reviews are empty lists: a lead time's
-// hours need neither, only its breakdown and findings do, and they cost a quarter of the
-// statement at 1,000,000 work items (a title and a traversal per change).
+// deployments (the id), commits, pullRequests; firstCommits: the earliest authoredAt of
+// the pull request's commits (the merge commit's own when it lists none), else the
+// commit's; shipped: the earliest finishedAt of the successful deployments to an
+// environment matching $environment (a regular expression, any case of `success`) that
+// SHIPPED the commit; listed: whether the deployment's commit list names it; titles: the
+// pull request's, else the commit's message; opened, merged: the pull request's
+// createdAt and mergedAt; reviews: a list per change, the submittedAt of its REVIEWED.
+// Times in epoch microseconds. '' where a change has no such value (no pull request, no
+// shipping, no time): collect() would leave a null out and the columns out of step.
+// With $details false, titles and reviews are empty lists: a lead time's hours need
+// neither, only its breakdown and findings do, and they cost a quarter of the statement
+// at 1,000,000 work items (a title and a traversal per change).
 // Why columns: the answer is most of the cost. For a product's quarter at 1,000,000 work
 // items (21,762 changes) everything here is computed in 0.45 s, and a list per change
 // took 0.6 s more to send and decode; columns of plain values take 0.3 s.

@@ -32,7 +32,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
@@ -248,8 +248,8 @@ class ChangeColumns:
     listed: Sequence[bool] = ()
     opened: Sequence[ColumnTime] = ()
     merged: Sequence[ColumnTime] = ()
-    titles: Sequence[str] = field(default=())
-    reviews: Sequence[Sequence[int]] = field(default=())
+    titles: Sequence[str] = ()
+    reviews: Sequence[Sequence[int]] = ()
 
     def key(self, i: int) -> str:
         """Change `i`'s key: its pull request, else its commit."""

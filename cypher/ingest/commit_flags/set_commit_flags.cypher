@@ -1,9 +1,10 @@
 // cardinality: write
 // Gives each commit of $ids, each commit a pull request of $pullRequests CONTAINS or was
-// MERGED_AS, and each commit that IMPLEMENTS a work item of $items, its flags (docs/graph-model.md, derived properties), from its
-// relationships as they are now: branchCommit, true when a pull request CONTAINS it and
-// none was MERGED_AS it; implementsWork, true when it IMPLEMENTS a work item, itself or
-// through a pull request that CONTAINS it or was MERGED_AS it; each absent otherwise.
+// MERGED_AS, and each commit that IMPLEMENTS a work item of $items, its flags
+// (docs/graph-model.md, derived properties), from its relationships as they are now:
+// branchCommit, true when a pull request CONTAINS it and none was MERGED_AS it;
+// implementsWork, true when it IMPLEMENTS a work item, itself or through a pull request
+// that CONTAINS it or was MERGED_AS it; each absent otherwise.
 // Writes only commits whose flags change. One row {commits}: how many were written.
 // Why: a lead time's change is a pull request, through its merge commit, or a commit
 // outside every pull request; a branch commit is neither, and most shipped commits are
