@@ -24,7 +24,8 @@ pytestmark = pytest.mark.db
 COUNTS = parse(
     "test/counts",
     "// cardinality: one\n"
-    "CALL () { MATCH (n) RETURN count(n) AS nodes } "
+    # The model's nodes: not the title vocabulary (graph/ingest/title_words.py).
+    "CALL () { MATCH (n) WHERE NOT n:TitleWord RETURN count(n) AS nodes } "
     "CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } "
     "RETURN nodes, relationships",
 )
@@ -48,6 +49,12 @@ PENDING = parse(
 OWNERS = parse(
     "test/owners",
     "// cardinality: rows\nMATCH (t:Team)-[:OWNS]->(w:WorkItem {id: $id}) RETURN t.id AS team",
+)
+
+
+TITLE_WORDS = parse(
+    "test/title_words",
+    "// cardinality: one\nMATCH (w:TitleWord) RETURN count(w) AS words",
 )
 
 
@@ -219,6 +226,10 @@ async def test_writers_in_other_processes_that_race_to_create_a_node_all_succeed
         for other in others:
             await other.close()
     assert await counts(store) == (40, 0)
+    # Their titles' words, each once however many imports raced to add them: "story"
+    # and the numbers 0 to 19.
+    [row] = await store.read(TITLE_WORDS)
+    assert row["words"] == 21
 
 
 WHEREABOUTS = parse(
