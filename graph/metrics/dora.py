@@ -442,11 +442,6 @@ def _bounds(
     return start, end
 
 
-def span(change: ShippedChange, deployed_at: datetime) -> tuple[datetime, datetime]:
-    """Where a change's lead time starts and ends (`_bounds`)."""
-    return _bounds(change.first_commit_at, change.opened_at, change.merged_at, deployed_at)
-
-
 def measure(change: ShippedChange, deployed_at: datetime, excluded: bool) -> Change:
     """One change's lead time and breakdown, by the rules where timestamps disagree
     (docs/metrics.md): the start is the earliest of the first commit and the PR's
@@ -455,7 +450,7 @@ def measure(change: ShippedChange, deployed_at: datetime, excluded: bool) -> Cha
     from the opening."""
     findings: list[Finding] = []
     opened, merged = change.opened_at, change.merged_at
-    start, end = span(change, deployed_at)
+    start, end = _bounds(change.first_commit_at, opened, merged, deployed_at)
     if opened is not None and change.first_commit_at > opened:
         findings.append(Finding.COMMIT_AFTER_OPENED)
     if merged is not None and deployed_at < merged:
@@ -583,34 +578,22 @@ def changes_of(
 
 
 def lead_time(
-    deployments: Sequence[DeploymentFact],
-    changes: Sequence[ShippedChange],
-    window: Window,
-    details: bool = True,
+    deployments: Sequence[DeploymentFact], changes: Sequence[ShippedChange], window: Window
 ) -> LeadTime:
-    """Lead time for changes first shipped by a successful deployment in the window.
-    Without `details` only the counts, median, p85 and level: no change is measured
-    beyond its span (`per_change` empty, `findings` None), so `changes` may come without
-    titles and reviews (dora/find_changes with $details false)."""
-    if details:
-        measured = changes_of(deployments, changes, window)
-        hours = [c.hours for c in measured if not c.excluded]
-        total = len(measured)
-    else:
-        firsts = first_deployments(deployments)
-        shipped = first_shipped(deployments, changes, window)
-        counted = (span(change, at) for at, change in shipped if not excluded(change, firsts))
-        hours = [_hours(end - start) for start, end in counted]
-        total, measured = len(shipped), []
+    """Lead time for changes first shipped by a successful deployment in the window,
+    each change measured with its breakdown and findings (`lead_time_figures` gives the
+    figures alone, from the changes as read)."""
+    measured = changes_of(deployments, changes, window)
+    hours = [c.hours for c in measured if not c.excluded]
     median = percentile(hours, 0.5)
     return LeadTime(
         len(hours),
-        total - len(hours),
+        len(measured) - len(hours),
         median,
         percentile(hours, P85),
         lead_time_level(median),
         tuple(measured),
-        dict(Counter(f for c in measured for f in c.findings)) if details else None,
+        dict(Counter(f for c in measured for f in c.findings)),
     )
 
 
@@ -679,17 +662,16 @@ def four_keys(
     deployments: Sequence[DeploymentFact],
     changes: Sequence[ShippedChange],
     incidents: Sequence[IncidentFact],
-    details: bool = True,
     lead: LeadTime | None = None,
 ) -> Dora:
-    """The four keys from the scope's facts; without `details`, lead time's counts and
-    figures only (`lead_time`); `lead`, when given, is the lead time already measured
-    (`lead_time_figures`), and `changes` are not read."""
+    """The four keys from the scope's facts; `lead`, when given, is the lead time
+    already measured (the figures alone: `lead_time_figures`), and `changes` are not
+    read."""
     return Dora(
         window,
         environment,
         deployment_frequency(deployments, window),
-        lead or lead_time(deployments, changes, window, details),
+        lead or lead_time(deployments, changes, window),
         change_failure_rate(deployments, window),
         time_to_restore(incidents, window),
     )

@@ -103,7 +103,7 @@ def _lead_time(
     """The lead time of the changes read: measured change by change for the details,
     else its figures on the columns as read (`lead_time_figures`)."""
     if details:
-        return lead_time(deployments, columns.changes(), window, details)
+        return lead_time(deployments, columns.changes(), window)
     return lead_time_figures(deployments, columns, window)
 
 
@@ -145,7 +145,7 @@ async def product_dora(
     facts = [*firsts, *await _listing_before(store, bounds, columns.commits), *deployments]
     incidents = incidents_of(incident_rows)
     lead = _lead_time(facts, columns, window, details)
-    return four_keys(window, environment, facts, (), incidents, details, lead)
+    return four_keys(window, environment, facts, (), incidents, lead)
 
 
 async def _first_before(
@@ -206,7 +206,7 @@ async def repositories_dora(
         await store.read(DEPLOYMENT_INCIDENTS, deployments=[d.id for d in deployments])
     )
     lead = _lead_time(deployments, columns, window, details)
-    return four_keys(window, environment, deployments, (), incidents, details, lead)
+    return four_keys(window, environment, deployments, (), incidents, lead)
 
 
 async def pull_request_lead_times(

@@ -12,6 +12,7 @@ from graph.ingest.causes import Candidates, incident_pattern, infer_cause
 from graph.ingest.shipped import ChainDeployment, ship
 from graph.metrics.dora import (
     PRODUCTION_PATTERN,
+    ChangeColumns,
     DeploymentFact,
     DoraLevel,
     IncidentFact,
@@ -23,12 +24,14 @@ from graph.metrics.dora import (
     four_keys,
     frequency_level,
     lead_time,
+    lead_time_figures,
     lead_time_level,
     median_deployment_days,
     restore_level,
     time_to_restore,
 )
 from graph.metrics.flow import Window
+from graph.times import EPOCH
 
 E, H, M, L = DoraLevel.ELITE, DoraLevel.HIGH, DoraLevel.MEDIUM, DoraLevel.LOW
 
@@ -157,9 +160,29 @@ def test_lead_time_counts_each_change_once_and_excludes_the_first_deployment() -
     assert result.median_hours == pytest.approx(36.0)
     assert result.p85_hours == pytest.approx(67.8)
     assert result.level is H
-    # The figures alone (no per-change list, no findings) are the same figures.
-    figures = lead_time(deployments, changes, window, details=False)
+    # The figures alone, on the changes as dora/find_changes answers them (no per-change
+    # list, no findings), are the same figures.
+    figures = lead_time_figures(deployments, columns(changes), window)
     assert figures == replace(result, per_change=(), findings=None)
+
+
+def _micros(at: datetime | None) -> int | str:
+    return "" if at is None else (at - EPOCH) // timedelta(microseconds=1)
+
+
+def columns(changes: list[ShippedChange]) -> ChangeColumns:
+    """The changes as dora/find_changes answers them without details: a column per
+    field, '' for none, only the earliest shipping."""
+    return ChangeColumns(
+        [c.deployment for c in changes],
+        [c.commit or c.key.split(":", 1)[1] for c in changes],
+        [c.key.split(":", 1)[1] if c.key.startswith("pr:") else "" for c in changes],
+        [int(_micros(c.first_commit_at)) for c in changes],
+        [_micros(min(c.shipped_at, default=None)) for c in changes],
+        [c.listed for c in changes],
+        [_micros(c.opened_at) for c in changes],
+        [_micros(c.merged_at) for c in changes],
+    )
 
 
 def test_a_change_first_shipped_before_the_window_is_not_counted() -> None:
