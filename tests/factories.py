@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,3 +114,16 @@ def deployment(p: str, name: str, environment: str, finished: str, head: str) ->
              startedAt=f"2025-{finished}:00Z", finishedAt=f"2025-{finished}:00Z"),
         rel("DEPLOYED", ("Deployment", f"{p}-{name}"), ("Commit", f"{p}-{head}")),
     ]  # fmt: skip
+
+
+def deliveries(records: list[Record], seed: int) -> list[list[Record]]:
+    """The same records delivered another way, a batch at a time: for seed 0, links
+    before the nodes they join (they wait for them), one record a batch; for any other,
+    shuffled into four random batches."""
+    shuffled = list(records)
+    random.Random(seed).shuffle(shuffled)
+    if seed == 0:
+        shuffled.sort(key=lambda r: r["record"] != "relationship")
+        return [[r] for r in shuffled]
+    cuts = sorted(random.Random(seed).sample(range(1, len(shuffled)), 3))
+    return [shuffled[a:b] for a, b in zip([0, *cuts], [*cuts, len(shuffled)], strict=True)]

@@ -7,7 +7,6 @@ migration 007 gives them to commits written before ingest kept them.
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from graph.db.migrations import prepare
 from graph.db.queries import parse
 from graph.db.store import GraphStore
-from tests.factories import Record, commit, node, rel
+from tests.factories import Record, commit, deliveries, node, rel
 from tests.integration.test_ingest import load
 
 pytestmark = pytest.mark.db
@@ -80,16 +79,8 @@ async def test_the_same_links_give_the_same_flags_in_any_order_and_split(
 ) -> None:
     p = uuid.uuid4().hex[:6]
     records, expected = pull_requests(p)
-    shuffled = list(records)
-    random.Random(seed).shuffle(shuffled)
-    # Seed 0: links before the commits they join (they wait for them), one record a
-    # batch; the others: shuffled into random batches.
-    if seed == 0:
-        shuffled.sort(key=lambda r: r["record"] != "relationship")
-        batches = [[r] for r in shuffled]
-    else:
-        cuts = sorted(random.Random(seed).sample(range(1, len(shuffled)), 3))
-        batches = [shuffled[a:b] for a, b in zip([0, *cuts], [*cuts, len(shuffled)], strict=True)]
+    # Links first, one record a batch (seed 0), or four random batches.
+    batches = deliveries(records, seed)
     for batch in batches:
         await load(store, batch)
     assert await flags_of(store, sorted(expected)) == expected
