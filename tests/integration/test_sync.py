@@ -132,6 +132,23 @@ async def snapshot(store: GraphStore) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
+DERIVED = parse(
+    "test/sync_derived",
+    "// cardinality: one\n"
+    "CALL () { MATCH (c:Commit) RETURN count(c.branchCommit) AS branch, "
+    "count(c.implementsWork) AS implementing } "
+    "CALL () { MATCH (w:TitleWord) RETURN collect(w.id) AS words } "
+    "RETURN branch, implementing, words",
+)
+
+
+async def derived(store: GraphStore) -> tuple[int, int, list[str]]:
+    """What ingest derives of the synced delivery records: how many commits are branch
+    commits and implement work (graph/ingest/commit_flags.py), and the title words."""
+    [row] = await store.read(DERIVED)
+    return row["branch"], row["implementing"], sorted(row["words"])
+
+
 async def sync_github(
     store: GraphStore, apis: RecordedApis, clock: RecordingClock | None = None, **options: Any
 ) -> list[WalkStats]:
@@ -187,8 +204,12 @@ async def test_a_first_github_sync_fetches_every_page_and_writes_the_export_grap
         ("deployments", 2, 4),
         ("releases", 1, 3),
     ]
-    synced = await snapshot(store)
+    synced, synced_derived = await snapshot(store), await derived(store)
     added = {k: synced[k] - before.get(k, 0) for k in synced if synced[k] != before.get(k, 0)}
+    # The pulls' branch commits, the commits implementing work (themselves or through
+    # their pull), and the pulls' title words, from GitHub's own shapes.
+    assert synced_derived[:2] == (6, 11)
+    assert {"PullRequest:tokenise", "PullRequest:receipt"} <= set(synced_derived[2])
     assert {k: added[k] for k in ("Tool", "Repository", "Commit", "PullRequest")} == {
         "Tool": 1,
         "Repository": 1,
@@ -213,6 +234,7 @@ async def test_a_first_github_sync_fetches_every_page_and_writes_the_export_grap
     await organisation(store)
     await import_file(store, "github", "github/payments.json")
     assert await snapshot(store) == synced
+    assert await derived(store) == synced_derived
 
 
 def github_export(apis: RecordedApis) -> bytes:
